@@ -1,0 +1,116 @@
+//! The event log: what happened, when, to which object, and because of which earlier event.
+
+use serde::{Deserialize, Serialize};
+
+use crate::time::SimTime;
+
+/// Identifies one event in the log; ids count up from 1 in the order events are recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct EventId(pub u64);
+
+/// The object an event touches, named as `kind/name` (like `kubectl get kind/name`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct ObjectRef {
+    /// Kind of object: `session`, `clock`, `file`, and later `pod`, `node`, `image`…
+    pub kind: String,
+    /// Its name within the kind.
+    pub name: String,
+}
+
+impl ObjectRef {
+    /// An object reference from its kind and name.
+    pub fn new(kind: &str, name: impl Into<String>) -> Self {
+        ObjectRef {
+            kind: kind.to_string(),
+            name: name.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for ObjectRef {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.kind, self.name)
+    }
+}
+
+/// What happened. Later capabilities add their own variants; the log's serialization is the
+/// canonical form that `trace_hash` covers, so variants serialize with stable, explicit tags.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type")]
+pub enum EventKind {
+    /// A command line was accepted and run.
+    CommandRun {
+        /// The command line as typed (here-document bodies omitted).
+        command: String,
+    },
+    /// A workspace file was created or overwritten.
+    FileWritten {
+        /// Its size in bytes.
+        bytes: u64,
+    },
+    /// A workspace file was removed.
+    FileRemoved,
+    /// Simulated time moved forward without work in between.
+    ClockAdvanced {
+        /// Milliseconds the clock moved.
+        by_ms: u64,
+    },
+    /// A command was scheduled for later (`after`).
+    CommandScheduled {
+        /// The command line.
+        command: String,
+        /// When it will run.
+        at_ms: u64,
+    },
+    /// A scheduled command ran.
+    ScheduledCommandRan {
+        /// The command line.
+        command: String,
+    },
+    /// A scheduled command failed when its time came; it changed nothing.
+    ScheduledCommandFailed {
+        /// The command line.
+        command: String,
+        /// The error message.
+        error: String,
+    },
+    /// A line of text printed by `echo` (kept in the log so a script's output is part of the trace).
+    Echo {
+        /// The text.
+        text: String,
+    },
+}
+
+impl EventKind {
+    /// The variant's name, as the event log's "kind" column shows it.
+    pub fn name(&self) -> &'static str {
+        match self {
+            EventKind::CommandRun { .. } => "CommandRun",
+            EventKind::FileWritten { .. } => "FileWritten",
+            EventKind::FileRemoved => "FileRemoved",
+            EventKind::ClockAdvanced { .. } => "ClockAdvanced",
+            EventKind::CommandScheduled { .. } => "CommandScheduled",
+            EventKind::ScheduledCommandRan { .. } => "ScheduledCommandRan",
+            EventKind::ScheduledCommandFailed { .. } => "ScheduledCommandFailed",
+            EventKind::Echo { .. } => "Echo",
+        }
+    }
+}
+
+/// One entry of the event log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Event {
+    /// Its id (1-based, in log order).
+    pub id: EventId,
+    /// When it happened.
+    pub time: SimTime,
+    /// What happened.
+    pub kind: EventKind,
+    /// The object it touches.
+    pub object: ObjectRef,
+    /// The event that caused it, where there is one: the seed of the "why" view.
+    pub cause: Option<EventId>,
+    /// A one-line human description.
+    pub message: String,
+}

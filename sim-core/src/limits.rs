@@ -1,0 +1,17 @@
+//! Limits on everything a user can make the simulation hold or do. Each is stated in the error
+//! that enforces it.
+
+/// Longest accepted input line, in bytes (64 KiB).
+pub const MAX_LINE_BYTES: usize = 64 * 1024;
+/// Largest workspace file, in bytes (1 MiB).
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
+/// Most lines in one script.
+pub const MAX_SCRIPT_LINES: usize = 10_000;
+/// Most files the workspace holds.
+pub const MAX_FILES: usize = 1_000;
+/// Most actions waiting in the event queue.
+pub const MAX_SCHEDULED: usize = 100_000;
+/// Most instants one `step N` may process.
+pub const MAX_STEPS: u64 = 100_000;
+/// Most entries kept in the command history.
+pub const MAX_HISTORY: usize = 10_000;
