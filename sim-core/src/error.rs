@@ -67,7 +67,10 @@ pub enum CommandError {
         reason: String,
     },
     /// A line longer than the limit.
-    #[error("line {line} is {len} bytes long: a line may be at most {} bytes (64 KiB)", limits::MAX_LINE_BYTES)]
+    #[error(
+        "line {line} is {len} bytes long: a line may be at most {} bytes (64 KiB)",
+        limits::MAX_LINE_BYTES
+    )]
     LineTooLong {
         /// 1-based line number.
         line: usize,
@@ -75,7 +78,10 @@ pub enum CommandError {
         len: usize,
     },
     /// A file larger than the limit.
-    #[error("{path}: file is {len} bytes: a workspace file may be at most {} bytes (1 MiB)", limits::MAX_FILE_BYTES)]
+    #[error(
+        "{path}: file is {len} bytes: a workspace file may be at most {} bytes (1 MiB)",
+        limits::MAX_FILE_BYTES
+    )]
     FileTooLarge {
         /// The path.
         path: String,
@@ -83,7 +89,10 @@ pub enum CommandError {
         len: usize,
     },
     /// Too many workspace files.
-    #[error("{path}: the workspace already holds {} files, the most it may hold", limits::MAX_FILES)]
+    #[error(
+        "{path}: the workspace already holds {} files, the most it may hold",
+        limits::MAX_FILES
+    )]
     TooManyFiles {
         /// The path that could not be created.
         path: String,
@@ -92,7 +101,10 @@ pub enum CommandError {
     #[error("script has {0} lines: a script may be at most {max} lines", max = limits::MAX_SCRIPT_LINES)]
     ScriptTooLong(usize),
     /// Too much work scheduled at once.
-    #[error("{command}: {} actions are already scheduled, the most the simulation holds", limits::MAX_SCHEDULED)]
+    #[error(
+        "{command}: {} actions are already scheduled, the most the simulation holds",
+        limits::MAX_SCHEDULED
+    )]
     QueueFull {
         /// The command.
         command: String,

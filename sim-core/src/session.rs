@@ -309,7 +309,11 @@ fn run_input(sim: &mut Sim, input: &mut Input, index: usize, budget: Option<u64>
     sim.set_budget(None);
     let after_events = sim.log().len();
     // `reset` and `seed` start a new log.
-    let first_event = if after_events < before_events { 0 } else { before_events };
+    let first_event = if after_events < before_events {
+        0
+    } else {
+        before_events
+    };
     if input.frames == 0 {
         input.frames = sim.instants().saturating_sub(before_instants).max(1);
     }

@@ -338,7 +338,10 @@ mod tests {
     fn words_split_on_blanks_and_honour_quotes_and_escapes() {
         assert_eq!(words("echo a  b"), ["echo", "a", "b"]);
         assert_eq!(words("echo 'a  b' \"c d\""), ["echo", "a  b", "c d"]);
-        assert_eq!(words(r#"echo "say \"hi\"" it\'s"#), ["echo", "say \"hi\"", "it's"]);
+        assert_eq!(
+            words(r#"echo "say \"hi\"" it\'s"#),
+            ["echo", "say \"hi\"", "it's"]
+        );
         assert_eq!(words("echo a'b'\"c\""), ["echo", "abc"]);
         assert_eq!(words("echo ''"), ["echo", ""]);
         assert_eq!(words("echo $HOME"), ["echo", "$HOME"]);
@@ -362,12 +365,16 @@ mod tests {
 
     #[test]
     fn here_document_collects_lines_until_its_delimiter() {
-        let cmds = parse_script("cat > Dockerfile <<EOF\nFROM alpine\nRUN echo 'x'\nEOF\nls").unwrap();
+        let cmds =
+            parse_script("cat > Dockerfile <<EOF\nFROM alpine\nRUN echo 'x'\nEOF\nls").unwrap();
         assert_eq!(cmds.len(), 2);
         let c = &cmds[0];
         assert_eq!(c.words, ["cat"]);
         assert_eq!(c.redirect.as_ref().unwrap().path, "Dockerfile");
-        assert_eq!(c.heredoc.as_ref().unwrap().body, "FROM alpine\nRUN echo 'x'\n");
+        assert_eq!(
+            c.heredoc.as_ref().unwrap().body,
+            "FROM alpine\nRUN echo 'x'\n"
+        );
         assert_eq!(c.source, "cat > Dockerfile <<EOF");
         assert_eq!(cmds[1].words, ["ls"]);
     }
@@ -424,7 +431,10 @@ mod tests {
         assert!(err.contains("at most 65536 bytes (64 KiB)"), "{err}");
         let many = "echo\n".repeat(limits::MAX_SCRIPT_LINES + 1);
         let err = parse_script(&many).unwrap_err().to_string();
-        assert_eq!(err, "script has 10001 lines: a script may be at most 10000 lines");
+        assert_eq!(
+            err,
+            "script has 10001 lines: a script may be at most 10000 lines"
+        );
         assert!(parse_script(&"echo\n".repeat(limits::MAX_SCRIPT_LINES)).is_ok());
     }
 }

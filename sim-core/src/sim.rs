@@ -52,6 +52,8 @@ pub struct Sim {
     queue: BTreeMap<(SimTime, u64), Action>,
     next_seq: u64,
     log: Vec<Event>,
+    /// Running sha256 over the canonical serialization of `log`, so `trace_hash` is O(1).
+    log_hasher: Sha256,
     pub(crate) workspace: Workspace,
     /// The terminal's command history. It is not simulation state: it is not in the trace, it
     /// survives `reset`, and it records failed commands too, as a shell's history does.
@@ -87,6 +89,7 @@ impl Sim {
             queue: BTreeMap::new(),
             next_seq: 0,
             log: Vec::new(),
+            log_hasher: Sha256::new(),
             workspace: Workspace::default(),
             history: Vec::new(),
             instants: 0,
@@ -157,14 +160,19 @@ impl Sim {
         message: impl Into<String>,
     ) -> EventId {
         let id = EventId(self.log.len() as u64 + 1);
-        self.log.push(Event {
+        let event = Event {
             id,
             time: self.now,
             kind,
             object,
             cause,
             message: message.into(),
-        });
+        };
+        // Serializing plain structs of strings and integers cannot fail.
+        self.log_hasher
+            .update(serde_json::to_vec(&event).unwrap_or_default());
+        self.log_hasher.update(b"\n");
+        self.log.push(event);
         id
     }
 
@@ -272,14 +280,7 @@ impl Sim {
     /// object per event, in log order, each followed by a newline. Same seed and same commands
     /// give the same hash, natively and in wasm.
     pub fn trace_hash(&self) -> String {
-        let mut hasher = Sha256::new();
-        for event in &self.log {
-            // Serializing plain structs of strings and integers cannot fail.
-            let line = serde_json::to_vec(event).unwrap_or_default();
-            hasher.update(&line);
-            hasher.update(b"\n");
-        }
-        hex(&hasher.finalize())
+        hex(&self.log_hasher.clone().finalize())
     }
 
     /// A hash of everything that is simulation state (not the terminal history): tests use it to
@@ -290,7 +291,8 @@ impl Sim {
         hasher.update(self.config.seed.to_le_bytes());
         hasher.update(self.now.as_ms().to_le_bytes());
         hasher.update(self.next_seq.to_le_bytes());
-        hasher.update(serde_json::to_vec(&self.queue.iter().collect::<Vec<_>>()).unwrap_or_default());
+        hasher
+            .update(serde_json::to_vec(&self.queue.iter().collect::<Vec<_>>()).unwrap_or_default());
         hasher.update(serde_json::to_vec(&self.workspace).unwrap_or_default());
         // The RNG's position: a clone draws the next value without disturbing the original.
         let mut rng = self.rng.clone();

@@ -122,7 +122,17 @@ mod tests {
 
     #[test]
     fn malformed_durations_are_rejected_with_the_unit_hint() {
-        for bad in ["5x", "", "s", "10", "1.5s", "-3s", "30s1m", "1s1s", "99999999999999999999h"] {
+        for bad in [
+            "5x",
+            "",
+            "s",
+            "10",
+            "1.5s",
+            "-3s",
+            "30s1m",
+            "1s1s",
+            "99999999999999999999h",
+        ] {
             let err = parse_duration_ms(bad).unwrap_err();
             assert_eq!(
                 err.to_string(),

@@ -100,7 +100,11 @@ impl Workspace {
         if path.is_empty() || matches!(self.lookup(path), Lookup::Dir) {
             return Err(CommandError::IsADirectory {
                 command: command.to_string(),
-                path: if path.is_empty() { "/".into() } else { path.into() },
+                path: if path.is_empty() {
+                    "/".into()
+                } else {
+                    path.into()
+                },
             });
         }
         // A file may not sit where a parent directory is needed.

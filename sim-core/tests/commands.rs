@@ -20,7 +20,11 @@ fn assert_fails_and_changes_nothing(setup: &str, bad: &str, message: &str) {
     assert_eq!(entries.len(), 1, "{bad}");
     assert_eq!(entries[0].error.as_deref(), Some(message), "{bad}");
     assert_eq!(entries[0].output, "");
-    assert_eq!(s.sim().state_fingerprint(), before, "{bad} changed the state");
+    assert_eq!(
+        s.sim().state_fingerprint(),
+        before,
+        "{bad} changed the state"
+    );
     assert_eq!(s.sim().trace_hash(), hash_before);
 }
 
@@ -222,7 +226,13 @@ fn every_event_after_a_command_names_its_cause() {
     }
     assert_eq!(
         chain,
-        ["FileRemoved", "CommandRun", "ScheduledCommandRan", "CommandScheduled", "CommandRun"]
+        [
+            "FileRemoved",
+            "CommandRun",
+            "ScheduledCommandRan",
+            "CommandScheduled",
+            "CommandRun"
+        ]
     );
 }
 
@@ -236,7 +246,9 @@ fn a_scheduled_command_that_fails_later_is_logged_and_changes_nothing_else() {
         .iter()
         .find(|e| e.kind.name() == "ScheduledCommandFailed")
         .expect("failure event");
-    assert!(failed.message.contains("cat: missing.txt: No such file or directory"));
+    assert!(failed
+        .message
+        .contains("cat: missing.txt: No such file or directory"));
 }
 
 #[test]
@@ -275,7 +287,10 @@ fn help_lists_every_command_and_explains_one() {
         assert!(out.contains(&format!("\n  {name}")), "help lacks {name}");
     }
     let out = s.submit("help after").remove(0).output;
-    assert!(out.starts_with("usage: after DURATION COMMAND [ARG...]\n"), "{out}");
+    assert!(
+        out.starts_with("usage: after DURATION COMMAND [ARG...]\n"),
+        "{out}"
+    );
     let e = s.submit("help kubect").remove(0);
     assert!(e.error.unwrap().starts_with("unknown command \"kubect\""));
 }

@@ -45,12 +45,22 @@ fn stepping_back_into_a_run_shows_the_state_after_that_instant() {
     assert_eq!(s.sim().workspace().read("log.txt"), Some("start\ntick\n"));
     let last = s.entries().last().unwrap();
     assert!(!last.complete);
-    assert_eq!(last.output, "(paused at 00:00:10 after 1 step(s), 3 event(s))\n");
+    assert_eq!(
+        last.output,
+        "(paused at 00:00:10 after 1 step(s), 3 event(s))\n"
+    );
     s.step_forward();
     assert_eq!(s.sim().now().as_ms(), 20_000);
-    assert_eq!(s.sim().workspace().read("log.txt"), Some("start\ntick\ntock\n"));
+    assert_eq!(
+        s.sim().workspace().read("log.txt"),
+        Some("start\ntick\ntock\n")
+    );
     s.step_forward();
-    assert_eq!(s.sim().now().as_ms(), 45_000, "the last frame completes the run");
+    assert_eq!(
+        s.sim().now().as_ms(),
+        45_000,
+        "the last frame completes the run"
+    );
     assert_eq!(s.sim().workspace().read("log.txt"), None);
     s.step_back();
     s.step_back();
@@ -78,7 +88,10 @@ fn typing_in_the_past_drops_the_later_frames() {
     let mut s = run(1, SCRIPT);
     s.seek(5); // mid-run, at 00:00:10
     let e = s.submit("clock").remove(0);
-    assert_eq!(e.output, "00:00:10 (10000 ms since start), seed 1, 2 scheduled, next at 00:00:20\n");
+    assert_eq!(
+        e.output,
+        "00:00:10 (10000 ms since start), seed 1, 2 scheduled, next at 00:00:20\n"
+    );
     assert!(!s.is_in_past());
     // The interrupted run stays paused where the student stood, also after replay.
     let hash = s.sim().trace_hash();
@@ -154,4 +167,20 @@ proptest! {
         }
         prop_assert!(log.windows(2).all(|w| w[0].time <= w[1].time));
     }
+}
+
+#[test]
+fn the_trace_hash_is_the_sha256_of_the_log_as_json_lines() {
+    use sha2::{Digest, Sha256};
+    let s = run(4, SCRIPT);
+    let mut text = String::new();
+    for e in s.sim().log() {
+        text.push_str(&serde_json::to_string(e).unwrap());
+        text.push('\n');
+    }
+    let expected: String = Sha256::digest(text.as_bytes())
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    assert_eq!(s.sim().trace_hash(), expected);
 }

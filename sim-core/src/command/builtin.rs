@@ -167,7 +167,12 @@ fn help(_: &Sim, inv: &Invocation) -> Result<Plan> {
             for family in FAMILIES {
                 let _ = writeln!(out, "{} commands:", family.name);
                 for c in family.commands {
-                    let _ = writeln!(out, "  {:<34} {}", c.usage.split("   |").next().unwrap_or(c.usage), c.summary);
+                    let _ = writeln!(
+                        out,
+                        "  {:<34} {}",
+                        c.usage.split("   |").next().unwrap_or(c.usage),
+                        c.summary
+                    );
                 }
             }
             out.push_str("\nType \"help COMMAND\" for more about one command.\n");
@@ -231,8 +236,19 @@ fn reset(sim: &Sim, inv: &Invocation) -> Result<Plan> {
 /// Formats the events of one step the way `step` prints them.
 fn describe_events(out: &mut String, events: &[crate::event::Event]) {
     for e in events {
-        let cause = e.cause.map(|c| format!(" (cause #{})", c.0)).unwrap_or_default();
-        let _ = writeln!(out, "  #{} {} {}: {}{}", e.id.0, e.kind.name(), e.object, e.message, cause);
+        let cause = e
+            .cause
+            .map(|c| format!(" (cause #{})", c.0))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "  #{} {} {}: {}{}",
+            e.id.0,
+            e.kind.name(),
+            e.object,
+            e.message,
+            cause
+        );
     }
 }
 
@@ -288,21 +304,21 @@ fn run(_: &Sim, inv: &Invocation) -> Result<Plan> {
         let printed = std::mem::take(&mut sim.scheduled_output);
         printed
             + &if summary.paused {
-            format!(
-                "(paused at {} after {} step(s), {} event(s))\n",
-                sim.now(),
-                summary.steps,
-                summary.events
-            )
-        } else {
-            format!(
-                "ran {} to {}: {} step(s), {} event(s)\n",
-                format_duration_ms(ms),
-                sim.now(),
-                summary.steps,
-                summary.events
-            )
-        }
+                format!(
+                    "(paused at {} after {} step(s), {} event(s))\n",
+                    sim.now(),
+                    summary.steps,
+                    summary.events
+                )
+            } else {
+                format!(
+                    "ran {} to {}: {} step(s), {} event(s)\n",
+                    format_duration_ms(ms),
+                    sim.now(),
+                    summary.steps,
+                    summary.events
+                )
+            }
     })))
 }
 
@@ -400,7 +416,11 @@ fn ls(sim: &Sim, inv: &Invocation) -> Result<Plan> {
     let line = |out: &mut String, name: &str, is_dir: bool, bytes: u64| {
         if long {
             let mode = if is_dir { "drwxr-xr-x" } else { "-rw-r--r--" };
-            let _ = writeln!(out, "{mode} {bytes:>8} {name}{}", if is_dir { "/" } else { "" });
+            let _ = writeln!(
+                out,
+                "{mode} {bytes:>8} {name}{}",
+                if is_dir { "/" } else { "" }
+            );
         } else {
             let _ = writeln!(out, "{name}{}", if is_dir { "/" } else { "" });
         }
@@ -503,7 +523,11 @@ fn rm(sim: &Sim, inv: &Invocation) -> Result<Plan> {
             }
             Lookup::Dir if recursive => {
                 let prefix = format!("{path}/");
-                doomed.extend(ws.paths().filter(|f| f.starts_with(&prefix)).map(String::from));
+                doomed.extend(
+                    ws.paths()
+                        .filter(|f| f.starts_with(&prefix))
+                        .map(String::from),
+                );
             }
             Lookup::Dir => return Err(cannot(p, "Is a directory")),
             Lookup::Missing if force => {}

@@ -220,7 +220,8 @@ pub(crate) fn run_scheduled(sim: &mut Sim, line: &CommandLine, scheduled_by: Eve
             let output = commit(sim, prepared, Some(ran));
             if !output.is_empty() {
                 let at = sim.now();
-                sim.scheduled_output.push_str(&format!("[{at}] {}\n", line.source));
+                sim.scheduled_output
+                    .push_str(&format!("[{at}] {}\n", line.source));
                 for l in output.lines() {
                     sim.scheduled_output.push_str(&format!("  | {l}\n"));
                 }
@@ -246,9 +247,8 @@ pub fn shell_quote(words: &[String]) -> String {
         .iter()
         .map(|w| {
             if !w.is_empty()
-                && w.chars().all(|c| {
-                    c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c)
-                })
+                && w.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./:=@%+,".contains(c))
             {
                 w.clone()
             } else {
@@ -267,7 +267,10 @@ mod tests {
     #[test]
     fn a_typo_gets_the_closest_command_suggested() {
         let err = lookup("hlep").err().unwrap();
-        assert_eq!(err.to_string(), "unknown command \"hlep\"; did you mean \"help\"?");
+        assert_eq!(
+            err.to_string(),
+            "unknown command \"hlep\"; did you mean \"help\"?"
+        );
         let err = lookup("histroy").err().unwrap();
         assert_eq!(
             err.to_string(),
