@@ -1,0 +1,173 @@
+//! The event log: one row per event (id, time, kind, object, message) with a link to the event
+//! that caused it. Selecting an event highlights it and the events it caused.
+
+use sim_core::Event;
+use yew::prelude::*;
+
+use super::icons::{Icon, IconName};
+use super::kind_icon::KindIcon;
+use crate::i18n::{fill, tr, Lang, Msg};
+use crate::state::Sandbox;
+
+/// Rows shown before older ones are folded away (keeps long sessions responsive).
+pub const VISIBLE_ROWS: usize = 400;
+
+/// Properties of [`EventLog`].
+#[derive(Properties, PartialEq)]
+pub struct EventLogProps {
+    /// UI language.
+    pub lang: Lang,
+    /// The app state.
+    pub sandbox: UseReducerHandle<Sandbox>,
+    /// The selected event and a counter bumped by each selection (re-selecting scrolls again).
+    pub selection: Option<(u64, u64)>,
+    /// Selects an event (by id).
+    pub on_select: Callback<u64>,
+    /// The pane is expanded.
+    pub open: bool,
+    /// Expands or collapses the pane.
+    pub on_toggle: Callback<()>,
+}
+
+/// The element id of an event's row.
+pub fn row_id(id: u64) -> String {
+    format!("ev-{id}")
+}
+
+/// The right pane.
+#[function_component(EventLog)]
+pub fn event_log(props: &EventLogProps) -> Html {
+    let lang = props.lang;
+    let t = |m| tr(lang, m);
+    let show_all = use_state_eq(|| false);
+    let list_ref = use_node_ref();
+    let selected = props.selection.map(|(id, _)| id);
+    let session = props.sandbox.session();
+    let log = session.sim().log();
+    let log_len = log.len();
+
+    // Follow new events unless an event is selected; scroll to a selected one.
+    {
+        let list_ref = list_ref.clone();
+        use_effect_with(
+            (log_len, props.selection),
+            move |(_, selection)| match selection {
+                Some((id, _)) => crate::dom::scroll_into_view(&row_id(*id)),
+                None => {
+                    if let Some(el) = list_ref.cast::<web_sys::Element>() {
+                        crate::dom::scroll_to_bottom(&el);
+                    }
+                }
+            },
+        );
+    }
+
+    let toggle = {
+        let cb = props.on_toggle.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(()))
+    };
+    if !props.open {
+        return html! {
+            <aside class="log-pane collapsed" aria-label={t(Msg::LogTitle)}>
+                <button type="button" class="btn btn-quiet rail-button" id="btn-log-toggle"
+                    aria-expanded="false" onclick={toggle}>
+                    <Icon name={IconName::CollapseLeft} />
+                    <span class="rail-text">{ t(Msg::ShowLog) }</span>
+                </button>
+            </aside>
+        };
+    }
+
+    // A selected event older than the window unfolds the window down to it.
+    let mut first = if *show_all {
+        0
+    } else {
+        log_len.saturating_sub(VISIBLE_ROWS)
+    };
+    if let Some(id) = selected {
+        first = first.min((id as usize).saturating_sub(1));
+    }
+    let hidden = first;
+    let rows = log[first..]
+        .iter()
+        .map(|e| event_row(e, lang, selected, &props.on_select));
+    let unfold = {
+        let show_all = show_all.clone();
+        Callback::from(move |_: MouseEvent| show_all.set(true))
+    };
+
+    html! {
+        <aside class="log-pane" aria-labelledby="log-title">
+            <div class="pane-header">
+                <h2 id="log-title">{ t(Msg::LogTitle) }</h2>
+                <span class="count-badge" aria-hidden="true">{ log_len }</span>
+                <span class="spacer" />
+                <button type="button" class="btn btn-icon" id="btn-log-toggle" aria-expanded="true"
+                    aria-label={t(Msg::HideLog)} title={t(Msg::HideLog)} onclick={toggle}>
+                    <Icon name={IconName::CollapseRight} />
+                </button>
+            </div>
+            <ol id="event-log" class="event-log" ref={list_ref} aria-labelledby="log-title">
+                if log.is_empty() {
+                    <li class="log-empty">{ t(Msg::LogEmpty) }</li>
+                }
+                if hidden > 0 {
+                    <li class="log-hidden">
+                        { fill(t(Msg::EarlierHidden), &[("count", &hidden.to_string())]) }
+                        <button type="button" class="btn btn-small" onclick={unfold}>{ t(Msg::ShowAll) }</button>
+                    </li>
+                }
+                { for rows }
+            </ol>
+        </aside>
+    }
+}
+
+fn event_row(e: &Event, lang: Lang, selected: Option<u64>, on_select: &Callback<u64>) -> Html {
+    let t = |m| tr(lang, m);
+    let id = e.id.0;
+    let kind = e.kind.name();
+    let is_selected = selected == Some(id);
+    let is_effect = selected.is_some() && e.cause.map(|c| c.0) == selected;
+    let select_row = {
+        let cb = on_select.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(id))
+    };
+    let cause = e.cause.map(|c| {
+        let cause_id = c.0;
+        let follow = {
+            let cb = on_select.clone();
+            Callback::from(move |ev: MouseEvent| {
+                ev.prevent_default();
+                ev.stop_propagation();
+                cb.emit(cause_id);
+            })
+        };
+        let title = fill(t(Msg::CauseLinkTitle), &[("id", &cause_id.to_string())]);
+        html! {
+            <a class="cause-link" href={format!("#{}", row_id(cause_id))} title={title.clone()}
+                aria-label={title} data-cause={cause_id.to_string()} onclick={follow}>
+                <span class="cause-label">{ t(Msg::CauseLabel) }</span>
+                { format!(" ← #{cause_id}") }
+            </a>
+        }
+    });
+    let time = e.time.to_string();
+    let object = e.object.to_string();
+    html! {
+        <li key={id} id={row_id(id)} data-kind={kind} onclick={select_row}
+            class={classes!("event-row", is_selected.then_some("selected"), is_effect.then_some("effect"))}>
+            <div class="ev-head">
+                <span class="ev-id">{ format!("#{id}") }</span>
+                <span class="ev-time">{ time }</span>
+                <span class="ev-kind"><KindIcon kind={kind} />{ kind }</span>
+                <span class="spacer" />
+                { for cause }
+            </div>
+            <div class="ev-body">
+                <span class="ev-object">{ object }</span>
+                <span class="ev-msg">{ &e.message }</span>
+            </div>
+        </li>
+    }
+}

@@ -1,0 +1,12 @@
+//! The app's components, one pane per file.
+
+pub mod app;
+pub mod event_log;
+pub mod icons;
+pub mod kind_icon;
+pub mod lesson;
+pub mod shortcuts;
+pub mod stage;
+pub mod terminal;
+pub mod top_bar;
+pub mod transport;

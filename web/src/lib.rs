@@ -1,0 +1,30 @@
+//! Kube Sandbox browser app: renders sim-core views and turns clicks and keys into commands.
+//!
+//! The app holds no model logic. Everything the student does becomes command text sent to a
+//! [`sim_core::Session`] (see [`state`]), and every pane renders a view of that session:
+//!
+//! - [`components`]: the Yew components, one pane per file.
+//! - [`state`]: the session behind an `Rc<RefCell<…>>` and the actions on it.
+//! - [`i18n`]: every UI string in Korean and English.
+//! - pure helpers, unit-tested natively: [`completion`], [`history`], [`input`], [`timeline`],
+//!   [`controls`].
+//! - the edge: [`prefs`] (localStorage) and [`dom`] (focus, scrolling).
+#![warn(missing_docs)]
+
+pub mod completion;
+pub mod components;
+pub mod controls;
+pub mod dom;
+pub mod history;
+pub mod i18n;
+pub mod input;
+pub mod prefs;
+pub mod state;
+pub mod timeline;
+
+pub use components::app::App;
+
+/// Mounts the app on the page's body.
+pub fn start() {
+    yew::Renderer::<App>::new().render();
+}
