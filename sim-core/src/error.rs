@@ -109,6 +109,9 @@ pub enum CommandError {
         /// The command.
         command: String,
     },
+    /// A `docker` command failed; the message is Docker's own wording.
+    #[error("{0}")]
+    Docker(String),
     /// A syntax the command language does not support.
     #[error("line {line}: {message}")]
     Syntax {

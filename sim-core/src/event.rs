@@ -75,11 +75,44 @@ pub enum EventKind {
         /// The error message.
         error: String,
     },
-    /// A line of text printed by `echo` (kept in the log so a script's output is part of the trace).
-    Echo {
-        /// The text.
-        text: String,
+    /// A numbered `docker build` step ran, or came from the build cache.
+    BuildStep {
+        /// `[2/5] RUN apk add curl`.
+        step: String,
+        /// True when the cache supplied it.
+        cached: bool,
     },
+    /// `docker build` produced an image.
+    ImageBuilt {
+        /// The ImageID.
+        id: String,
+    },
+    /// An image was pulled from the registry into the host's store.
+    ImagePulled {
+        /// The ImageID.
+        id: String,
+    },
+    /// A layer entered the host's local layer store (object: `layer/<ChainID>`).
+    LayerStored {
+        /// Its DiffID.
+        diff_id: String,
+        /// Bytes of content.
+        size_bytes: u64,
+    },
+    /// A tag now names an image.
+    ImageTagged {
+        /// The ImageID.
+        id: String,
+    },
+    /// A tag was removed.
+    ImageUntagged,
+    /// An image was deleted from the host's store.
+    ImageDeleted {
+        /// The ImageID.
+        id: String,
+    },
+    /// A layer left the host's local layer store.
+    LayerDeleted,
 }
 
 impl EventKind {
@@ -93,7 +126,14 @@ impl EventKind {
             EventKind::CommandScheduled { .. } => "CommandScheduled",
             EventKind::ScheduledCommandRan { .. } => "ScheduledCommandRan",
             EventKind::ScheduledCommandFailed { .. } => "ScheduledCommandFailed",
-            EventKind::Echo { .. } => "Echo",
+            EventKind::BuildStep { .. } => "BuildStep",
+            EventKind::ImageBuilt { .. } => "ImageBuilt",
+            EventKind::ImagePulled { .. } => "ImagePulled",
+            EventKind::LayerStored { .. } => "LayerStored",
+            EventKind::ImageTagged { .. } => "ImageTagged",
+            EventKind::ImageUntagged => "ImageUntagged",
+            EventKind::ImageDeleted { .. } => "ImageDeleted",
+            EventKind::LayerDeleted => "LayerDeleted",
         }
     }
 }

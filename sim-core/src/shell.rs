@@ -132,16 +132,18 @@ pub fn parse_script(text: &str) -> Result<Vec<CommandLine>> {
     Ok(out)
 }
 
-/// True when `text` is the start of a command that needs more lines: an open here-document, an
-/// open quote or a trailing `\`. A terminal shows its continuation prompt (`> `) instead of an
+/// True when `text` is the start of a command that needs more lines: an open here-document or
+/// a trailing `\`. A terminal shows its continuation prompt (`> `) instead of an
 /// error for these, as a shell does.
 pub fn needs_more_input(text: &str) -> bool {
     if text.lines().last().is_some_and(ends_with_continuation) && !text.ends_with('\n') {
         return true;
     }
+    // Quotes do not span lines in this language, so an open quote is an error to show at
+    // once, not a reason to wait for more lines.
     matches!(
         parse_script(text),
-        Err(CommandError::UnterminatedHereDoc(_)) | Err(CommandError::UnterminatedQuote { .. })
+        Err(CommandError::UnterminatedHereDoc(_))
     )
 }
 
@@ -399,8 +401,8 @@ mod tests {
     }
 
     #[test]
-    fn open_quotes_and_trailing_backslash_ask_for_more_input() {
-        assert!(needs_more_input("echo 'abc"));
+    fn trailing_backslash_asks_for_more_input_but_an_open_quote_is_an_error() {
+        assert!(!needs_more_input("echo 'abc"));
         assert!(needs_more_input("echo abc \\"));
         assert!(!needs_more_input("echo abc"));
         assert_eq!(

@@ -55,6 +55,8 @@ pub struct Sim {
     /// Running sha256 over the canonical serialization of `log`, so `trace_hash` is O(1).
     log_hasher: Sha256,
     pub(crate) workspace: Workspace,
+    /// The host's Docker engine: local layer store, images, tags, build cache.
+    pub(crate) docker: crate::image::engine::Engine,
     /// The terminal's command history. It is not simulation state: it is not in the trace, it
     /// survives `reset`, and it records failed commands too, as a shell's history does.
     pub(crate) history: Vec<String>,
@@ -91,6 +93,7 @@ impl Sim {
             log: Vec::new(),
             log_hasher: Sha256::new(),
             workspace: Workspace::default(),
+            docker: crate::image::engine::Engine::default(),
             history: Vec::new(),
             instants: 0,
             budget: None,
@@ -116,6 +119,11 @@ impl Sim {
     /// The session's files.
     pub fn workspace(&self) -> &Workspace {
         &self.workspace
+    }
+
+    /// The host's Docker engine (images, layers, build cache).
+    pub fn docker(&self) -> &crate::image::engine::Engine {
+        &self.docker
     }
 
     /// The terminal history (every line submitted, failed ones included).
@@ -294,6 +302,7 @@ impl Sim {
         hasher
             .update(serde_json::to_vec(&self.queue.iter().collect::<Vec<_>>()).unwrap_or_default());
         hasher.update(serde_json::to_vec(&self.workspace).unwrap_or_default());
+        hasher.update(self.docker.fingerprint());
         // The RNG's position: a clone draws the next value without disturbing the original.
         let mut rng = self.rng.clone();
         hasher.update(rand::RngCore::next_u64(&mut rng).to_le_bytes());

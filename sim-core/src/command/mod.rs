@@ -6,6 +6,7 @@
 //! `chaos`…) as one module and one line in [`FAMILIES`]; nothing else here changes.
 
 mod builtin;
+mod docker;
 
 use crate::error::{CommandError, Result};
 use crate::event::{EventId, EventKind, ObjectRef};
@@ -19,8 +20,12 @@ pub enum Plan {
     Output(String),
     /// Change the simulation; returns the text to print. Runs after the `CommandRun` event was
     /// recorded and receives its id, to use as the cause of the events it records.
-    Effect(Box<dyn FnOnce(&mut Sim, EventId) -> String>),
+    Effect(EffectFn),
 }
+
+/// The change a [`Plan::Effect`] makes: applied to the simulation with the id of the command's
+/// `CommandRun` event, it returns the text to print.
+pub type EffectFn = Box<dyn FnOnce(&mut Sim, EventId) -> String>;
 
 /// One invocation of a command.
 pub struct Invocation<'a> {
@@ -73,7 +78,7 @@ pub struct Family {
 }
 
 /// Every registered command family, in the order `help` lists them.
-pub const FAMILIES: &[&Family] = &[&builtin::FAMILY];
+pub const FAMILIES: &[&Family] = &[&builtin::FAMILY, &docker::FAMILY];
 
 /// Every command name, sorted (for Tab completion).
 pub fn command_names() -> Vec<&'static str> {

@@ -1,0 +1,813 @@
+//! The registry's images: base images shipped with the sandbox, generated deterministically
+//! with realistic file trees and sizes.
+//!
+//! Sizes are the uncompressed sizes `docker images` shows on linux/amd64 (decimal MB, rounded);
+//! compressed sizes are Docker Hub's tag pages. Sources per image below. The file trees are
+//! skeletons of the real ones (the paths a lesson touches are real paths; the bulk of the bytes
+//! sits in a few synthetic files so that totals match).
+//!
+//! The sandbox's registry resolves `latest` (and short tags such as `alpine`) to the version it
+//! ships; the real `nginx:latest`, `python:latest`, `node:latest`, `redis:latest` are
+//! Debian-based, larger images.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use super::config::{rfc3339, History, ImageConfig, Manifest};
+use super::fs::{Content, Meta, Node, Tree};
+use super::layer::{flatten, Layer, Overlay};
+
+/// One image in the registry.
+#[derive(Clone, Debug)]
+pub struct RegistryImage {
+    /// Repository (`alpine`, `nginx`…), all official images (`docker.io/library/…`).
+    pub repository: String,
+    /// The canonical tag (`3.20`).
+    pub tag: String,
+    /// The config.
+    pub config: ImageConfig,
+    /// Layers, base first.
+    pub layers: Vec<Arc<Layer>>,
+    /// The manifest (uncompressed layers).
+    pub manifest: Manifest,
+    /// Simulated time (ms, negative: before the simulation started) the image was created.
+    pub created_ms: i64,
+}
+
+/// Why the registry has no such image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RegistryError {
+    /// No repository of that name.
+    NoSuchRepository,
+    /// The repository exists but not that tag.
+    NoSuchTag,
+}
+
+/// Repositories and their tags: (repository, [(tag, canonical tag)]).
+const CATALOGUE: &[(&str, &[&str], &str)] = &[
+    ("alpine", &["3.20", "3", "latest"], "3.20"),
+    ("busybox", &["1.36", "latest"], "1.36"),
+    ("debian", &["12", "bookworm", "latest"], "12"),
+    ("ubuntu", &["24.04", "noble", "latest"], "24.04"),
+    ("nginx", &["1.27-alpine", "alpine", "latest"], "1.27-alpine"),
+    (
+        "python",
+        &["3.12-alpine", "alpine", "latest"],
+        "3.12-alpine",
+    ),
+    ("node", &["22-alpine", "alpine", "latest"], "22-alpine"),
+    ("redis", &["7.4-alpine", "alpine", "latest"], "7.4-alpine"),
+];
+
+/// The repositories the registry holds, with their tags.
+pub fn catalogue() -> impl Iterator<Item = (&'static str, &'static [&'static str])> {
+    CATALOGUE.iter().map(|(r, tags, _)| (*r, *tags))
+}
+
+/// Built once per process: generating is a pure function of the name, so this only saves time.
+static MEMO: Mutex<BTreeMap<String, Arc<RegistryImage>>> = Mutex::new(BTreeMap::new());
+
+/// The image `repository:tag` in the registry.
+pub fn lookup(repository: &str, tag: &str) -> Result<Arc<RegistryImage>, RegistryError> {
+    let (_, tags, canonical) = CATALOGUE
+        .iter()
+        .find(|(r, _, _)| *r == repository)
+        .ok_or(RegistryError::NoSuchRepository)?;
+    if !tags.contains(&tag) {
+        return Err(RegistryError::NoSuchTag);
+    }
+    let key = format!("{repository}:{canonical}");
+    if let Some(img) = MEMO.lock().ok().and_then(|m| m.get(&key).cloned()) {
+        return Ok(img);
+    }
+    let img = Arc::new(generate(repository));
+    if let Ok(mut m) = MEMO.lock() {
+        m.insert(key, img.clone());
+    }
+    Ok(img)
+}
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Builds a tree from a few kinds of entries, with a seed prefix for synthetic content.
+struct Builder {
+    tree: Tree,
+    seed: String,
+}
+
+impl Builder {
+    fn new(seed: &str) -> Builder {
+        Builder {
+            tree: Tree::new(),
+            seed: seed.to_string(),
+        }
+    }
+    fn dirs(&mut self, paths: &[&str]) -> &mut Self {
+        for p in paths {
+            self.tree.insert(p, Node::dir());
+        }
+        self
+    }
+    fn dir_mode(&mut self, path: &str, mode: u32) -> &mut Self {
+        self.tree.insert(path, Node::Dir(Meta::root(mode)));
+        self
+    }
+    fn text(&mut self, path: &str, text: &str) -> &mut Self {
+        self.tree.insert(path, Node::text(text));
+        self
+    }
+    fn blob(&mut self, path: &str, mode: u32, size: u64) -> &mut Self {
+        let content = Content::Synthetic {
+            seed: format!("{}:{path}", self.seed),
+            size,
+        };
+        self.tree
+            .insert(path, Node::File(Meta::root(mode), content));
+        self
+    }
+    fn links(&mut self, dir: &str, names: &str, target: &str) -> &mut Self {
+        for n in names.split_whitespace() {
+            self.tree
+                .insert(&format!("{dir}/{n}"), Node::symlink(target));
+        }
+        self
+    }
+    fn link(&mut self, path: &str, target: &str) -> &mut Self {
+        self.tree.insert(path, Node::symlink(target));
+        self
+    }
+    /// Spreads what is missing to reach `total` bytes over `paths` (data files, 0644).
+    fn fill_to(&mut self, total: u64, paths: &[&str]) -> &mut Self {
+        let missing = total.saturating_sub(self.tree.content_bytes());
+        let n = paths.len() as u64;
+        for (i, p) in paths.iter().enumerate() {
+            let share = missing / n + u64::from((i as u64) < missing % n);
+            self.blob(p, 0o644, share);
+        }
+        self
+    }
+}
+
+const FHS_DIRS: &[&str] = &[
+    "bin",
+    "dev",
+    "etc",
+    "home",
+    "lib",
+    "media",
+    "mnt",
+    "opt",
+    "proc",
+    "run",
+    "sbin",
+    "srv",
+    "sys",
+    "usr",
+    "usr/bin",
+    "usr/lib",
+    "usr/local",
+    "usr/local/bin",
+    "usr/local/lib",
+    "usr/local/share",
+    "usr/sbin",
+    "usr/share",
+    "var",
+    "var/cache",
+    "var/lib",
+    "var/log",
+    "var/spool",
+    "var/opt",
+    "var/empty",
+];
+
+const PASSWD_ALPINE: &str = "root:x:0:0:root:/root:/bin/sh\nbin:x:1:1:bin:/bin:/sbin/nologin\n\
+daemon:x:2:2:daemon:/sbin:/sbin/nologin\nlp:x:4:7:lp:/var/spool/lpd:/sbin/nologin\n\
+sync:x:5:0:sync:/sbin:/bin/sync\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n";
+const GROUP_ALPINE: &str = "root:x:0:root\nbin:x:1:root,bin,daemon\ndaemon:x:2:root,bin,daemon\n\
+wheel:x:10:root\nnogroup:x:65533:\nnobody:x:65534:\n";
+
+/// alpine:3.20 — `docker images`: 7.8 MB; Docker Hub: ≈3.6 MB compressed (alpine tag page;
+/// FACTS.md "alpine ≈5 MB"). One layer from alpine-minirootfs-3.20.3-x86_64.tar.gz.
+fn alpine_tree() -> Tree {
+    let mut b = Builder::new("alpine:3.20");
+    b.dirs(FHS_DIRS)
+        .dirs(&[
+            "etc/apk", "etc/apk/keys", "etc/apk/protected_paths.d", "etc/conf.d", "etc/init.d",
+            "etc/network", "etc/profile.d", "etc/ssl", "etc/ssl/certs", "lib/apk", "lib/apk/db",
+            "lib/apk/exec", "usr/share/apk", "var/cache/apk", "var/cache/misc", "var/lib/misc",
+            "var/local", "var/mail", "etc/crontabs",
+        ])
+        .dir_mode("root", 0o700)
+        .dir_mode("tmp", 0o1777)
+        .dir_mode("var/tmp", 0o1777)
+        .blob("bin/busybox", 0o755, 809_024)
+        .links(
+            "bin",
+            "arch ash base64 bbconfig cat chattr chgrp chmod chown cp date dd df dmesg \
+             dnsdomainname dumpkmap echo egrep false fatattr fdflush fgrep fsync getopt grep \
+             gunzip gzip hostname ionice iostat ipcalc kbd_mode kill link linux32 linux64 ln \
+             login ls lzop makemime mkdir mknod mktemp more mount mountpoint mpstat mv netstat \
+             nice pidof ping ping6 pipe_progress printenv ps pwd reformime rev rm rmdir \
+             run-parts sed setpriv setserial sh sleep stat stty su sync tar touch true umount \
+             uname usleep watch zcat",
+            "/bin/busybox",
+        )
+        .links(
+            "usr/bin",
+            "awk basename cut dirname du env expr find head id less md5sum nproc od printf \
+             readlink realpath seq sha256sum sort tail tee test tr uniq wc wget which whoami \
+             xargs yes",
+            "/bin/busybox",
+        )
+        .links("usr/sbin", "addgroup adduser chroot delgroup deluser", "/bin/busybox")
+        .blob("sbin/apk", 0o755, 67_920)
+        .blob("lib/ld-musl-x86_64.so.1", 0o755, 657_288)
+        .link("lib/libc.musl-x86_64.so.1", "ld-musl-x86_64.so.1")
+        .blob("lib/libapk.so.2.14.0", 0o755, 198_528)
+        .blob("lib/libcrypto.so.3", 0o755, 4_390_528)
+        .blob("lib/libssl.so.3", 0o755, 608_712)
+        .blob("lib/libz.so.1.3.1", 0o755, 100_184)
+        .link("lib/libz.so.1", "libz.so.1.3.1")
+        .blob("usr/bin/ssl_client", 0o755, 14_248)
+        .blob("usr/bin/scanelf", 0o755, 66_144)
+        .blob("usr/bin/getent", 0o755, 14_264)
+        .blob("usr/bin/iconv", 0o755, 22_536)
+        .blob("etc/ssl/cert.pem", 0o644, 221_418)
+        .text("etc/alpine-release", "3.20.3\n")
+        .text(
+            "etc/os-release",
+            "NAME=\"Alpine Linux\"\nID=alpine\nVERSION_ID=3.20.3\n\
+             PRETTY_NAME=\"Alpine Linux v3.20\"\nHOME_URL=\"https://alpinelinux.org/\"\n\
+             BUG_REPORT_URL=\"https://gitlab.alpinelinux.org/alpine/aports/-/issues\"\n",
+        )
+        .text("etc/hostname", "localhost\n")
+        .text("etc/hosts", "127.0.0.1\tlocalhost localhost.localdomain\n::1\t\tlocalhost localhost.localdomain\n")
+        .text("etc/passwd", PASSWD_ALPINE)
+        .text("etc/group", GROUP_ALPINE)
+        .text("etc/shells", "# valid login shells\n/bin/sh\n/bin/ash\n")
+        .text("etc/profile", "export PATH=\"/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin\"\nexport PAGER=less\numask 022\n")
+        .text("etc/motd", "Welcome to Alpine!\n")
+        .text(
+            "etc/apk/repositories",
+            "https://dl-cdn.alpinelinux.org/alpine/v3.20/main\nhttps://dl-cdn.alpinelinux.org/alpine/v3.20/community\n",
+        )
+        .text("etc/apk/arch", "x86_64\n")
+        .text(
+            "etc/apk/world",
+            "alpine-baselayout\nalpine-keys\napk-tools\nbusybox\nlibc-utils\n",
+        )
+        .text("lib/apk/db/installed", &apk_db_base())
+        .fill_to(
+            7_800_000,
+            &["lib/apk/db/scripts.tar", "usr/share/apk/keys/x86_64.rsa.pub.bundle", "usr/lib/libcrypto-extra.a"],
+        );
+    b.tree
+}
+
+fn apk_db_base() -> String {
+    [
+        ("alpine-baselayout", "3.6.5-r0"),
+        ("alpine-baselayout-data", "3.6.5-r0"),
+        ("alpine-keys", "2.4-r1"),
+        ("apk-tools", "2.14.4-r1"),
+        ("busybox", "1.36.1-r29"),
+        ("busybox-binsh", "1.36.1-r29"),
+        ("ca-certificates-bundle", "20240705-r0"),
+        ("libcrypto3", "3.3.2-r0"),
+        ("libssl3", "3.3.2-r0"),
+        ("musl", "1.2.5-r0"),
+        ("musl-utils", "1.2.5-r0"),
+        ("scanelf", "1.3.7-r2"),
+        ("ssl_client", "1.36.1-r29"),
+        ("zlib", "1.3.1-r1"),
+    ]
+    .iter()
+    .map(|(p, v)| format!("P:{p}\nV:{v}\n\n"))
+    .collect()
+}
+
+/// busybox:1.36 — `docker images`: 4.26 MB; Docker Hub ≈2.2 MB compressed (busybox tag page).
+/// Static glibc build: one binary, hard to tell from a tree.
+fn busybox_tree() -> Tree {
+    let mut b = Builder::new("busybox:1.36");
+    b.dirs(&["bin", "dev", "etc", "home", "lib", "usr", "usr/sbin", "var", "var/spool", "var/www"])
+        .dir_mode("root", 0o700)
+        .dir_mode("tmp", 0o1777)
+        .blob("bin/busybox", 0o755, 1_131_168)
+        .links(
+            "bin",
+            "sh ash cat chmod cp echo ls mkdir mv rm touch ln env id whoami wget head tail \
+             sort grep sed awk find xargs true false sleep ps top uname vi tar gzip",
+            "busybox",
+        )
+        .text("etc/passwd", "root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nnobody:x:65534:65534:nobody:/home:/bin/false\n")
+        .text("etc/group", "root:x:0:\ndaemon:x:1:\nnogroup:x:65534:\n")
+        .fill_to(4_260_000, &["lib/libc.so.6", "lib/libm.so.6", "lib/ld-linux-x86-64.so.2"]);
+    b.tree
+}
+
+/// The merged-/usr skeleton Debian and Ubuntu share.
+fn deb_tree(seed: &str, os_release: &str, total: u64, sources: (&str, &str)) -> Tree {
+    let mut b = Builder::new(seed);
+    b.dirs(&[
+        "boot",
+        "dev",
+        "etc",
+        "etc/apt",
+        "etc/apt/apt.conf.d",
+        "etc/apt/sources.list.d",
+        "etc/dpkg",
+        "etc/skel",
+        "home",
+        "media",
+        "mnt",
+        "opt",
+        "proc",
+        "run",
+        "srv",
+        "sys",
+        "usr",
+        "usr/bin",
+        "usr/lib",
+        "usr/lib/x86_64-linux-gnu",
+        "usr/lib64",
+        "usr/local",
+        "usr/local/bin",
+        "usr/local/lib",
+        "usr/local/sbin",
+        "usr/local/share",
+        "usr/sbin",
+        "usr/share",
+        "usr/share/doc",
+        "usr/share/locale",
+        "usr/share/zoneinfo",
+        "var",
+        "var/backups",
+        "var/cache",
+        "var/cache/apt",
+        "var/cache/apt/archives",
+        "var/lib",
+        "var/lib/apt",
+        "var/lib/apt/lists",
+        "var/lib/dpkg",
+        "var/log",
+        "var/mail",
+        "var/opt",
+        "var/spool",
+    ])
+    .dir_mode("root", 0o700)
+    .dir_mode("tmp", 0o1777)
+    .dir_mode("var/tmp", 0o1777)
+    // Merged /usr: the top-level directories are symlinks.
+    .link("bin", "usr/bin")
+    .link("lib", "usr/lib")
+    .link("lib64", "usr/lib64")
+    .link("sbin", "usr/sbin")
+    .blob("usr/bin/bash", 0o755, 1_265_648)
+    .blob("usr/bin/dash", 0o755, 125_640)
+    .link("usr/bin/sh", "dash")
+    .blob("usr/bin/coreutils-placeholder", 0o644, 0);
+    for (name, size) in [
+        ("ls", 151_344),
+        ("cat", 43_976),
+        ("cp", 151_152),
+        ("mv", 147_120),
+        ("rm", 72_072),
+        ("mkdir", 89_128),
+        ("touch", 101_384),
+        ("chmod", 64_448),
+        ("chown", 72_672),
+        ("ln", 72_168),
+        ("echo", 35_656),
+        ("env", 48_072),
+        ("id", 48_064),
+        ("whoami", 35_664),
+        ("head", 47_816),
+        ("tail", 64_360),
+        ("sort", 118_280),
+        ("grep", 203_152),
+        ("sed", 113_224),
+        ("find", 224_848),
+        ("xargs", 68_560),
+        ("true", 35_496),
+        ("false", 35_496),
+        ("sleep", 35_656),
+        ("uname", 35_656),
+        ("tar", 531_464),
+        ("gzip", 98_136),
+        ("apt", 18_824),
+        ("apt-get", 51_920),
+        ("apt-cache", 88_432),
+        ("dpkg", 305_232),
+        ("perl", 3_807_864),
+        ("readlink", 48_072),
+        ("which", 1_091),
+    ] {
+        b.blob(&format!("usr/bin/{name}"), 0o755, size);
+    }
+    b.tree.remove_all("usr/bin/coreutils-placeholder");
+    b.blob("usr/sbin/useradd", 0o755, 151_568)
+        .blob("usr/sbin/groupadd", 0o755, 80_952)
+        .blob("usr/lib/x86_64-linux-gnu/libc.so.6", 0o755, 1_922_136)
+        .blob("usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30", 0o644, 2_260_296)
+        .blob("usr/lib/x86_64-linux-gnu/libapt-pkg.so.6.0.0", 0o644, 2_081_032)
+        .blob("usr/lib/x86_64-linux-gnu/libsystemd.so.0.35.0", 0o644, 911_080)
+        .blob("usr/lib64/ld-linux-x86-64.so.2", 0o755, 210_968)
+        .text("etc/os-release", os_release)
+        .text("etc/hostname", "localhost\n")
+        .text("etc/passwd", "root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nbin:x:2:2:bin:/bin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n")
+        .text("etc/group", "root:x:0:\ndaemon:x:1:\nbin:x:2:\nnogroup:x:65534:\n")
+        .text("etc/shells", "/bin/sh\n/usr/bin/sh\n/bin/bash\n/usr/bin/bash\n")
+        .text(sources.0, sources.1)
+        // The official images delete downloaded .debs after each install and keep package
+        // lists compressed (docker-clean, docker-gzip-indexes in apt.conf.d).
+        .text("etc/apt/apt.conf.d/docker-clean", "DPkg::Post-Invoke { \"rm -f /var/cache/apt/archives/*.deb || true\"; };\n")
+        .text("etc/apt/apt.conf.d/docker-gzip-indexes", "Acquire::GzipIndexes \"true\";\n")
+        .fill_to(
+            total,
+            &[
+                "var/lib/dpkg/status",
+                "usr/share/locale/locale.alias.bundle",
+                "usr/lib/x86_64-linux-gnu/perl-base.bundle",
+                "usr/share/zoneinfo/tzdata.bundle",
+                "usr/lib/x86_64-linux-gnu/gconv.bundle",
+            ],
+        );
+    b.tree
+}
+
+/// debian:12 — FACTS.md (Docker Official Images): ≈30 MB compressed / 114 MB uncompressed.
+fn debian_tree() -> Tree {
+    deb_tree(
+        "debian:12",
+        "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\n\
+         VERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n",
+        114_000_000,
+        (
+            "etc/apt/sources.list.d/debian.sources",
+            "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\n\
+             Components: main\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\n",
+        ),
+    )
+}
+
+/// ubuntu:24.04 — `docker images`: ≈78 MB uncompressed; Docker Hub ≈28 MB compressed
+/// (ubuntu tag page; FACTS.md gives 28 MB compressed).
+fn ubuntu_tree() -> Tree {
+    let mut t = deb_tree(
+        "ubuntu:24.04",
+        "PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\n\
+         VERSION=\"24.04.1 LTS (Noble Numbat)\"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\n",
+        78_100_000,
+        (
+            "etc/apt/sources.list.d/ubuntu.sources",
+            "Types: deb\nURIs: http://archive.ubuntu.com/ubuntu/\nSuites: noble noble-updates noble-backports\n\
+             Components: main universe restricted multiverse\n",
+        ),
+    );
+    // Ubuntu's image ships a non-root user (uid 1000) since 23.04.
+    t.insert(
+        "etc/passwd",
+        Node::text("root:x:0:0:root:/root:/bin/bash\ndaemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin\nnobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\nubuntu:x:1000:1000:Ubuntu:/home/ubuntu:/bin/bash\n"),
+    );
+    t.insert(
+        "home/ubuntu",
+        Node::Dir(Meta {
+            mode: 0o750,
+            uid: 1000,
+            gid: 1000,
+        }),
+    );
+    t
+}
+
+fn history(created_ms: i64, created_by: &str, empty_layer: bool) -> History {
+    History {
+        created: rfc3339(created_ms),
+        created_by: created_by.to_string(),
+        comment: if created_by.ends_with("# buildkit") || !created_by.starts_with("/bin/sh") {
+            "buildkit.dockerfile.v0".into()
+        } else {
+            String::new()
+        },
+        empty_layer,
+    }
+}
+
+/// A single-layer image from a root filesystem tree (how distribution images are made:
+/// `ADD rootfs.tar /`).
+fn single(
+    repository: &str,
+    tag: &str,
+    created_ms: i64,
+    tree: &Tree,
+    added: &str,
+    pre: &[(&str, bool)],
+    cmd: &[&str],
+) -> RegistryImage {
+    let layer = Arc::new(layer_or_empty(Layer::from_tree(tree)));
+    let mut config = ImageConfig::empty(rfc3339(created_ms));
+    for (h, empty) in pre {
+        config.history.push(history(created_ms, h, *empty));
+    }
+    config.history.push(history(
+        created_ms,
+        &format!("ADD {added} / # buildkit"),
+        false,
+    ));
+    config.rootfs.diff_ids.push(layer.diff_id().clone());
+    let cmd: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
+    config.history.push(history(
+        created_ms,
+        &format!("CMD {}", json_list(&cmd)),
+        true,
+    ));
+    config.config.env = vec![PATH_ENV.to_string()];
+    config.config.cmd = Some(cmd);
+    finish(repository, tag, created_ms, config, vec![layer])
+}
+
+/// The default PATH of the official images.
+pub const PATH_ENV: &str = "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+fn json_list(items: &[String]) -> String {
+    serde_json::to_string(items).unwrap_or_default()
+}
+
+fn layer_or_empty(l: Result<Layer, super::tar::TarError>) -> Layer {
+    // Generated trees have short paths; an error here is a bug in this file, which the
+    // registry tests catch. Fall back to an empty layer rather than panic.
+    l.unwrap_or_else(|_| Layer::new(BTreeMap::new()).unwrap_or_else(|_| unreachable!()))
+}
+
+fn finish(
+    repository: &str,
+    tag: &str,
+    created_ms: i64,
+    config: ImageConfig,
+    layers: Vec<Arc<Layer>>,
+) -> RegistryImage {
+    let refs: Vec<&Layer> = layers.iter().map(|l| l.as_ref()).collect();
+    let manifest = Manifest::new(&config, &refs);
+    RegistryImage {
+        repository: repository.into(),
+        tag: tag.into(),
+        config,
+        layers,
+        manifest,
+        created_ms,
+    }
+}
+
+/// An image built FROM alpine:3.20 with extra layers, as the official `-alpine` variants are.
+struct Derived {
+    config: ImageConfig,
+    layers: Vec<Arc<Layer>>,
+    tree: Arc<Tree>,
+    created_ms: i64,
+}
+
+impl Derived {
+    fn from(base: &RegistryImage, created_ms: i64) -> Derived {
+        let mut config = base.config.clone();
+        config.created = rfc3339(created_ms);
+        Derived {
+            tree: Arc::new(flatten(base.layers.iter().map(|l| l.as_ref()))),
+            config,
+            layers: base.layers.clone(),
+            created_ms,
+        }
+    }
+    fn meta(
+        &mut self,
+        created_by: &str,
+        f: impl FnOnce(&mut super::config::RunConfig),
+    ) -> &mut Self {
+        f(&mut self.config.config);
+        self.config
+            .history
+            .push(history(self.created_ms, created_by, true));
+        self
+    }
+    fn layer(&mut self, created_by: &str, f: impl FnOnce(&mut Overlay)) -> &mut Self {
+        let mut o = Overlay::new(self.tree.clone());
+        f(&mut o);
+        let layer = Arc::new(layer_or_empty(o.to_layer()));
+        self.tree = Arc::new(o.merged().clone());
+        self.config.rootfs.diff_ids.push(layer.diff_id().clone());
+        self.layers.push(layer);
+        self.config
+            .history
+            .push(history(self.created_ms, created_by, false));
+        self
+    }
+    fn done(self, repository: &str, tag: &str) -> RegistryImage {
+        finish(repository, tag, self.created_ms, self.config, self.layers)
+    }
+}
+
+/// Adds synthetic files (`path`, mode, size) under an overlay, making parents.
+fn put(o: &mut Overlay, seed: &str, files: &[(&str, u32, u64)]) {
+    for (path, mode, size) in files {
+        let _ = o.mkdir(super::fs::parent(path), true);
+        // `create`, not `write_file`: the 64 MiB limit is for what users write.
+        let content = Content::Synthetic {
+            seed: format!("{seed}:{path}"),
+            size: *size,
+        };
+        let _ = o.create(path, Node::File(Meta::root(*mode), content));
+    }
+}
+
+fn text(o: &mut Overlay, path: &str, mode: u32, body: &str) {
+    let _ = o.mkdir(super::fs::parent(path), true);
+    let _ = o.write_file(path, Content::text(body), Some(Meta::root(mode)));
+}
+
+fn generate(repository: &str) -> RegistryImage {
+    match repository {
+        "alpine" => single(
+            "alpine",
+            "3.20",
+            -120 * DAY_MS,
+            &alpine_tree(),
+            "alpine-minirootfs-3.20.3-x86_64.tar.gz",
+            &[],
+            &["/bin/sh"],
+        ),
+        "busybox" => single(
+            "busybox",
+            "1.36",
+            -200 * DAY_MS,
+            &busybox_tree(),
+            "busybox.tar.xz",
+            &[],
+            &["sh"],
+        ),
+        "debian" => single(
+            "debian",
+            "12",
+            -60 * DAY_MS,
+            &debian_tree(),
+            "rootfs.tar.xz",
+            &[],
+            &["bash"],
+        ),
+        "ubuntu" => single(
+            "ubuntu",
+            "24.04",
+            -90 * DAY_MS,
+            &ubuntu_tree(),
+            "file:6df775300d76441aa33f31b22c1afce8dfe35c8ffbc14ef27c27009235b12a95 in",
+            &[
+                ("ARG RELEASE", true),
+                ("ARG LAUNCHPAD_BUILD_ARCH", true),
+                ("LABEL org.opencontainers.image.ref.name=ubuntu", true),
+                ("LABEL org.opencontainers.image.version=24.04", true),
+            ],
+            &["/bin/bash"],
+        ),
+        _ => derived(repository),
+    }
+}
+
+fn alpine_base() -> Arc<RegistryImage> {
+    lookup("alpine", "3.20").unwrap_or_else(|_| Arc::new(generate("alpine")))
+}
+
+/// The `-alpine` official images. Sizes (`docker images`, amd64, approximate): nginx:1.27-alpine
+/// ≈48 MB, python:3.12-alpine ≈57 MB, node:22-alpine ≈157 MB, redis:7.4-alpine ≈41 MB
+/// (Docker Hub tag pages list ≈20, 18, 55 and 17 MB compressed).
+fn derived(repository: &str) -> RegistryImage {
+    let base = alpine_base();
+    match repository {
+        "nginx" => {
+            let mut d = Derived::from(&base, -30 * DAY_MS);
+            d.meta("LABEL maintainer=NGINX Docker Maintainers <docker-maint@nginx.com>", |c| {
+                c.labels.insert("maintainer".into(), "NGINX Docker Maintainers <docker-maint@nginx.com>".into());
+            })
+            .meta("ENV NGINX_VERSION=1.27.2", |c| c.set_env("NGINX_VERSION", "1.27.2"))
+            .layer("RUN /bin/sh -c set -x && addgroup -g 101 -S nginx && adduser -S -D -H -u 101 -h /var/cache/nginx -s /sbin/nologin -G nginx -g nginx nginx && apk add --no-cache nginx # buildkit", |o| {
+                put(o, "nginx:1.27", &[
+                    ("usr/sbin/nginx", 0o755, 1_557_064),
+                    ("usr/lib/nginx/modules/ngx_http_js_module.so", 0o755, 1_240_000),
+                    ("usr/lib/libpcre2-8.so.0.13.0", 0o755, 563_808),
+                    ("usr/lib/libxml2.so.2.12.6", 0o755, 1_482_512),
+                    ("usr/share/nginx/html/50x.html", 0o644, 497),
+                    ("usr/lib/nginx/njs-and-geoip.bundle", 0o644, 35_360_000),
+                ]);
+                text(o, "usr/share/nginx/html/index.html", 0o644, "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n</body>\n</html>\n");
+                text(o, "etc/nginx/nginx.conf", 0o644, "user  nginx;\nworker_processes  auto;\nevents {\n    worker_connections  1024;\n}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n");
+                text(o, "etc/nginx/conf.d/default.conf", 0o644, "server {\n    listen       80;\n    location / {\n        root   /usr/share/nginx/html;\n        index  index.html;\n    }\n}\n");
+                let _ = o.mkdir("var/cache/nginx", true);
+                let _ = o.mkdir("var/log/nginx", true);
+                let _ = o.create("var/log/nginx/access.log", Node::symlink("/dev/stdout"));
+                let _ = o.create("var/log/nginx/error.log", Node::symlink("/dev/stderr"));
+            })
+            .layer("COPY docker-entrypoint.sh / # buildkit", |o| {
+                text(o, "docker-entrypoint.sh", 0o775, "#!/bin/sh\nset -e\nexec \"$@\"\n");
+            })
+            .meta("ENTRYPOINT [\"/docker-entrypoint.sh\"]", |c| c.entrypoint = Some(vec!["/docker-entrypoint.sh".into()]))
+            .meta("EXPOSE map[80/tcp:{}]", |c| {
+                c.exposed_ports.insert("80/tcp".into(), Default::default());
+            })
+            .meta("STOPSIGNAL SIGQUIT", |_| {})
+            .meta("CMD [\"nginx\" \"-g\" \"daemon off;\"]", |c| {
+                c.cmd = Some(vec!["nginx".into(), "-g".into(), "daemon off;".into()])
+            });
+            d.done("nginx", "1.27-alpine")
+        }
+        "python" => {
+            let mut d = Derived::from(&base, -20 * DAY_MS);
+            d.meta("ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", |c| {
+                c.set_env("PATH", "/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin")
+            })
+            .meta("ENV LANG=C.UTF-8", |c| c.set_env("LANG", "C.UTF-8"))
+            .layer("RUN /bin/sh -c set -eux; apk add --no-cache ca-certificates tzdata; # buildkit", |o| {
+                put(o, "python:3.12", &[("usr/share/zoneinfo/tzdata.bundle", 0o644, 1_600_000), ("etc/ssl/certs/ca-certificates.crt", 0o644, 221_418)]);
+            })
+            .meta("ENV PYTHON_VERSION=3.12.7", |c| c.set_env("PYTHON_VERSION", "3.12.7"))
+            .layer("RUN /bin/sh -c set -eux; apk add --no-cache --virtual .build-deps ...; ./configure; make; make install; apk del --no-network .build-deps; # buildkit", |o| {
+                put(o, "python:3.12", &[
+                    ("usr/local/bin/python3.12", 0o755, 18_232),
+                    ("usr/local/lib/libpython3.12.so.1.0", 0o755, 24_730_000),
+                    ("usr/local/lib/python3.12/stdlib.bundle", 0o644, 18_700_000),
+                    ("usr/local/lib/python3.12/site-packages/pip/pip.bundle", 0o644, 3_950_000),
+                    ("usr/local/bin/pip3.12", 0o755, 229),
+                ]);
+                text(o, "usr/local/lib/python3.12/site-packages/README.txt", 0o644, "This directory exists so that 3rd party packages can be installed\nhere.  Read the source for site.py for more details.\n");
+            })
+            .layer("RUN /bin/sh -c set -eux; for src in idle3 pip3 pydoc3 python3 python3-config; do dst=\"$(echo \"$src\" | tr -d 3)\"; ln -svT \"$src\" \"/usr/local/bin/$dst\"; done # buildkit", |o| {
+                for (l, t) in [("python3", "python3.12"), ("python", "python3"), ("pip3", "pip3.12"), ("pip", "pip3")] {
+                    let _ = o.create(&format!("usr/local/bin/{l}"), Node::symlink(t));
+                }
+            })
+            .meta("CMD [\"python3\"]", |c| c.cmd = Some(vec!["python3".into()]));
+            d.done("python", "3.12-alpine")
+        }
+        "node" => {
+            let mut d = Derived::from(&base, -15 * DAY_MS);
+            d.meta("ENV NODE_VERSION=22.11.0", |c| c.set_env("NODE_VERSION", "22.11.0"))
+                .layer("RUN /bin/sh -c addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node && apk add --no-cache libstdc++ && ... # buildkit", |o| {
+                    put(o, "node:22", &[
+                        ("usr/local/bin/node", 0o755, 97_400_000),
+                        ("usr/local/lib/node_modules/npm/npm.bundle", 0o644, 40_000_000),
+                        ("usr/lib/libstdc++.so.6.0.33", 0o755, 2_650_000),
+                        ("usr/local/include/node/headers.bundle", 0o644, 3_900_000),
+                    ]);
+                    let _ = o.create("usr/local/bin/npm", Node::symlink("../lib/node_modules/npm/bin/npm-cli.js"));
+                    let _ = o.create("usr/local/bin/npx", Node::symlink("../lib/node_modules/npm/bin/npx-cli.js"));
+                    let _ = o.create("home/node", Node::Dir(Meta { mode: 0o755, uid: 1000, gid: 1000 }));
+                })
+                .meta("ENV YARN_VERSION=1.22.22", |c| c.set_env("YARN_VERSION", "1.22.22"))
+                .layer("RUN /bin/sh -c apk add --no-cache --virtual .build-deps-yarn curl gnupg tar && ... # buildkit", |o| {
+                    put(o, "node:22", &[("opt/yarn-v1.22.22/yarn.bundle", 0o644, 5_300_000)]);
+                    let _ = o.create("usr/local/bin/yarn", Node::symlink("/opt/yarn-v1.22.22/bin/yarn"));
+                })
+                .layer("COPY docker-entrypoint.sh /usr/local/bin/ # buildkit", |o| {
+                    text(o, "usr/local/bin/docker-entrypoint.sh", 0o755, "#!/bin/sh\nset -e\nexec \"$@\"\n");
+                })
+                .meta("ENTRYPOINT [\"docker-entrypoint.sh\"]", |c| c.entrypoint = Some(vec!["docker-entrypoint.sh".into()]))
+                .meta("CMD [\"node\"]", |c| c.cmd = Some(vec!["node".into()]));
+            d.done("node", "22-alpine")
+        }
+        _ => {
+            // redis
+            let mut d = Derived::from(&base, -25 * DAY_MS);
+            d.layer("RUN /bin/sh -c set -eux; addgroup -S -g 1000 redis; adduser -S -G redis -u 999 redis # buildkit", |o| {
+                text(o, "etc/passwd", 0o644, &format!("{PASSWD_ALPINE}redis:x:999:1000:Linux User,,,:/home/redis:/sbin/nologin\n"));
+                text(o, "etc/group", 0o644, &format!("{GROUP_ALPINE}redis:x:1000:redis\n"));
+            })
+            .layer("RUN /bin/sh -c set -eux; apk add --no-cache 'su-exec>=0.2' tzdata # buildkit", |o| {
+                put(o, "redis:7.4", &[("sbin/su-exec", 0o755, 10_168), ("usr/share/zoneinfo/tzdata.bundle", 0o644, 1_600_000)]);
+            })
+            .meta("ENV REDIS_VERSION=7.4.1", |c| c.set_env("REDIS_VERSION", "7.4.1"))
+            .layer("RUN /bin/sh -c set -eux; apk add --no-cache --virtual .build-deps ...; make -C /usr/src/redis; make install; # buildkit", |o| {
+                put(o, "redis:7.4", &[
+                    ("usr/local/bin/redis-server", 0o755, 15_800_000),
+                    ("usr/local/bin/redis-cli", 0o755, 8_100_000),
+                    ("usr/local/bin/redis-benchmark", 0o755, 5_800_000),
+                    ("usr/lib/libssl-redis.bundle", 0o644, 1_900_000),
+                ]);
+                for l in ["redis-check-aof", "redis-check-rdb", "redis-sentinel"] {
+                    let _ = o.create(&format!("usr/local/bin/{l}"), Node::symlink("redis-server"));
+                }
+            })
+            .layer("RUN /bin/sh -c mkdir /data && chown redis:redis /data # buildkit", |o| {
+                let _ = o.create("data", Node::Dir(Meta { mode: 0o755, uid: 999, gid: 1000 }));
+            })
+            .meta("VOLUME [/data]", |_| {})
+            .layer("WORKDIR /data", |_| {})
+            .layer("COPY docker-entrypoint.sh /usr/local/bin/ # buildkit", |o| {
+                text(o, "usr/local/bin/docker-entrypoint.sh", 0o755, "#!/bin/sh\nset -e\nexec \"$@\"\n");
+            })
+            .meta("ENTRYPOINT [\"docker-entrypoint.sh\"]", |c| c.entrypoint = Some(vec!["docker-entrypoint.sh".into()]))
+            .meta("EXPOSE map[6379/tcp:{}]", |c| {
+                c.exposed_ports.insert("6379/tcp".into(), Default::default());
+            })
+            .meta("CMD [\"redis-server\"]", |c| c.cmd = Some(vec!["redis-server".into()]));
+            d.config.config.working_dir = "/data".into();
+            d.done("redis", "7.4-alpine")
+        }
+    }
+}

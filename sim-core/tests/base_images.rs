@@ -1,0 +1,128 @@
+//! The registry's base images: realistic trees and sizes, deterministic, sharing base layers.
+
+use sim_core::image::base::{catalogue, lookup, RegistryError};
+use sim_core::image::layer::flatten;
+use sim_core::image::packages::{resolve, APK, APT, PIP};
+
+fn size_of(repo: &str, tag: &str) -> u64 {
+    let img = lookup(repo, tag).unwrap();
+    img.layers.iter().map(|l| l.size()).sum()
+}
+
+fn assert_near(actual: u64, expected: u64, what: &str) {
+    let diff = actual.abs_diff(expected);
+    assert!(
+        diff * 100 <= expected,
+        "{what}: {actual} bytes, expected ≈{expected}"
+    );
+}
+
+#[test]
+fn base_images_have_their_real_uncompressed_sizes() {
+    assert_near(size_of("alpine", "3.20"), 7_800_000, "alpine:3.20");
+    assert_near(size_of("busybox", "latest"), 4_260_000, "busybox");
+    assert_near(size_of("ubuntu", "24.04"), 78_100_000, "ubuntu:24.04");
+    assert_near(size_of("debian", "12"), 114_000_000, "debian:12");
+    assert_near(
+        size_of("nginx", "1.27-alpine"),
+        48_000_000,
+        "nginx:1.27-alpine",
+    );
+    assert_near(size_of("redis", "alpine"), 41_000_000, "redis:7.4-alpine");
+    assert_near(
+        size_of("python", "alpine"),
+        57_000_000,
+        "python:3.12-alpine",
+    );
+    assert_near(size_of("node", "alpine"), 157_000_000, "node:22-alpine");
+}
+
+#[test]
+fn official_alpine_variants_share_the_alpine_base_layer() {
+    let alpine = lookup("alpine", "3.20").unwrap();
+    for repo in ["nginx", "python", "node", "redis"] {
+        let img = lookup(repo, "alpine").unwrap();
+        assert_eq!(
+            img.layers[0].diff_id(),
+            alpine.layers[0].diff_id(),
+            "{repo}"
+        );
+        assert_eq!(img.config.rootfs.diff_ids.len(), img.layers.len());
+        let layer_history = img.config.history.iter().filter(|h| !h.empty_layer).count();
+        assert_eq!(
+            layer_history,
+            img.layers.len(),
+            "{repo}: one non-empty history entry per layer"
+        );
+    }
+}
+
+#[test]
+fn tags_resolve_and_unknown_names_are_refused() {
+    assert_eq!(
+        lookup("alpine", "latest").unwrap().config.id(),
+        lookup("alpine", "3.20").unwrap().config.id()
+    );
+    assert_eq!(
+        lookup("alpne", "latest").err(),
+        Some(RegistryError::NoSuchRepository)
+    );
+    assert_eq!(
+        lookup("alpine", "9.99").err(),
+        Some(RegistryError::NoSuchTag)
+    );
+    assert!(catalogue().count() >= 8);
+}
+
+#[test]
+fn base_image_trees_hold_the_files_a_lesson_touches() {
+    let alpine = flatten(
+        lookup("alpine", "3.20")
+            .unwrap()
+            .layers
+            .iter()
+            .map(|l| l.as_ref()),
+    );
+    assert!(alpine.exists("bin/busybox") && alpine.exists("bin/sh") && alpine.exists("sbin/apk"));
+    assert_eq!(alpine.get("tmp").unwrap().meta().mode, 0o1777);
+    let ubuntu = flatten(
+        lookup("ubuntu", "24.04")
+            .unwrap()
+            .layers
+            .iter()
+            .map(|l| l.as_ref()),
+    );
+    assert!(ubuntu.exists("usr/bin/apt-get") && ubuntu.exists("usr/bin/dash"));
+    assert!(
+        ubuntu.children("var/lib/apt/lists").next().is_none(),
+        "lists ship empty"
+    );
+    let python = flatten(
+        lookup("python", "3.12-alpine")
+            .unwrap()
+            .layers
+            .iter()
+            .map(|l| l.as_ref()),
+    );
+    assert!(python.exists("usr/local/bin/pip"));
+}
+
+#[test]
+fn package_dependencies_come_first_and_installed_ones_are_skipped() {
+    let names =
+        |v: Vec<&sim_core::image::packages::Package>| v.iter().map(|p| p.name).collect::<Vec<_>>();
+    let curl = resolve(APK, &["curl".into()], &|_| false).unwrap();
+    assert_eq!(curl.last().unwrap().name, "curl");
+    assert!(
+        names(curl.clone())
+            .iter()
+            .position(|n| *n == "libunistring")
+            < names(curl).iter().position(|n| *n == "libidn2")
+    );
+    let flask = resolve(PIP, &["Flask==3.1.0".into()], &|n| n == "click").unwrap();
+    assert!(!names(flask).contains(&"click"));
+    assert_eq!(
+        resolve(APT, &["nosuch".into()], &|_| false).err(),
+        Some("nosuch".to_string())
+    );
+}
