@@ -58,7 +58,7 @@ pub fn dist(root: &Path) -> Result<PathBuf> {
         .out_name(OUT_NAME)
         .generate(&dist)
         .with_context(|| format!("wasm-bindgen failed on {}", wasm.display()))?;
-    optimize_with_wasm_opt(&dist.join(format!("{OUT_NAME}_bg.wasm")));
+    optimize_with_wasm_opt(root, &dist.join(format!("{OUT_NAME}_bg.wasm")));
 
     fs::copy(root.join("index.html"), dist.join("index.html"))
         .context("cannot copy index.html into dist/")?;
@@ -72,17 +72,55 @@ pub fn dist(root: &Path) -> Result<PathBuf> {
     Ok(dist)
 }
 
-/// Runs `wasm-opt -Os` in place when binaryen is installed; the bundle works without it.
-fn optimize_with_wasm_opt(wasm: &Path) {
-    if !succeeds("wasm-opt", &["--version"]) {
-        println!("wasm-opt not found; skipping (optional: Debian package `binaryen`)");
-        return;
+/// The binaryen release whose `wasm-opt` reads what rustc 1.95 emits (Debian's 108 does not).
+const BINARYEN_NPM: &str = "binaryen@132";
+
+/// Finds a `wasm-opt` that can read our wasm: one on PATH that is new enough, else the one from
+/// the npm package `binaryen` installed under the target folder (npm's registry is reachable
+/// where crates.io is). `None` when neither can be had.
+fn find_wasm_opt(root: &Path) -> Option<std::path::PathBuf> {
+    let on_path = Command::new("wasm-opt").arg("--version").output().ok();
+    if let Some(out) = on_path {
+        let text = String::from_utf8_lossy(&out.stdout).to_string();
+        let version = text
+            .split_whitespace()
+            .nth(2)
+            .and_then(|v| v.parse::<u32>().ok());
+        if version.is_some_and(|v| v >= 116) {
+            return Some("wasm-opt".into());
+        }
     }
+    let tools = crate::target_dir(root).join("tools").join("binaryen");
+    let local = tools.join("node_modules").join(".bin").join("wasm-opt");
+    if !local.exists() {
+        if !succeeds("npm", &["--version"]) {
+            return None;
+        }
+        println!("installing wasm-opt from npm ({BINARYEN_NPM})");
+        let _ = fs::create_dir_all(&tools);
+        let installed = run(Command::new("npm")
+            .args(["install", "--no-audit", "--no-fund", "--prefix"])
+            .arg(&tools)
+            .arg(BINARYEN_NPM));
+        if let Err(error) = installed {
+            println!("could not install {BINARYEN_NPM}: {error:#}");
+            return None;
+        }
+    }
+    local.exists().then_some(local)
+}
+
+/// Runs `wasm-opt -Oz` in place; the bundle works without it, only larger.
+fn optimize_with_wasm_opt(root: &Path, wasm: &Path) {
+    let Some(wasm_opt) = find_wasm_opt(root) else {
+        println!("wasm-opt not available; shipping the unoptimised wasm");
+        return;
+    };
     let optimized = wasm.with_extension("opt.wasm");
     // The features rustc enables by default for wasm32-unknown-unknown; wasm-opt must accept
     // them in its input.
-    let outcome = run(Command::new("wasm-opt")
-        .arg("-Os")
+    let outcome = run(Command::new(&wasm_opt)
+        .arg("-Oz")
         .args([
             "--enable-bulk-memory",
             "--enable-mutable-globals",
