@@ -13,6 +13,7 @@ const MAX_SCRIPT_FILE_BYTES: u64 = 16 * 1024 * 1024;
 
 const USAGE: &str = "\
 usage: kube-sandbox run SCRIPT|- [--seed N] [--format text|json] [--trace-hash] [--keep-going]
+                         [--export-dir DIR]
 
 Runs a script of sandbox commands (one per line, as typed in the browser terminal) and prints a
 transcript: \"$ command\" followed by its output. Stops with exit status 1 at the first failing
@@ -23,7 +24,9 @@ options:
   --format text     terminal-like transcript (default)
   --format json     one JSON object per command: time_ms, command, output, error, events
   --trace-hash      print the trace hash (sha256 of the event log) last
-  --keep-going      run every command even after one fails (exit status is still 1)";
+  --keep-going      run every command even after one fails (exit status is still 1)
+  --export-dir DIR  after the run, copy every workspace file (Dockerfiles, `docker save`
+                    archives…) into DIR, keeping their paths; DIR is created if needed";
 
 #[derive(Debug, PartialEq, Eq)]
 enum Format {
@@ -38,6 +41,7 @@ struct RunArgs {
     format: Format,
     trace_hash: bool,
     keep_going: bool,
+    export_dir: Option<std::path::PathBuf>,
 }
 
 fn parse_args(args: &[String]) -> Result<RunArgs, String> {
@@ -51,6 +55,7 @@ fn parse_args(args: &[String]) -> Result<RunArgs, String> {
     let mut seed = 1;
     let mut format = Format::Text;
     let (mut trace_hash, mut keep_going) = (false, false);
+    let mut export_dir = None;
     let mut it = rest.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
@@ -70,6 +75,10 @@ fn parse_args(args: &[String]) -> Result<RunArgs, String> {
             }
             "--trace-hash" => trace_hash = true,
             "--keep-going" => keep_going = true,
+            "--export-dir" => {
+                let v = it.next().ok_or("--export-dir needs a directory")?;
+                export_dir = Some(std::path::PathBuf::from(v));
+            }
             "-h" | "--help" => return Err(String::new()),
             f if f.starts_with("--") => return Err(format!("unknown option \"{f}\"")),
             s if script.is_none() => script = Some(s.to_string()),
@@ -82,6 +91,7 @@ fn parse_args(args: &[String]) -> Result<RunArgs, String> {
         format,
         trace_hash,
         keep_going,
+        export_dir,
     })
 }
 
@@ -109,6 +119,23 @@ struct JsonRecord<'a> {
     output: &'a str,
     error: Option<&'a str>,
     events: &'a [Event],
+}
+
+/// Copies every workspace file into `dir`, keeping its path. Workspace paths are normalized
+/// (relative, no `..`), so nothing lands outside `dir`.
+fn export(session: &Session, dir: &std::path::Path) -> std::io::Result<usize> {
+    let mut n = 0;
+    for (path, content) in session.sim().workspace().files() {
+        let target = path
+            .split('/')
+            .fold(dir.to_path_buf(), |acc, part| acc.join(part));
+        if let Some(parent) = target.parent() {
+            std::fs::create_dir_all(parent)?;
+        }
+        std::fs::write(&target, content.bytes())?;
+        n += 1;
+    }
+    Ok(n)
 }
 
 /// Runs the script, writing the transcript to `out`; returns whether every command succeeded.
@@ -153,6 +180,13 @@ fn run(args: &RunArgs, text: &str, out: &mut impl Write) -> std::io::Result<bool
                 break;
             }
         }
+    }
+    if let Some(dir) = &args.export_dir {
+        std::fs::create_dir_all(dir)
+            .and_then(|_| export(&session, dir))
+            .map_err(|e| {
+                std::io::Error::new(e.kind(), format!("--export-dir {}: {e}", dir.display()))
+            })?;
     }
     if args.trace_hash {
         let hash = session.sim().trace_hash();

@@ -88,6 +88,19 @@ pub enum CommandError {
         /// Its size in bytes.
         len: usize,
     },
+    /// Binary files over their shared budget.
+    #[error(
+        "{path}: an archive of {len} bytes does not fit: the workspace's binary files may hold at most {} bytes (256 MiB) in all, and {used} bytes are in use; remove some with rm",
+        limits::MAX_BINARY_BYTES
+    )]
+    BinaryTooLarge {
+        /// The path.
+        path: String,
+        /// Size of the file to write.
+        len: usize,
+        /// Bytes the other binary files hold.
+        used: usize,
+    },
     /// Too many workspace files.
     #[error(
         "{path}: the workspace already holds {} files, the most it may hold",

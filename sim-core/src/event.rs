@@ -113,6 +113,51 @@ pub enum EventKind {
     },
     /// A layer left the host's local layer store.
     LayerDeleted,
+    /// A container was created (object: `container/<name>`).
+    ContainerCreated {
+        /// Its id (64 hex digits).
+        id: String,
+        /// The ImageID it was created from.
+        image: String,
+    },
+    /// A container's command started.
+    ContainerStarted,
+    /// A container's command ended (ran to completion, or was stopped or killed).
+    ContainerExited {
+        /// Its exit code.
+        exit_code: i32,
+    },
+    /// A container was removed, and its writable layer with it.
+    ContainerRemoved,
+    /// `docker exec` ran a command in a container.
+    ContainerExec {
+        /// The command.
+        command: String,
+        /// Its exit code.
+        exit_code: i32,
+    },
+    /// `docker commit` made an image from a container's writable layer.
+    ImageCommitted {
+        /// The new ImageID.
+        id: String,
+    },
+    /// A layer blob reached the registry (object: `layer/<DiffID>`).
+    LayerPushed {
+        /// `Pushed`, `Layer already exists` or `Mounted from …`.
+        how: String,
+    },
+    /// A manifest was pushed under a tag (object: `image/<repository:tag>`).
+    ImagePushed {
+        /// The manifest digest.
+        digest: String,
+    },
+    /// An image was written to a workspace file as an OCI image layout archive.
+    ImageSaved {
+        /// The ImageID.
+        id: String,
+        /// Bytes of the archive.
+        bytes: u64,
+    },
 }
 
 impl EventKind {
@@ -134,6 +179,15 @@ impl EventKind {
             EventKind::ImageUntagged => "ImageUntagged",
             EventKind::ImageDeleted { .. } => "ImageDeleted",
             EventKind::LayerDeleted => "LayerDeleted",
+            EventKind::ContainerCreated { .. } => "ContainerCreated",
+            EventKind::ContainerStarted => "ContainerStarted",
+            EventKind::ContainerExited { .. } => "ContainerExited",
+            EventKind::ContainerRemoved => "ContainerRemoved",
+            EventKind::ContainerExec { .. } => "ContainerExec",
+            EventKind::ImageCommitted { .. } => "ImageCommitted",
+            EventKind::LayerPushed { .. } => "LayerPushed",
+            EventKind::ImagePushed { .. } => "ImagePushed",
+            EventKind::ImageSaved { .. } => "ImageSaved",
         }
     }
 }

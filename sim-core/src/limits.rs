@@ -7,6 +7,8 @@ pub const MAX_LINE_BYTES: usize = 64 * 1024;
 pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// Most lines in one script.
 pub const MAX_SCRIPT_LINES: usize = 10_000;
+/// Most bytes the workspace's binary files (image archives) hold together (256 MiB).
+pub const MAX_BINARY_BYTES: usize = 256 * 1024 * 1024;
 /// Most files the workspace holds.
 pub const MAX_FILES: usize = 1_000;
 /// Most actions waiting in the event queue.

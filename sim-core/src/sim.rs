@@ -57,6 +57,8 @@ pub struct Sim {
     pub(crate) workspace: Workspace,
     /// The host's Docker engine: local layer store, images, tags, build cache.
     pub(crate) docker: crate::image::engine::Engine,
+    /// The sandbox registry (shared by every host): the shipped base images plus pushed ones.
+    pub(crate) registry: crate::image::registry::Registry,
     /// The terminal's command history. It is not simulation state: it is not in the trace, it
     /// survives `reset`, and it records failed commands too, as a shell's history does.
     pub(crate) history: Vec<String>,
@@ -94,6 +96,7 @@ impl Sim {
             log_hasher: Sha256::new(),
             workspace: Workspace::default(),
             docker: crate::image::engine::Engine::default(),
+            registry: crate::image::registry::Registry::default(),
             history: Vec::new(),
             instants: 0,
             budget: None,
@@ -124,6 +127,11 @@ impl Sim {
     /// The host's Docker engine (images, layers, build cache).
     pub fn docker(&self) -> &crate::image::engine::Engine {
         &self.docker
+    }
+
+    /// The sandbox registry.
+    pub fn registry(&self) -> &crate::image::registry::Registry {
+        &self.registry
     }
 
     /// The terminal history (every line submitted, failed ones included).
@@ -303,6 +311,7 @@ impl Sim {
             .update(serde_json::to_vec(&self.queue.iter().collect::<Vec<_>>()).unwrap_or_default());
         hasher.update(serde_json::to_vec(&self.workspace).unwrap_or_default());
         hasher.update(self.docker.fingerprint());
+        hasher.update(self.registry.fingerprint());
         // The RNG's position: a clone draws the next value without disturbing the original.
         let mut rng = self.rng.clone();
         hasher.update(rand::RngCore::next_u64(&mut rng).to_le_bytes());

@@ -38,9 +38,13 @@ pub fn ensure_wasm_target(root: &Path) -> Result<()> {
         .current_dir(root))
 }
 
-/// Installs Chromium, ChromeDriver and a Korean font from Debian's packages if any is missing.
+/// Installs Chromium, ChromeDriver, a Korean font and skopeo (which reads the OCI archives
+/// `docker save` writes, in the CLI tests) from Debian's packages if any is missing.
 pub fn ensure_browser() -> Result<()> {
     let mut missing = Vec::new();
+    if !Path::new("/usr/bin/skopeo").exists() {
+        missing.push("skopeo");
+    }
     if !Path::new(CHROMIUM).exists() {
         missing.push("chromium");
     }

@@ -467,7 +467,22 @@ fn cat(sim: &Sim, inv: &Invocation) -> Result<Plan> {
     for p in inv.args {
         let path = normalize("cat", p)?;
         match sim.workspace().lookup(&path) {
-            Lookup::File(content) => out.push_str(content),
+            Lookup::File(content) => match content.as_text() {
+                Some(text) => out.push_str(text),
+                // A terminal would fill with garbage; GNU cat would print the raw bytes. The
+                // sandbox says what the file is instead and points at the way out.
+                None => {
+                    return Err(CommandError::InvalidPath {
+                        command: "cat".into(),
+                        path: p.clone(),
+                        reason: format!(
+                            "binary file ({} bytes); the terminal prints text files only \
+                             (kube-sandbox run --export-dir copies files to the host)",
+                            content.len()
+                        ),
+                    })
+                }
+            },
             Lookup::Dir => {
                 return Err(CommandError::IsADirectory {
                     command: "cat".into(),

@@ -4,6 +4,8 @@
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use super::docker_container as dc;
+use super::docker_registry as dr;
 use super::{CommandSpec, Family, Invocation, Plan};
 use crate::error::{CommandError, Result};
 use crate::event::{EventId, EventKind, ObjectRef};
@@ -19,8 +21,8 @@ pub(super) const FAMILY: Family = Family {
     name: "docker",
     commands: &[CommandSpec {
         name: "docker",
-        usage: "docker build|images|history|inspect|tag|rmi|pull|image prune ...",
-        summary: "build images from Dockerfiles, list, inspect, tag, pull and remove them",
+        usage: "docker build|images|history|inspect|tag|rmi|pull|push|save|image prune|run|create|exec|diff|commit|ps|start|stop|rm ...",
+        summary: "build, run, inspect, push and save images and containers",
         help: "docker build -t NAME:TAG [-f FILE] [--no-cache] DIR\n\
                docker images                 list local images\n\
                docker history IMAGE          the layers and the instructions that made them\n\
@@ -29,6 +31,16 @@ pub(super) const FAMILY: Family = Family {
                docker rmi IMAGE...           untag, and delete images no tag names\n\
                docker pull NAME[:TAG]        bring an image from the registry\n\
                docker image prune [-a] [-f]  delete dangling images\n\
+               docker push NAME[:TAG]        send an image to the sandbox registry\n\
+               docker save IMAGE -o FILE     write an OCI image layout archive to the workspace\n\
+               docker run [-d] [--name N] [--rm] IMAGE [CMD...]   create and start a container\n\
+               docker create [--name N] IMAGE [CMD...]           create a container\n\
+               docker exec C CMD...          run a command in a running container\n\
+               docker diff C                 what the container changed (A/C/D)\n\
+               docker commit C NAME:TAG      its writable layer becomes an image layer\n\
+               docker ps [-a]                list (running, or all) containers\n\
+               docker start|stop C...        start or stop containers\n\
+               docker rm [-f] C...           remove containers and their writable layers\n\
                Base images (alpine, busybox, debian, ubuntu, nginx, python, node, redis) live in \
                the registry until pulled or built FROM. A build takes no simulated time.",
         schedulable: true,
@@ -37,11 +49,11 @@ pub(super) const FAMILY: Family = Family {
     }],
 };
 
-fn err(message: impl Into<String>) -> CommandError {
+pub(super) fn err(message: impl Into<String>) -> CommandError {
     CommandError::Docker(message.into())
 }
 
-fn now_ms(sim: &Sim) -> i64 {
+pub(super) fn now_ms(sim: &Sim) -> i64 {
     i64::try_from(sim.now().as_ms()).unwrap_or(i64::MAX)
 }
 
@@ -62,6 +74,24 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         ["rmi", rest @ ..] | ["image", "rm" | "remove", rest @ ..] => plan_rmi(sim, rest),
         ["pull", rest @ ..] | ["image", "pull", rest @ ..] => plan_pull(sim, rest),
         ["image", "prune", rest @ ..] => plan_prune(sim, rest),
+        ["create", rest @ ..] | ["container", "create", rest @ ..] => {
+            dc::plan_create_or_run(sim, "create", rest)
+        }
+        ["run", rest @ ..] | ["container", "run", rest @ ..] => {
+            dc::plan_create_or_run(sim, "run", rest)
+        }
+        ["start", rest @ ..] | ["container", "start", rest @ ..] => dc::plan_start(sim, rest),
+        ["stop", rest @ ..] | ["container", "stop", rest @ ..] => dc::plan_stop(sim, rest),
+        ["rm", rest @ ..] | ["container", "rm" | "remove", rest @ ..] => dc::plan_rm(sim, rest),
+        ["exec", rest @ ..] | ["container", "exec", rest @ ..] => dc::plan_exec(sim, rest),
+        ["diff", rest @ ..] | ["container", "diff", rest @ ..] => dc::plan_diff(sim, rest),
+        ["commit", rest @ ..] | ["container", "commit", rest @ ..] => dc::plan_commit(sim, rest),
+        ["ps", rest @ ..] | ["container", "ls" | "list" | "ps", rest @ ..] => {
+            dc::plan_ps(sim, rest)
+        }
+        ["container", "inspect", rest @ ..] => plan_inspect(sim, rest),
+        ["push", rest @ ..] | ["image", "push", rest @ ..] => dr::plan_push(sim, rest),
+        ["save", rest @ ..] | ["image", "save", rest @ ..] => dr::plan_save(sim, rest),
         [sub, ..] => Err(err(format!(
             "docker: '{sub}' is not a docker command.\nSee 'docker --help'"
         ))),
@@ -69,7 +99,7 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
 }
 
 /// Records a layer entering the store.
-fn record_layer(sim: &mut Sim, chain: &str, layer: &Layer, cause: EventId) {
+pub(super) fn record_layer(sim: &mut Sim, chain: &str, layer: &Layer, cause: EventId) {
     sim.record(
         EventKind::LayerStored {
             diff_id: layer.diff_id().to_string(),
@@ -86,7 +116,7 @@ fn record_layer(sim: &mut Sim, chain: &str, layer: &Layer, cause: EventId) {
 }
 
 /// Stores an image and records its new layers.
-fn store(sim: &mut Sim, image: Image, cause: EventId) {
+pub(super) fn store(sim: &mut Sim, image: Image, cause: EventId) {
     let layers: BTreeMap<String, Layer> = image
         .chain_ids()
         .into_iter()
@@ -102,7 +132,7 @@ fn store(sim: &mut Sim, image: Image, cause: EventId) {
 }
 
 /// Points a tag at an image, recording it (and the untagging of a previous image).
-fn tag_image(sim: &mut Sim, reference: &str, id: &crate::image::Digest, cause: EventId) {
+pub(super) fn tag_image(sim: &mut Sim, reference: &str, id: &crate::image::Digest, cause: EventId) {
     let old = sim.docker.tag(reference, id);
     if let Some(old) = old {
         sim.record(
@@ -209,7 +239,7 @@ fn plan_build(sim: &Sim, args: &[&str]) -> Result<Plan> {
         no_cache,
         now_ms: now_ms(sim),
     };
-    let out = build(&sim.docker, &req).map_err(err)?;
+    let out = build(&sim.docker, &sim.registry, &req).map_err(err)?;
     if !sim.docker.images.contains_key(&out.image.id)
         && sim.docker.images.len() >= crate::image::engine::MAX_IMAGES
     {
@@ -341,7 +371,7 @@ fn plan_images(sim: &Sim, args: &[&str]) -> Result<Plan> {
     Ok(Plan::Output(table(&rows)))
 }
 
-fn find_image<'a>(sim: &'a Sim, name: &str) -> Result<&'a Image> {
+pub(super) fn find_image<'a>(sim: &'a Sim, name: &str) -> Result<&'a Image> {
     sim.docker.find(name).ok_or_else(|| {
         let shown = match parse_reference(name) {
             Ok(r) if !name.chars().all(|c| c.is_ascii_hexdigit()) => r.full(),
@@ -440,8 +470,21 @@ fn plan_inspect(sim: &Sim, args: &[&str]) -> Result<Plan> {
     if args.is_empty() {
         return Err(err("\"docker inspect\" requires at least 1 argument.\nSee 'docker inspect --help'.\n\nUsage:  docker inspect [OPTIONS] NAME|ID [NAME|ID...]"));
     }
+    /// One document of `docker inspect`: containers are looked up first, as the CLI does.
+    #[derive(serde::Serialize)]
+    #[serde(untagged)]
+    enum Inspected {
+        Container(Box<dc::InspectContainer>),
+        Image(Box<InspectImage>),
+    }
     let mut out = Vec::new();
     for name in args {
+        if let Some(c) = sim.docker.find_container(name) {
+            out.push(Inspected::Container(Box::new(dc::inspect_container(
+                sim, c,
+            ))));
+            continue;
+        }
         let img = sim
             .docker
             .find(name)
@@ -463,7 +506,7 @@ fn plan_inspect(sim: &Sim, args: &[&str]) -> Result<Plan> {
             data.insert("UpperDir", top.clone());
             data.insert("WorkDir", format!("{top_dir}/work"));
         }
-        out.push(InspectImage {
+        out.push(Inspected::Image(Box::new(InspectImage {
             id: img.id.to_string(),
             repo_tags: sim.docker.tags_of(&img.id),
             repo_digests: img.repo_digests.clone(),
@@ -495,7 +538,7 @@ fn plan_inspect(sim: &Sim, args: &[&str]) -> Result<Plan> {
                     .map(|d| d.to_string())
                     .collect(),
             },
-        });
+        })));
     }
     let mut buf = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(
@@ -549,6 +592,39 @@ fn plan_rmi(sim: &Sim, args: &[&str]) -> Result<Plan> {
             .ok()
             .map(|r| r.full())
             .filter(|t| tags.contains(t));
+        // Containers keep their image (moby `daemon/images/image_delete.go`): removing its last
+        // tag needs -f (and then only untags); deleting it by id is refused while a container
+        // runs on it, and needs -f while only stopped ones do.
+        let users = sim.docker.containers_using(&img.id);
+        let mut keep = false;
+        if let Some(first) = users.first() {
+            match &by_tag {
+                Some(t) if tags.len() == 1 && !force => {
+                    return Err(err(format!(
+                        "Error response from daemon: conflict: unable to remove repository reference \"{t}\" (must force) - container {} is using its referenced image {}",
+                        first.short_id(),
+                        img.id.short()
+                    )))
+                }
+                Some(_) => keep = true,
+                None => {
+                    if let Some(r) = users.iter().find(|c| c.is_running()) {
+                        return Err(err(format!(
+                            "Error response from daemon: conflict: unable to delete {} (cannot be forced) - image is being used by running container {}",
+                            img.id.short(),
+                            r.short_id()
+                        )));
+                    }
+                    if !force {
+                        return Err(err(format!(
+                            "Error response from daemon: conflict: unable to delete {} (must be forced) - image is being used by stopped container {}",
+                            img.id.short(),
+                            first.short_id()
+                        )));
+                    }
+                }
+            }
+        }
         let untag: Vec<String> = match by_tag {
             Some(t) => vec![t],
             None if tags.len() > 1 && !force => {
@@ -562,7 +638,7 @@ fn plan_rmi(sim: &Sim, args: &[&str]) -> Result<Plan> {
         for t in &untag {
             engine.tags.remove(t);
         }
-        let delete = engine.tags_of(&img.id).is_empty();
+        let delete = !keep && engine.tags_of(&img.id).is_empty();
         if delete {
             engine.delete_image(&img.id);
         }
@@ -624,7 +700,7 @@ fn plan_rmi(sim: &Sim, args: &[&str]) -> Result<Plan> {
     })))
 }
 
-fn pull_text(plan: &PullPlan) -> String {
+pub(super) fn pull_text(plan: &PullPlan) -> String {
     let mut out = String::new();
     let r = &plan.reference;
     if !r.explicit_tag {
@@ -664,35 +740,45 @@ fn plan_pull(sim: &Sim, args: &[&str]) -> Result<Plan> {
         return Err(err("\"docker pull\" requires exactly 1 argument.\nSee 'docker pull --help'.\n\nUsage:  docker pull [OPTIONS] NAME[:TAG|@DIGEST]"));
     };
     let reference: Reference = parse_reference(name).map_err(err)?;
-    let plan = sim.docker.plan_pull(&reference).map_err(err)?;
+    let plan = sim
+        .docker
+        .plan_pull(&sim.registry, &reference)
+        .map_err(err)?;
     Ok(Plan::Effect(Box::new(move |sim, cause| {
-        let text = if plan.up_to_date {
-            // Nothing new: the layers are there; the tag already names the image.
-            pull_text(&plan)
-        } else {
-            let mut p = plan.clone();
-            p.download = p
-                .image
-                .chain_ids()
-                .iter()
-                .map(|c| !sim.docker.layers.contains_key(c))
-                .collect();
-            pull_text(&p)
-        };
-        let id = plan.image.id.clone();
-        let full = plan.reference.full();
-        store(sim, plan.image, cause);
-        sim.record(
-            EventKind::ImagePulled { id: id.to_string() },
-            ObjectRef::new("image", full.clone()),
-            Some(cause),
-            format!("pulled {full} ({})", id.short()),
-        );
-        if !plan.up_to_date {
-            tag_image(sim, &full, &id, cause);
-        }
-        text
+        commit_pull(sim, plan, cause)
     })))
+}
+
+/// Applies a pull plan: stores the image and its new layers, tags it; returns `docker pull`'s
+/// output (which layers were downloaded is decided now, as an earlier command in the same
+/// script may have brought some).
+pub(super) fn commit_pull(sim: &mut Sim, plan: PullPlan, cause: EventId) -> String {
+    let text = if plan.up_to_date {
+        // Nothing new: the layers are there; the tag already names the image.
+        pull_text(&plan)
+    } else {
+        let mut p = plan.clone();
+        p.download = p
+            .image
+            .chain_ids()
+            .iter()
+            .map(|c| !sim.docker.layers.contains_key(c))
+            .collect();
+        pull_text(&p)
+    };
+    let id = plan.image.id.clone();
+    let full = plan.reference.full();
+    store(sim, plan.image, cause);
+    sim.record(
+        EventKind::ImagePulled { id: id.to_string() },
+        ObjectRef::new("image", full.clone()),
+        Some(cause),
+        format!("pulled {full} ({})", id.short()),
+    );
+    if !plan.up_to_date {
+        tag_image(sim, &full, &id, cause);
+    }
+    text
 }
 
 fn plan_prune(sim: &Sim, args: &[&str]) -> Result<Plan> {
@@ -716,11 +802,15 @@ fn plan_prune(sim: &Sim, args: &[&str]) -> Result<Plan> {
         // the answer is no.
         return Ok(Plan::Output(format!("{warning}\n")));
     }
+    // Images a container uses are never pruned ("without at least one container associated").
     let victims: Vec<crate::image::Digest> = if all {
         sim.docker.images.keys().cloned().collect()
     } else {
         sim.docker.dangling()
-    };
+    }
+    .into_iter()
+    .filter(|id| sim.docker.containers_using(id).is_empty())
+    .collect();
     Ok(Plan::Effect(Box::new(move |sim, cause| {
         let mut out = String::new();
         let mut reclaimed = 0;

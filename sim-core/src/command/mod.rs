@@ -7,6 +7,8 @@
 
 mod builtin;
 mod docker;
+mod docker_container;
+mod docker_registry;
 
 use crate::error::{CommandError, Result};
 use crate::event::{EventId, EventKind, ObjectRef};
@@ -161,7 +163,16 @@ pub fn prepare(sim: &Sim, line: &CommandLine) -> Result<Prepared> {
             };
             let path = workspace::normalize(name, &r.path)?;
             let content = match (r.append, sim.workspace.lookup(&path)) {
-                (true, Lookup::File(old)) => format!("{old}{text}"),
+                (true, Lookup::File(old)) => match old.as_text() {
+                    Some(old) => format!("{old}{text}"),
+                    None => {
+                        return Err(CommandError::InvalidPath {
+                            command: name.to_string(),
+                            path: r.path.clone(),
+                            reason: "binary file: text cannot be appended to it".into(),
+                        })
+                    }
+                },
                 _ => text.clone(),
             };
             sim.workspace.check_write(name, &path, &content)?;

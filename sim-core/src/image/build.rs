@@ -21,6 +21,7 @@ use super::engine::{parse_reference, CacheEntry, Engine, Image};
 use super::format::human_size;
 use super::fs::{base_name, join, parent, resolve, Content, Meta, Node, Tree};
 use super::layer::Overlay;
+use super::registry::Registry;
 use super::sh::{self, resolve_links, Context};
 use crate::sim::hex;
 
@@ -75,6 +76,7 @@ struct StageState {
 
 struct Run<'a> {
     engine: &'a Engine,
+    registry: &'a Registry,
     req: &'a BuildRequest,
     df: Dockerfile,
     log: String,
@@ -103,11 +105,16 @@ fn no_registry(name: &str, canonical: &str) -> String {
 
 /// Runs a build. `Err` is the whole text the terminal prints for a failed build (progress up to
 /// the failure, then BuildKit's error block).
-pub fn build(engine: &Engine, req: &BuildRequest) -> Result<BuildOutput, String> {
+pub fn build(
+    engine: &Engine,
+    registry: &Registry,
+    req: &BuildRequest,
+) -> Result<BuildOutput, String> {
     let df =
         dockerfile::parse(&req.dockerfile).map_err(|e| format!("ERROR: failed to solve: {e}"))?;
     let run = Run {
         engine,
+        registry,
         req,
         df,
         log: String::new(),
@@ -272,7 +279,7 @@ impl Run<'_> {
         if let Some(img) = self.engine.find(&r.full()) {
             return Ok((img.clone(), true));
         }
-        let plan = self.engine.plan_pull(&r).map_err(|_| {
+        let plan = self.engine.plan_pull(self.registry, &r).map_err(|_| {
             format!(
                 "ERROR: failed to solve: {}",
                 no_registry(&r.full(), &r.canonical())
@@ -914,7 +921,7 @@ fn place(
 }
 
 /// uid/gid of `USER name[:group]` from the image's /etc/passwd (numeric ids need no entry).
-fn user_ids(tree: &Tree, user: &str) -> Result<(u32, u32), String> {
+pub(crate) fn user_ids(tree: &Tree, user: &str) -> Result<(u32, u32), String> {
     if user.is_empty() {
         return Ok((0, 0));
     }

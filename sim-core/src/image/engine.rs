@@ -7,8 +7,9 @@ use std::sync::Arc;
 
 use sha2::{Digest as _, Sha256};
 
-use super::base::{self, RegistryError};
+use super::base::RegistryError;
 use super::config::{parse_rfc3339, ImageConfig, Manifest};
+use super::container::Container;
 use super::digest::{chain_ids, ChainId, Digest};
 use super::fs::Tree;
 use super::layer::{flatten, Layer};
@@ -91,6 +92,10 @@ pub struct Engine {
     /// Build cache: cache key (hex) → state after the step.
     pub cache: BTreeMap<String, CacheEntry>,
     cache_seq: u64,
+    /// Containers by id.
+    pub containers: BTreeMap<String, Container>,
+    /// Containers created so far (orders containers created at the same instant).
+    pub container_seq: u64,
 }
 
 /// A parsed image reference `[docker.io/][library/]NAME[:TAG]`.
@@ -192,6 +197,39 @@ pub struct PullPlan {
 }
 
 impl Engine {
+    /// The container a user's word names: an exact id, an exact name (with or without the
+    /// leading `/`), or a unique id prefix — the daemon's lookup order.
+    pub fn find_container(&self, text: &str) -> Option<&Container> {
+        if let Some(c) = self.containers.get(text) {
+            return Some(c);
+        }
+        let name = text.strip_prefix('/').unwrap_or(text);
+        if let Some(c) = self.containers.values().find(|c| c.name == name) {
+            return Some(c);
+        }
+        if text.is_empty() || !text.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return None;
+        }
+        let mut found = self.containers.values().filter(|c| c.id.starts_with(text));
+        let first = found.next();
+        if found.next().is_none() {
+            first
+        } else {
+            None
+        }
+    }
+
+    /// Containers created from image `id`, oldest first.
+    pub fn containers_using(&self, id: &Digest) -> Vec<&Container> {
+        let mut v: Vec<&Container> = self
+            .containers
+            .values()
+            .filter(|c| &c.image_id == id)
+            .collect();
+        v.sort_by_key(|c| c.seq);
+        v
+    }
+
     /// The image a user's reference (`name[:tag]` or an id prefix) names.
     pub fn find(&self, text: &str) -> Option<&Image> {
         if let Ok(r) = parse_reference(text) {
@@ -219,9 +257,13 @@ impl Engine {
             .collect()
     }
 
-    /// Plans `docker pull`; `Err` is Docker's message.
-    pub fn plan_pull(&self, reference: &Reference) -> Result<PullPlan, String> {
-        let reg = base::lookup(&reference.repository, &reference.tag).map_err(|e| match e {
+    /// Plans `docker pull` from `registry`; `Err` is Docker's message.
+    pub fn plan_pull(
+        &self,
+        registry: &super::registry::Registry,
+        reference: &Reference,
+    ) -> Result<PullPlan, String> {
+        let reg = registry.lookup(&reference.repository, &reference.tag).map_err(|e| match e {
             RegistryError::NoSuchRepository => format!(
                 "Error response from daemon: pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
                 reference.repository
@@ -369,6 +411,12 @@ impl Engine {
             h.update(k.as_bytes());
             h.update(e.config.id().as_str());
             h.update(e.seq.to_le_bytes());
+        }
+        h.update(b"|");
+        h.update(self.container_seq.to_le_bytes());
+        for c in self.containers.values() {
+            // Plain data (strings, numbers, maps): serializing cannot fail.
+            h.update(serde_json::to_vec(c).unwrap_or_default());
         }
         h.finalize().into()
     }

@@ -537,29 +537,65 @@ impl Overlay {
         Layer::new(entries)
     }
 
-    /// `docker diff`: every upper path, as A (not in the lower layers), C (shows through from
-    /// the lower layers and was copied up) or D (whiteout).
+    /// `docker diff`, computed as Docker's overlay2 driver computes it (moby
+    /// `pkg/archive/changes.go` `changes` with `overlayDeletedFile`): walk the upper layer in
+    /// `filepath.Walk` order; a whiteout is `D`; a path in no lower layer is `A`; one that exists
+    /// below is `C` — except a directory whose metadata is unchanged, which is left out (a
+    /// copied-up parent, as `/var` in `/var/log/x`). A directory in which an entry was created or
+    /// deleted has a new mtime in a real filesystem, so it is `C`. And, as Docker does, an opaque
+    /// directory (one deleted and created again) is reported `D`, followed by what it now holds.
     pub fn diff(&self) -> Vec<(String, Change)> {
-        self.upper
+        let mut entries: Vec<(&str, &Upper)> =
+            self.upper.iter().map(|(p, e)| (p.as_str(), e)).collect();
+        entries.sort_by(|a, b| walk_order(a.0, b.0));
+        // First pass: each entry's own kind; `None` for a directory unchanged but for mtime.
+        let own: Vec<Option<Change>> = entries
             .iter()
-            .map(|(p, e)| {
-                let change = match e {
-                    Upper::Whiteout => Change::Deleted,
-                    Upper::Node(_) if self.lower.exists(p) && !self.hidden_lower(p) => {
-                        Change::Changed
-                    }
-                    Upper::Node(_) => Change::Added,
-                };
-                (p.clone(), change)
+            .map(|(p, e)| match e {
+                Upper::Whiteout => Some(Change::Deleted),
+                Upper::Node(_) if self.opaque.contains(*p) => Some(Change::Deleted),
+                Upper::Node(n) => match self.lower.get(p) {
+                    None => Some(Change::Added),
+                    Some(Node::Dir(m)) if n.is_dir() && *m == n.meta() => None,
+                    Some(_) => Some(Change::Changed),
+                },
             })
-            .collect()
+            .collect();
+        // Directories that gained or lost an entry (their mtime moved).
+        let touched: BTreeSet<&str> = entries
+            .iter()
+            .zip(&own)
+            .filter(|(_, k)| matches!(k, Some(Change::Added | Change::Deleted)))
+            .map(|((p, _), _)| parent(p))
+            .collect();
+        let mut out = Vec::with_capacity(entries.len());
+        let mut changed_dirs: BTreeSet<&str> = BTreeSet::new();
+        for ((path, e), kind) in entries.iter().zip(own) {
+            let kind = match kind {
+                Some(k) => k,
+                None if touched.contains(path) => Change::Changed,
+                None => continue,
+            };
+            if matches!(e, Upper::Node(n) if n.is_dir()) {
+                changed_dirs.insert(path);
+            }
+            // Docker's rule: the parent of an added or deleted path is always listed.
+            if matches!(kind, Change::Added | Change::Deleted) {
+                let p = parent(path);
+                if !p.is_empty() && changed_dirs.insert(p) {
+                    out.push((p.to_string(), Change::Changed));
+                }
+            }
+            out.push((path.to_string(), kind));
+        }
+        out
     }
+}
 
-    /// True when the lower `path` is hidden by an opaque directory above it (so an upper entry
-    /// there is new, not a change).
-    fn hidden_lower(&self, path: &str) -> bool {
-        ancestors(path).any(|a| self.opaque.contains(a))
-    }
+/// Go's `filepath.Walk` order: a directory, then its entries by name (bytewise), depth first —
+/// so `a/b` comes before `a-b` although `-` sorts before `/`.
+pub fn walk_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.split('/').cmp(b.split('/'))
 }
 
 /// A whiteout file: empty, as overlay2's exporter writes it.

@@ -11,15 +11,19 @@
 pub mod base;
 pub mod build;
 pub mod config;
+pub mod container;
 pub mod digest;
 pub mod dockerfile;
 pub mod engine;
 pub mod format;
 pub mod fs;
 pub mod layer;
+pub mod oci;
 pub mod packages;
+pub mod registry;
 pub mod sh;
 pub mod tar;
+pub mod view;
 
 pub use digest::{chain_ids, ChainId, DiffId, Digest};
 pub use fs::{Content, Meta, Node, Tree};

@@ -457,10 +457,15 @@ pub fn run_exec(o: &mut Overlay, argv: &[String], ctx: &mut Context) -> Outcome 
             output: text,
             exit_code: 0,
         },
-        Err((m, code)) => Outcome {
-            output: m,
-            exit_code: code,
-        },
+        Err((mut m, code)) => {
+            if !m.is_empty() && !m.ends_with('\n') {
+                m.push('\n');
+            }
+            Outcome {
+                output: m,
+                exit_code: code,
+            }
+        }
     }
 }
 
@@ -583,6 +588,12 @@ const SIMULATED: &[&str] = &[
     "apt-get", "apt", "pip", "pip3", "adduser", "addgroup", "useradd", "groupadd", "whoami", "id",
     "pwd", "env", "uname", "sleep", "test", "[",
 ];
+
+/// True when the sandbox's shell runs `program` (a builtin or a simulated program) to
+/// completion; `sleep` counts as not, since it is how a container is kept running.
+pub fn runs_to_completion(program: &str) -> bool {
+    program != "sleep" && (BUILTINS.contains(&program) || SIMULATED.contains(&program))
+}
 
 fn run_cmd(o: &mut Overlay, ctx: &mut Context, fl: Flavour, cmd: &Cmd) -> Result<String, Fail> {
     let Some((prog, args)) = cmd.words.split_first() else {

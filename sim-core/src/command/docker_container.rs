@@ -1,0 +1,986 @@
+//! The `docker` container commands: `create`, `run`, `exec`, `diff`, `commit`, `ps`, `start`,
+//! `stop`, `rm`, and `inspect` of a container. Words, flags, columns and error messages are
+//! Docker's (CLI 27); the model is [`crate::image::container`].
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+use std::sync::Arc;
+
+use rand::SeedableRng;
+
+use super::docker::{commit_pull, err, now_ms, store, tag_image};
+use super::Plan;
+use crate::error::Result;
+use crate::event::{EventId, EventKind, ObjectRef};
+use crate::image::config::{rfc3339, History, RunConfig};
+use crate::image::container::{
+    new_container, valid_name, Behaviour, Container, ContainerSpec, Status, MAX_CONTAINERS,
+};
+use crate::image::engine::{parse_reference, Image, PullPlan, MAX_IMAGES};
+use crate::image::format::{ago, ellipsis, table};
+use crate::image::fs::resolve;
+use crate::image::sh;
+use crate::sim::Sim;
+
+/// `Error response from daemon: No such container: NAME`.
+fn no_such(name: &str) -> crate::error::CommandError {
+    err(format!(
+        "Error response from daemon: No such container: {name}"
+    ))
+}
+
+fn find<'a>(sim: &'a Sim, name: &str) -> Result<&'a Container> {
+    sim.docker.find_container(name).ok_or_else(|| no_such(name))
+}
+
+/// Options of `docker create`/`run` (and the subset `exec` shares).
+#[derive(Default)]
+struct RunOptions {
+    detach: bool,
+    name: Option<String>,
+    auto_remove: bool,
+    interactive: bool,
+    tty: bool,
+    env: Vec<(String, String)>,
+    workdir: Option<String>,
+    user: Option<String>,
+}
+
+/// Parses options up to the first operand (Docker stops at it: what follows is the command).
+/// `allowed` lists the long flags the subcommand takes.
+fn parse_options<'a>(
+    sub: &str,
+    args: &'a [&'a str],
+    allowed: &[&str],
+) -> Result<(RunOptions, &'a [&'a str])> {
+    let mut o = RunOptions::default();
+    let mut i = 0;
+    let unknown = |f: &str| err(format!("unknown flag: {f}\nSee 'docker {sub} --help'."));
+    let needs = |f: &str| {
+        err(format!(
+            "flag needs an argument: {f}\nSee 'docker {sub} --help'."
+        ))
+    };
+    while i < args.len() {
+        let a = args[i];
+        if !a.starts_with('-') || a == "-" {
+            break;
+        }
+        if a == "--" {
+            i += 1;
+            break;
+        }
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v)),
+            _ => (a, None),
+        };
+        let value = |i: &mut usize| -> Result<String> {
+            if let Some(v) = inline {
+                return Ok(v.to_string());
+            }
+            *i += 1;
+            args.get(*i)
+                .map(|v| v.to_string())
+                .ok_or_else(|| needs(flag))
+        };
+        let long = match flag {
+            "-d" => "--detach",
+            "-i" => "--interactive",
+            "-t" => "--tty",
+            "-e" => "--env",
+            "-w" => "--workdir",
+            "-u" => "--user",
+            "-p" => "--publish",
+            f => f,
+        };
+        if !allowed.contains(&long) && !matches!(flag, "-it" | "-ti" | "-itd" | "-dit") {
+            return Err(unknown(flag));
+        }
+        match long {
+            "--detach" => o.detach = true,
+            "--interactive" => o.interactive = true,
+            "--tty" => o.tty = true,
+            "-it" | "-ti" => (o.interactive, o.tty) = (true, true),
+            "-itd" | "-dit" => (o.interactive, o.tty, o.detach) = (true, true, true),
+            "--rm" => o.auto_remove = true,
+            "--name" => o.name = Some(value(&mut i)?),
+            "--env" => {
+                let v = value(&mut i)?;
+                let (k, val) = v.split_once('=').unwrap_or((&v, ""));
+                o.env.push((k.to_string(), val.to_string()));
+            }
+            "--workdir" => o.workdir = Some(value(&mut i)?),
+            "--user" => o.user = Some(value(&mut i)?),
+            "--publish" => {
+                return Err(err(format!(
+                    "docker: the sandbox does not publish ports yet ({flag}); containers are reached with docker exec\nSee 'docker {sub} --help'."
+                )))
+            }
+            _ => return Err(unknown(flag)),
+        }
+        i += 1;
+    }
+    Ok((o, &args[i..]))
+}
+
+/// What `create`/`run` need, decided while planning.
+struct Creation {
+    spec: ContainerSpec,
+    pull: Option<PullPlan>,
+}
+
+fn plan_creation(sim: &Sim, sub: &str, o: &RunOptions, rest: &[&str]) -> Result<Creation> {
+    let verb = if sub == "run" {
+        "Create and run a new container from an image"
+    } else {
+        "Create a new container"
+    };
+    let Some((image, cmd)) = rest.split_first() else {
+        return Err(err(format!(
+            "\"docker {sub}\" requires at least 1 argument.\nSee 'docker {sub} --help'.\n\nUsage:  docker {sub} [OPTIONS] IMAGE [COMMAND] [ARG...]\n\n{verb}"
+        )));
+    };
+    let cli_err = |m: &str| err(format!("docker: {m}\nSee 'docker {sub} --help'."));
+    if let Some(n) = &o.name {
+        if !valid_name(n) {
+            return Err(cli_err(&format!(
+                "Error response from daemon: Invalid container name ({n}), only [a-zA-Z0-9][a-zA-Z0-9_.-] are allowed."
+            )));
+        }
+        if let Some(c) = sim
+            .docker
+            .find_container(n)
+            .filter(|c| c.name == n.trim_start_matches('/'))
+        {
+            return Err(cli_err(&format!(
+                "Error response from daemon: Conflict. The container name \"/{}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
+                c.name, c.id
+            )));
+        }
+    }
+    if sim.docker.containers.len() >= MAX_CONTAINERS {
+        return Err(cli_err(&format!(
+            "Error response from daemon: the sandbox holds at most {MAX_CONTAINERS} containers: remove some with docker rm"
+        )));
+    }
+    let (img, pull): (Image, Option<PullPlan>) = match sim.docker.find(image) {
+        Some(img) => (img.clone(), None),
+        None => {
+            let r = parse_reference(image).map_err(|_| cli_err("invalid reference format."))?;
+            let plan = sim.docker.plan_pull(&sim.registry, &r).map_err(|e| {
+                err(format!(
+                    "Unable to find image '{}' locally\ndocker: {e}.\nSee 'docker {sub} --help'.",
+                    r.full()
+                ))
+            })?;
+            (plan.image.clone(), Some(plan))
+        }
+    };
+    if o.interactive && o.tty && !o.detach {
+        let argv = argv_of(&img.config.config, cmd);
+        if Container::behaviour(&argv) == Behaviour::IdleShell {
+            return Err(err(format!(
+                "docker: the sandbox's terminal cannot attach to an interactive shell; keep the container running and run commands in it:\n  docker run -d --name c1 {image} sleep infinity\n  docker exec c1 sh -c 'echo hi > /tmp/x'\nSee 'docker {sub} --help'."
+            )));
+        }
+    }
+    let mut config = img.config.config.clone();
+    for (k, v) in &o.env {
+        config.set_env(k, v);
+    }
+    if let Some(w) = &o.workdir {
+        config.working_dir = format!("/{}", resolve(&resolve("", &config.working_dir), w));
+    }
+    if let Some(u) = &o.user {
+        config.user = u.clone();
+    }
+    if !cmd.is_empty() {
+        config.cmd = Some(cmd.iter().map(|s| s.to_string()).collect());
+    }
+    let argv = argv_of(&config, &[]);
+    if argv.is_empty() {
+        return Err(cli_err("Error response from daemon: no command specified."));
+    }
+    let spec = ContainerSpec {
+        name: o.name.clone(),
+        image_id: img.id.clone(),
+        image_ref: image.to_string(),
+        lower: img.rootfs.clone(),
+        config,
+        argv,
+        auto_remove: o.auto_remove,
+    };
+    if sub == "run" {
+        // What `start` would refuse, `run` refuses before anything exists (a failed command
+        // changes nothing; Docker would leave the container behind in the Created state).
+        let probe = probe(&spec);
+        let ctx = probe
+            .context(None)
+            .map_err(|e| cli_err(&format!("Error response from daemon: {e}.")))?;
+        probe
+            .check_program(&probe.argv(), &ctx)
+            .map_err(|e| cli_err(&format!("Error response from daemon: {e}.")))?;
+    }
+    if pull.is_some()
+        && !sim.docker.images.contains_key(&img.id)
+        && sim.docker.images.len() >= MAX_IMAGES
+    {
+        return Err(cli_err(&format!(
+            "Error response from daemon: the sandbox holds at most {MAX_IMAGES} images: remove some with docker rmi or docker image prune"
+        )));
+    }
+    Ok(Creation { spec, pull })
+}
+
+/// ENTRYPOINT followed by the command (`cmd` when given, else the image's CMD).
+fn argv_of(config: &RunConfig, cmd: &[&str]) -> Vec<String> {
+    let mut argv: Vec<String> = config.entrypoint.clone().unwrap_or_default();
+    if cmd.is_empty() {
+        argv.extend(config.cmd.clone().unwrap_or_default());
+    } else {
+        argv.extend(cmd.iter().map(|s| s.to_string()));
+    }
+    argv
+}
+
+/// A container made from `spec` with a throwaway RNG, to check things before committing.
+fn probe(spec: &ContainerSpec) -> Container {
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(0);
+    new_container(spec.clone(), &mut rng, |_| false, 0, 0)
+}
+
+/// Records an event about a container.
+fn record(sim: &mut Sim, c: &str, kind: EventKind, cause: EventId, message: String) {
+    sim.record(kind, ObjectRef::new("container", c), Some(cause), message);
+}
+
+/// Creates the container (drawing its id and name from the simulation's RNG); returns its id.
+fn create(sim: &mut Sim, spec: ContainerSpec, cause: EventId) -> String {
+    sim.docker.container_seq += 1;
+    let seq = sim.docker.container_seq;
+    let now = now_ms(sim);
+    let taken: Vec<String> = sim
+        .docker
+        .containers
+        .values()
+        .map(|c| c.name.clone())
+        .collect();
+    let c = new_container(spec, sim.rng(), |n| taken.iter().any(|t| t == n), now, seq);
+    let id = c.id.clone();
+    let name = c.name.clone();
+    record(
+        sim,
+        &name,
+        EventKind::ContainerCreated {
+            id: id.clone(),
+            image: c.image_id.to_string(),
+        },
+        cause,
+        format!(
+            "created container {name} ({}) from {}",
+            &id[..12],
+            c.image_ref
+        ),
+    );
+    sim.docker.containers.insert(id.clone(), c);
+    id
+}
+
+/// Starts a container; returns what its command printed.
+fn start(sim: &mut Sim, id: &str, cause: EventId) -> String {
+    let now = now_ms(sim);
+    let Some(c) = sim.docker.containers.get_mut(id) else {
+        return String::new();
+    };
+    let output = c.start(now);
+    let (name, status, code, auto_remove) = (
+        c.name.clone(),
+        c.state.status,
+        c.state.exit_code,
+        c.auto_remove,
+    );
+    record(
+        sim,
+        &name,
+        EventKind::ContainerStarted,
+        cause,
+        format!("started {name}"),
+    );
+    if status == Status::Exited {
+        record(
+            sim,
+            &name,
+            EventKind::ContainerExited { exit_code: code },
+            cause,
+            format!("{name} exited with code {code}"),
+        );
+        if auto_remove {
+            remove(sim, id, cause);
+        }
+    }
+    output
+}
+
+/// Stops (or, for `rm -f`, kills) a running container.
+fn stop(sim: &mut Sim, id: &str, kill: bool, cause: EventId) {
+    let now = now_ms(sim);
+    let Some(c) = sim.docker.containers.get_mut(id) else {
+        return;
+    };
+    if !c.is_running() {
+        return;
+    }
+    let code = if kill { 128 + 9 } else { c.stop_code() };
+    c.exit(code, now);
+    let (name, auto_remove) = (c.name.clone(), c.auto_remove);
+    record(
+        sim,
+        &name,
+        EventKind::ContainerExited { exit_code: code },
+        cause,
+        format!("{name} exited with code {code}"),
+    );
+    if auto_remove && !kill {
+        remove(sim, id, cause);
+    }
+}
+
+fn remove(sim: &mut Sim, id: &str, cause: EventId) {
+    if let Some(c) = sim.docker.containers.remove(id) {
+        record(
+            sim,
+            &c.name,
+            EventKind::ContainerRemoved,
+            cause,
+            format!("removed container {} and its writable layer", c.name),
+        );
+    }
+}
+
+/// `docker create` and `docker run`.
+pub(super) fn plan_create_or_run(sim: &Sim, sub: &'static str, args: &[&str]) -> Result<Plan> {
+    let allowed: &[&str] = if sub == "run" {
+        &[
+            "--detach",
+            "--name",
+            "--rm",
+            "--interactive",
+            "--tty",
+            "--env",
+            "--workdir",
+            "--user",
+            "--publish",
+        ]
+    } else {
+        &[
+            "--name",
+            "--rm",
+            "--interactive",
+            "--tty",
+            "--env",
+            "--workdir",
+            "--user",
+            "--publish",
+        ]
+    };
+    let (o, rest) = parse_options(sub, args, allowed)?;
+    let creation = plan_creation(sim, sub, &o, rest)?;
+    let detach = o.detach;
+    Ok(Plan::Effect(Box::new(move |sim, cause| {
+        let mut out = String::new();
+        if let Some(plan) = creation.pull {
+            let _ = writeln!(
+                out,
+                "Unable to find image '{}' locally",
+                plan.reference.full()
+            );
+            let text = commit_pull(sim, plan, cause);
+            // `docker run` prints the pull's progress but neither the default-tag notice nor
+            // the final reference line.
+            let mut lines: Vec<&str> = text
+                .lines()
+                .filter(|l| !l.starts_with("Using default tag"))
+                .collect();
+            lines.pop();
+            for l in lines {
+                let _ = writeln!(out, "{l}");
+            }
+        }
+        let id = create(sim, creation.spec, cause);
+        if sub == "create" || detach {
+            if sub == "run" {
+                start(sim, &id, cause);
+            }
+            let _ = writeln!(out, "{id}");
+        } else {
+            out.push_str(&start(sim, &id, cause));
+        }
+        out
+    })))
+}
+
+/// `docker start C...`: prints each name; a running container is left as it is.
+pub(super) fn plan_start(sim: &Sim, args: &[&str]) -> Result<Plan> {
+    let names = operands(
+        "start",
+        args,
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Start one or more stopped containers",
+    )?;
+    let mut ids = Vec::new();
+    for n in &names {
+        let c = sim.docker.find_container(n).ok_or_else(|| {
+            err(format!(
+                "Error response from daemon: No such container: {n}\nError: failed to start containers: {n}"
+            ))
+        })?;
+        if !c.is_running() {
+            let ctx = c.context(None).map_err(|e| {
+                err(format!(
+                    "Error response from daemon: {e}
+Error: failed to start containers: {n}"
+                ))
+            })?;
+            c.check_program(&c.argv(), &ctx).map_err(|e| {
+                err(format!(
+                    "Error response from daemon: {e}\nError: failed to start containers: {n}"
+                ))
+            })?;
+        }
+        ids.push((n.to_string(), c.id.clone(), c.is_running()));
+    }
+    Ok(Plan::Effect(Box::new(move |sim, cause| {
+        let mut out = String::new();
+        for (n, id, running) in ids {
+            if !running {
+                // `docker start` without -a does not show the command's output.
+                start(sim, &id, cause);
+            }
+            let _ = writeln!(out, "{n}");
+        }
+        out
+    })))
+}
+
+/// `docker stop C...`.
+pub(super) fn plan_stop(sim: &Sim, args: &[&str]) -> Result<Plan> {
+    let names = operands(
+        "stop",
+        args,
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Stop one or more running containers",
+    )?;
+    let mut ids = Vec::new();
+    for n in &names {
+        ids.push((n.to_string(), find(sim, n)?.id.clone()));
+    }
+    Ok(Plan::Effect(Box::new(move |sim, cause| {
+        let mut out = String::new();
+        for (n, id) in ids {
+            stop(sim, &id, false, cause);
+            let _ = writeln!(out, "{n}");
+        }
+        out
+    })))
+}
+
+/// `docker rm [-f] C...`.
+pub(super) fn plan_rm(sim: &Sim, args: &[&str]) -> Result<Plan> {
+    let force = args.iter().any(|a| matches!(*a, "-f" | "--force"));
+    if let Some(bad) = args
+        .iter()
+        .find(|a| a.starts_with('-') && !matches!(**a, "-f" | "--force" | "-v" | "--volumes"))
+    {
+        return Err(err(format!("unknown flag: {bad}\nSee 'docker rm --help'.")));
+    }
+    let names = operands(
+        "rm",
+        args,
+        "[OPTIONS] CONTAINER [CONTAINER...]",
+        "Remove one or more containers",
+    )?;
+    let mut ids = Vec::new();
+    for n in &names {
+        let c = find(sim, n)?;
+        if c.is_running() && !force {
+            return Err(err(format!(
+                "Error response from daemon: cannot remove container \"{n}\": container is running: stop the container before removing or force remove"
+            )));
+        }
+        ids.push((n.to_string(), c.id.clone()));
+    }
+    Ok(Plan::Effect(Box::new(move |sim, cause| {
+        let mut out = String::new();
+        for (n, id) in ids {
+            stop(sim, &id, true, cause);
+            remove(sim, &id, cause);
+            let _ = writeln!(out, "{n}");
+        }
+        out
+    })))
+}
+
+/// The non-flag operands, or Docker's "requires at least 1 argument" error.
+fn operands<'a>(sub: &str, args: &[&'a str], usage: &str, what: &str) -> Result<Vec<&'a str>> {
+    let names: Vec<&str> = args
+        .iter()
+        .filter(|a| !a.starts_with('-'))
+        .copied()
+        .collect();
+    if names.is_empty() {
+        return Err(err(format!(
+            "\"docker {sub}\" requires at least 1 argument.\nSee 'docker {sub} --help'.\n\nUsage:  docker {sub} {usage}\n\n{what}"
+        )));
+    }
+    Ok(names)
+}
+
+/// `docker exec [-it] [-u U] [-w D] [-e K=V] C COMMAND...`.
+pub(super) fn plan_exec(sim: &Sim, args: &[&str]) -> Result<Plan> {
+    let (o, rest) = parse_options(
+        "exec",
+        args,
+        &[
+            "--detach",
+            "--interactive",
+            "--tty",
+            "--env",
+            "--workdir",
+            "--user",
+        ],
+    )?;
+    let [name, cmd @ ..] = rest else {
+        return Err(usage_exec());
+    };
+    if cmd.is_empty() {
+        return Err(usage_exec());
+    }
+    let c = find(sim, name)?;
+    if !c.is_running() {
+        return Err(err(format!(
+            "Error response from daemon: container {} is not running",
+            c.id
+        )));
+    }
+    let argv: Vec<String> = cmd.iter().map(|s| s.to_string()).collect();
+    if o.interactive && o.tty && Container::behaviour(&argv) == Behaviour::IdleShell {
+        return Err(err(format!(
+            "the sandbox's terminal cannot attach to an interactive shell; run one command at a time:\n  docker exec {name} sh -c 'echo hi > /tmp/x && ls -la /tmp'"
+        )));
+    }
+    let mut ctx = c
+        .context(o.user.as_deref())
+        .map_err(|e| err(format!("Error response from daemon: {e}")))?;
+    for (k, v) in &o.env {
+        ctx.env.insert(k.clone(), v.clone());
+    }
+    if let Some(w) = &o.workdir {
+        ctx.cwd = resolve(&ctx.cwd, w);
+    }
+    c.check_program(&argv, &ctx).map_err(|e| {
+        err(e
+            .replace("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: ", "OCI runtime exec failed: exec failed: unable to start container process: "))
+    })?;
+    let id = c.id.clone();
+    let shown = argv.join(" ");
+    Ok(Plan::Effect(Box::new(move |sim, cause| {
+        let Some(c) = sim.docker.containers.get_mut(&id) else {
+            return String::new();
+        };
+        let outcome = match Container::behaviour(&argv) {
+            Behaviour::IdleShell => sh::Outcome {
+                output: String::new(),
+                exit_code: 0,
+            },
+            _ => sh::run_exec(&mut c.rootfs, &argv, &mut ctx),
+        };
+        let cname = c.name.clone();
+        record(
+            sim,
+            &cname,
+            EventKind::ContainerExec {
+                command: shown.clone(),
+                exit_code: outcome.exit_code,
+            },
+            cause,
+            format!("exec in {cname}: {shown} (exit code {})", outcome.exit_code),
+        );
+        if o.detach {
+            String::new()
+        } else {
+            outcome.output
+        }
+    })))
+}
+
+fn usage_exec() -> crate::error::CommandError {
+    err("\"docker exec\" requires at least 2 arguments.\nSee 'docker exec --help'.\n\nUsage:  docker exec [OPTIONS] CONTAINER COMMAND [ARG...]\n\nExecute a command in a running container")
+}
+
+/// `docker diff C`: `A`/`C`/`D` lines, as the overlay2 driver computes them.
+pub(super) fn plan_diff(sim: &Sim, args: &[&str]) -> Result<Plan> {
+    let [name] = args else {
+        return Err(err("\"docker diff\" requires exactly 1 argument.\nSee 'docker diff --help'.\n\nUsage:  docker diff CONTAINER\n\nInspect changes to files or directories on a container's filesystem"));
+    };
+    let c = find(sim, name)?;
+    let mut out = String::new();
+    for (path, change) in c.rootfs.diff() {
+        let _ = writeln!(out, "{} /{path}", change.letter());
+    }
+    Ok(Plan::Output(out))
+}
+
+/// `docker commit [-m MSG] C [REPOSITORY[:TAG]]`: the writable layer becomes a new layer on top
+/// of the container's image.
+pub(super) fn plan_commit(sim: &Sim, args: &[&str]) -> Result<Plan> {
+    let mut message = String::new();
+    let mut names = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        match *a {
+            "-m" | "--message" => {
+                message = it
+                    .next()
+                    .ok_or_else(|| {
+                        err("flag needs an argument: 'm' in -m\nSee 'docker commit --help'.")
+                    })?
+                    .to_string()
+            }
+            a if a.starts_with("--message=") => message = a["--message=".len()..].to_string(),
+            "-p" | "--pause" => {}
+            a if a.starts_with('-') => {
+                return Err(err(format!(
+                    "unknown flag: {a}\nSee 'docker commit --help'."
+                )))
+            }
+            a => names.push(a),
+        }
+    }
+    let (name, target) = match names.as_slice() {
+        [c] => (*c, None),
+        [c, t] => (*c, Some(*t)),
+        _ => return Err(err("\"docker commit\" requires at least 1 and at most 2 arguments.\nSee 'docker commit --help'.\n\nUsage:  docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]\n\nCreate a new image from a container's changes")),
+    };
+    let target = match target {
+        Some(t) => Some(
+            parse_reference(t)
+                .map_err(|e| {
+                    err(format!(
+                        "Error parsing reference: \"{t}\" is not a valid repository/tag: {e}"
+                    ))
+                })?
+                .full(),
+        ),
+        None => None,
+    };
+    let c = find(sim, name)?;
+    let Some(base) = sim.docker.images.get(&c.image_id) else {
+        return Err(err(format!(
+            "Error response from daemon: No such image: {}",
+            c.image_id
+        )));
+    };
+    let layer = c
+        .rootfs
+        .to_layer()
+        .map_err(|e| err(format!("Error response from daemon: {e:?}")))?;
+    let now = now_ms(sim);
+    let created = rfc3339(now);
+    let mut config = base.config.clone();
+    config.config = c.config.clone();
+    config.created = created.clone();
+    let empty = layer.is_empty();
+    config.history.push(History {
+        created,
+        created_by: c.config.cmd.clone().unwrap_or_default().join(" "),
+        comment: message,
+        empty_layer: empty,
+    });
+    let mut layers = base.layers.clone();
+    if !empty {
+        config.rootfs.diff_ids.push(layer.diff_id().clone());
+        layers.push(Arc::new(layer));
+    }
+    let image = Image::new(config, layers, Arc::new(c.rootfs.merged().clone()));
+    if !sim.docker.images.contains_key(&image.id) && sim.docker.images.len() >= MAX_IMAGES {
+        return Err(err(format!(
+            "Error response from daemon: the sandbox holds at most {MAX_IMAGES} images: remove some with docker rmi or docker image prune"
+        )));
+    }
+    let cname = c.name.clone();
+    Ok(Plan::Effect(Box::new(move |sim, cause| {
+        let id = image.id.clone();
+        store(sim, image, cause);
+        record(
+            sim,
+            &cname,
+            EventKind::ImageCommitted { id: id.to_string() },
+            cause,
+            format!("committed {cname} as {}", id.short()),
+        );
+        if let Some(t) = target {
+            tag_image(sim, &t, &id, cause);
+        }
+        format!("{id}\n")
+    })))
+}
+
+/// Go's `strconv.Quote` for the characters a command line holds.
+fn go_quote(s: &str) -> String {
+    let mut out = String::from("\"");
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\t' => out.push_str("\\t"),
+            c if c.is_control() => {
+                let _ = write!(out, "\\x{:02x}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// `docker ps [-a] [-q] [--no-trunc]`.
+pub(super) fn plan_ps(sim: &Sim, args: &[&str]) -> Result<Plan> {
+    let mut all = false;
+    let mut quiet = false;
+    let mut no_trunc = false;
+    for a in args {
+        match *a {
+            "-a" | "--all" => all = true,
+            "-q" | "--quiet" => quiet = true,
+            "-aq" | "-qa" => (all, quiet) = (true, true),
+            "--no-trunc" => no_trunc = true,
+            a => return Err(err(format!("unknown flag: {a}\nSee 'docker ps --help'."))),
+        }
+    }
+    let now = now_ms(sim);
+    let mut list: Vec<&Container> = sim
+        .docker
+        .containers
+        .values()
+        .filter(|c| all || c.is_running())
+        .collect();
+    list.sort_by(|a, b| b.created_ms.cmp(&a.created_ms).then(b.seq.cmp(&a.seq)));
+    if quiet {
+        return Ok(Plan::Output(
+            list.iter()
+                .map(|c| format!("{}\n", if no_trunc { &c.id } else { c.short_id() }))
+                .collect(),
+        ));
+    }
+    let mut rows = vec![[
+        "CONTAINER ID",
+        "IMAGE",
+        "COMMAND",
+        "CREATED",
+        "STATUS",
+        "PORTS",
+        "NAMES",
+    ]
+    .map(String::from)
+    .to_vec()];
+    for c in list {
+        // The name it was created with, while that name still means its image (moby
+        // `daemon/list.go`); otherwise the image id.
+        let image = match sim.docker.find(&c.image_ref) {
+            Some(i) if i.id == c.image_id => c.image_ref.clone(),
+            _ => c.image_id.short().to_string(),
+        };
+        let command = c.command_line();
+        rows.push(vec![
+            if no_trunc {
+                c.id.clone()
+            } else {
+                c.short_id().to_string()
+            },
+            image,
+            go_quote(&if no_trunc {
+                command
+            } else {
+                ellipsis(&command, 20)
+            }),
+            ago(c.created_ms, now),
+            c.status_text(now),
+            String::new(),
+            c.name.clone(),
+        ]);
+    }
+    Ok(Plan::Output(table(&rows)))
+}
+
+/// RFC 3339 with Go's `RFC3339Nano` (trailing zeros of the fraction dropped), as Docker writes
+/// times in `inspect`.
+fn rfc3339_nano(ms: i64) -> String {
+    let base = rfc3339(ms.div_euclid(1000) * 1000);
+    let frac = ms.rem_euclid(1000);
+    if frac == 0 {
+        return base;
+    }
+    let digits = format!("{frac:03}");
+    format!(
+        "{}.{}Z",
+        base.trim_end_matches('Z'),
+        digits.trim_end_matches('0')
+    )
+}
+
+const ZERO_TIME: &str = "0001-01-01T00:00:00Z";
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectState {
+    status: Status,
+    running: bool,
+    paused: bool,
+    restarting: bool,
+    #[serde(rename = "OOMKilled")]
+    oom_killed: bool,
+    dead: bool,
+    exit_code: i32,
+    error: String,
+    started_at: String,
+    finished_at: String,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectHostConfig {
+    auto_remove: bool,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectContainerConfig {
+    hostname: String,
+    user: String,
+    env: Vec<String>,
+    cmd: Option<Vec<String>>,
+    image: String,
+    working_dir: String,
+    entrypoint: Option<Vec<String>>,
+    labels: BTreeMap<String, String>,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectGraph {
+    data: BTreeMap<&'static str, String>,
+    name: &'static str,
+}
+
+/// `docker inspect` of a container (the fields the sandbox models, in Docker's order).
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub(super) struct InspectContainer {
+    id: String,
+    created: String,
+    path: String,
+    args: Vec<String>,
+    state: InspectState,
+    image: String,
+    resolv_conf_path: String,
+    hostname_path: String,
+    hosts_path: String,
+    log_path: String,
+    name: String,
+    restart_count: u32,
+    driver: &'static str,
+    platform: &'static str,
+    host_config: InspectHostConfig,
+    graph_driver: InspectGraph,
+    mounts: Vec<String>,
+    config: InspectContainerConfig,
+}
+
+/// The inspect document of a container.
+pub(super) fn inspect_container(sim: &Sim, c: &Container) -> InspectContainer {
+    let dir = |d: &str| format!("/var/lib/docker/containers/{}/{d}", c.id);
+    let overlay = "/var/lib/docker/overlay2";
+    let layer = c.layer_dir();
+    // The writable layer's lower dirs: the `-init` layer (hostname, hosts, resolv.conf mount
+    // points), then the image's layers, topmost first (named by ChainID, as for images).
+    let mut lower = vec![format!("{overlay}/{layer}-init/diff")];
+    if let Some(img) = sim.docker.images.get(&c.image_id) {
+        lower.extend(
+            img.chain_ids()
+                .iter()
+                .rev()
+                .map(|ch| format!("{overlay}/{}/diff", ch.0.hex())),
+        );
+    }
+    let data = BTreeMap::from([
+        ("LowerDir", lower.join(":")),
+        ("MergedDir", format!("{overlay}/{layer}/merged")),
+        ("UpperDir", format!("{overlay}/{layer}/diff")),
+        ("WorkDir", format!("{overlay}/{layer}/work")),
+    ]);
+    let time = |t: Option<i64>| t.map_or(ZERO_TIME.to_string(), rfc3339_nano);
+    InspectContainer {
+        id: c.id.clone(),
+        created: rfc3339_nano(c.created_ms),
+        path: c.path.clone(),
+        args: c.args.clone(),
+        state: InspectState {
+            status: c.state.status,
+            running: c.is_running(),
+            paused: false,
+            restarting: false,
+            oom_killed: false,
+            dead: false,
+            exit_code: c.state.exit_code,
+            error: String::new(),
+            started_at: time(c.state.started_ms),
+            finished_at: time(c.state.finished_ms),
+        },
+        image: c.image_id.to_string(),
+        resolv_conf_path: dir("resolv.conf"),
+        hostname_path: dir("hostname"),
+        hosts_path: dir("hosts"),
+        log_path: dir(&format!("{}-json.log", c.id)),
+        name: format!("/{}", c.name),
+        restart_count: 0,
+        driver: "overlay2",
+        platform: "linux",
+        host_config: InspectHostConfig {
+            auto_remove: c.auto_remove,
+        },
+        graph_driver: InspectGraph {
+            data,
+            name: "overlay2",
+        },
+        mounts: Vec::new(),
+        config: InspectContainerConfig {
+            hostname: c.short_id().to_string(),
+            user: c.config.user.clone(),
+            env: c.config.env.clone(),
+            cmd: c.config.cmd.clone(),
+            image: c.image_ref.clone(),
+            working_dir: c.config.working_dir.clone(),
+            entrypoint: c.config.entrypoint.clone(),
+            labels: c.config.labels.clone(),
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_print_as_go_rfc3339_nano() {
+        assert_eq!(rfc3339_nano(0), "2025-01-01T00:00:00Z");
+        assert_eq!(rfc3339_nano(1_500), "2025-01-01T00:00:01.5Z");
+        assert_eq!(rfc3339_nano(1_025), "2025-01-01T00:00:01.025Z");
+    }
+
+    #[test]
+    fn commands_quote_as_go_strconv_quote() {
+        assert_eq!(go_quote("sleep 1000"), "\"sleep 1000\"");
+        assert_eq!(go_quote("sh -c 'echo \"x\"'"), "\"sh -c 'echo \\\"x\\\"'\"");
+    }
+}
