@@ -568,3 +568,26 @@ fn odd_container_input_never_panics_and_a_failure_changes_nothing() {
         }
     }
 }
+
+#[test]
+fn an_installed_interpreter_is_found_on_path_through_its_symlink() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "cat > app/Dockerfile <<EOF\nFROM alpine:3.20\nRUN apk add --no-cache python3\nCOPY main.py .\nCMD [\"python3\", \"main.py\"]\nEOF\necho 'print(1)' > app/main.py\ndocker build -t py:1 app",
+    );
+    ok(&mut s, "docker run -d --name py py:1");
+    let listing = ok(&mut s, "docker exec py ls -la /usr/bin/python3");
+    assert!(
+        listing.contains("/usr/bin/python3 -> python3.12"),
+        "{listing}"
+    );
+    // Without the package the same command is not found, as in Docker.
+    let e = s
+        .submit("docker run --name bare alpine:3.20 python3")
+        .remove(0);
+    assert!(e
+        .error
+        .unwrap()
+        .contains("exec: \"python3\": executable file not found in $PATH"),);
+}

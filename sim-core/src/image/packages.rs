@@ -17,7 +17,25 @@ pub struct Package {
     pub files: &'static [(&'static str, u32, u64)],
 }
 
+/// Symlinks packages install, as (package name, package version, path, target): the commands
+/// people type (`python3`, `pip`, `vim`) are links to versioned binaries in the real packages.
+pub const LINKS: &[(&str, &str, &str, &str)] = &[
+    ("python3", "3.12.7-r0", "usr/bin/python3", "python3.12"),
+    ("python3", "3.12.7-r0", "usr/bin/python", "python3"),
+    ("py3-pip", "24.0-r2", "usr/bin/pip", "pip3"),
+    ("python3", "3.11.2-1+b1", "usr/bin/python3", "python3.11"),
+    ("vim", "2:9.0.1378-2", "usr/bin/vim", "vim.basic"),
+];
+
 impl Package {
+    /// The symlinks this package installs, as (path, target).
+    pub fn links(&self) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+        LINKS
+            .iter()
+            .filter(|(n, v, _, _)| *n == self.name && *v == self.version)
+            .map(|(_, _, path, target)| (*path, *target))
+    }
+
     /// Installed size in bytes.
     pub fn size(&self) -> u64 {
         self.files.iter().map(|f| f.2).sum()

@@ -1150,7 +1150,8 @@ fn ls(
         }
     };
     for (i, p) in ops.iter().enumerate() {
-        let path = resolve_links(tree, &resolve(&ctx.cwd, p), true);
+        // As GNU and busybox ls: with -l a symlink operand is listed itself, not followed.
+        let path = resolve_links(tree, &resolve(&ctx.cwd, p), !long);
         let Some(node) = (if path.is_empty() {
             Some(Node::dir())
         } else {
@@ -1210,6 +1211,20 @@ fn install_files(o: &mut Overlay, p: &Package, root: &str, seed: &str) -> Result
             let _ = o.remove(&full, true);
         }
         o.create(&full, Node::File(Meta::root(*mode), content))
+            .map_err(|e| (format!("{}: {e}", p.name), 1))?;
+    }
+    for (path, target) in p.links() {
+        let full = if root.is_empty() {
+            path.to_string()
+        } else {
+            format!("{root}/{path}")
+        };
+        o.mkdir(parent(&full), true)
+            .map_err(|e| (format!("{}: {e}", p.name), 1))?;
+        if o.merged().exists(&full) {
+            let _ = o.remove(&full, true);
+        }
+        o.create(&full, Node::symlink(target))
             .map_err(|e| (format!("{}: {e}", p.name), 1))?;
     }
     Ok(())
