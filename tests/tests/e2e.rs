@@ -343,3 +343,214 @@ async fn play_shortcuts_completion_and_cause_links() {
     })
     .await;
 }
+
+/// The Dockerfile the image scenario builds, then edits on one line (`v1` → `v2`).
+fn dockerfile(version: &str) -> Vec<String> {
+    vec![
+        "cat > Dockerfile <<EOF".to_string(),
+        "FROM alpine:3.20".to_string(),
+        "RUN apk add curl".to_string(),
+        "WORKDIR /app".to_string(),
+        "COPY hello.txt /app/".to_string(),
+        "ENV MODE=dev".to_string(),
+        format!("RUN echo {version} > /app/version && rm /etc/motd"),
+        "CMD [\"sh\"]".to_string(),
+        "EOF".to_string(),
+    ]
+}
+
+/// Number of entries in the terminal transcript.
+async fn entry_count(client: &fantoccini::Client) -> usize {
+    client
+        .find_all(fantoccini::Locator::Css("#terminal-output .term-entry"))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+/// Types the lines of one input (a here-document takes several) and waits for a new
+/// transcript entry, even when its command repeats an earlier one; returns the entry's text.
+async fn run_lines(client: &fantoccini::Client, lines: &[String]) -> String {
+    let before = entry_count(client).await;
+    for line in lines {
+        browser::type_command(client, line).await;
+    }
+    let started = std::time::Instant::now();
+    while entry_count(client).await <= before {
+        assert!(
+            started.elapsed() < COMMAND_TIMEOUT,
+            "no new terminal entry for {lines:?}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    wait_for_entry(client, &lines[0]).await
+}
+
+/// Scrolls an element into the middle of its scrolling pane (for a screenshot).
+async fn scroll_into_view(client: &fantoccini::Client, css: &str) {
+    client
+        .execute(
+            "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+            vec![serde_json::json!(css)],
+        )
+        .await
+        .unwrap_or_else(|error| panic!("cannot scroll to `{css}`: {error}"));
+}
+
+/// Every `sha256:<64 hex>` in `text`, in order.
+fn sha256s(text: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("sha256:") {
+        let candidate = &rest[i..];
+        let hex: String = candidate["sha256:".len()..]
+            .chars()
+            .take_while(char::is_ascii_hexdigit)
+            .collect();
+        if hex.len() == 64 {
+            out.push(format!("sha256:{hex}"));
+        }
+        rest = &candidate["sha256:".len()..];
+    }
+    out
+}
+
+#[tokio::test]
+async fn build_edit_rebuild_shows_cached_steps_and_the_layer_stack() {
+    use browser::{click, text_of, wait_for_text};
+
+    with_page(|client| async move {
+        wait_for(&client, "#terminal-input", RENDER_TIMEOUT).await;
+        run_lines(&client, &dockerfile("v1")).await;
+        run_command(&client, "echo hello > hello.txt", "echo hello > hello.txt").await;
+        let first = run_lines(&client, &["docker build -t app:1 .".to_string()]).await;
+        assert!(first.contains("naming to docker.io/library/app:1 done"), "{first}");
+        assert!(!first.contains("CACHED"), "a first build runs every step:\n{first}");
+        // The build brings up the build view: every step ran.
+        wait_for(&client, "#tab-build[aria-selected='true']", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#build-view", "[5/5]", COMMAND_TIMEOUT).await;
+        assert!(client
+            .find(fantoccini::Locator::Css(".build-step[data-cached='true']"))
+            .await
+            .is_err());
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        settled_screenshot(&client, "10-build-first").await;
+
+        // Edit one line (v1 → v2) and rebuild: the steps before it come from the cache.
+        run_lines(&client, &dockerfile("v2")).await;
+        let second = run_lines(&client, &["docker build -t app:1 .".to_string()]).await;
+        for step in ["[2/5] RUN apk add curl", "[3/5] WORKDIR /app", "[4/5] COPY hello.txt /app/"] {
+            let at = second
+                .find(step)
+                .unwrap_or_else(|| panic!("no {step} in:\n{second}"));
+            let block = &second[at..second[at..].find("\n\n").map_or(second.len(), |e| at + e)];
+            assert!(block.contains("CACHED"), "{step} is CACHED in the terminal:\n{block}");
+        }
+        let last_step = &second[second.find("[5/5]").expect("step 5")..];
+        assert!(!last_step[..last_step.find("\n\n").unwrap_or(last_step.len())].contains("CACHED"));
+        wait_for_text(&client, "#build-summary", "3", COMMAND_TIMEOUT).await;
+        let cached = client
+            .find_all(fantoccini::Locator::Css(".build-step[data-cached='true']"))
+            .await
+            .unwrap();
+        assert_eq!(cached.len(), 3, "three cached steps in the build view");
+        for step in &cached {
+            let text = step.text().await.unwrap();
+            assert!(text.contains("CACHED"), "{text}");
+        }
+        let edited = text_of(&client, ".build-step.edited").await;
+        assert!(edited.contains("echo v2") && !edited.contains("CACHED"), "{edited}");
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        settled_screenshot(&client, "11-build-cached").await;
+
+        // What docker inspect and docker history print is what the layer stack shows.
+        let inspect = run_command(&client, "docker inspect app:1", "docker inspect app:1").await;
+        let layers_at = inspect.find("\"Layers\"").expect("RootFS.Layers");
+        let diff_ids = sha256s(&inspect[layers_at..]);
+        assert_eq!(diff_ids.len(), 5, "{inspect}");
+        let history = run_command(&client, "docker history app:1", "docker history app:1").await;
+        let image_id = history
+            .lines()
+            .nth(2)
+            .and_then(|l| l.split_whitespace().next())
+            .expect("the newest history row names the image")
+            .to_string();
+        assert_eq!(image_id.len(), 12, "{history}");
+        wait_for(&client, "#tab-images[aria-selected='true']", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#image-id", &image_id, COMMAND_TIMEOUT).await;
+        let stack = text_of(&client, "#layer-stack").await;
+        for d in &diff_ids {
+            let short = &d["sha256:".len().."sha256:".len() + 12];
+            assert!(stack.contains(short), "the stack shows {short}:\n{stack}");
+            wait_for(&client, &format!("#layer-stack [data-diff-id='{d}']"), COMMAND_TIMEOUT).await;
+        }
+        assert!(stack.contains("CMD"), "empty layers are listed too:\n{stack}");
+        settled_screenshot(&client, "12-image-view").await;
+
+        // The top layer's files: /app/version added, /etc/motd removed (a whiteout).
+        let tree = wait_for_text(&client, "#file-tree", "version", COMMAND_TIMEOUT).await;
+        assert!(tree.contains("motd"), "{tree}");
+        wait_for(&client, "#file-tree [data-path='etc/motd'].fc-removed", COMMAND_TIMEOUT).await;
+        click(&client, "#btn-files-aggregate").await;
+        wait_for(&client, "#file-tree [data-path='bin']", COMMAND_TIMEOUT).await;
+        scroll_into_view(&client, "#files-title").await;
+        settled_screenshot(&client, "13-layer-files").await;
+
+        // Pull the base too: the graph draws the layer alpine, the old app:1 and the new one
+        // share as one node.
+        run_command(&client, "docker pull alpine:3.20", "docker pull alpine:3.20").await;
+        let shared = wait_for(&client, "#layer-graph .graph-node.layer.shared", COMMAND_TIMEOUT).await;
+        let label = shared.attr("aria-label").await.unwrap().unwrap_or_default();
+        assert!(label.contains("alpine:3.20") && label.contains("app:1"), "{label}");
+        scroll_into_view(&client, "#graph-title").await;
+        settled_screenshot(&client, "14-layer-graph").await;
+
+        // Stepping back to before the rebuild shows the first build again.
+        click(&client, "#tab-build").await;
+        for _ in 0..4 {
+            click(&client, "#btn-back").await;
+        }
+        wait_for_text(&client, "#build-summary", "0", COMMAND_TIMEOUT).await;
+        let started = std::time::Instant::now();
+        while client
+            .find(fantoccini::Locator::Css(".build-step[data-cached='true']"))
+            .await
+            .is_ok()
+        {
+            assert!(started.elapsed() < COMMAND_TIMEOUT, "the past build shows no cache hits");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(800)).await;
+        settled_screenshot(&client, "15-build-stepped-back").await;
+
+        // Back to now; a container of the image: the writable layer over the read-only layers,
+        // and `docker diff` in the tree (a copy-up, a whiteout, an addition).
+        click(&client, "#btn-now").await;
+        wait_for_text(&client, "#build-summary", "3", COMMAND_TIMEOUT).await;
+        run_command(
+            &client,
+            "docker run -d --name c1 app:1 sleep 1000",
+            "docker run -d --name c1 app:1 sleep 1000",
+        )
+        .await;
+        let exec = "docker exec c1 sh -c 'echo more >> /app/hello.txt && rm /etc/alpine-release && touch /tmp/new'";
+        run_command(&client, exec, exec).await;
+        let diff = run_command(&client, "docker diff c1", "docker diff c1").await;
+        for line in ["C /app/hello.txt", "D /etc/alpine-release", "A /tmp/new"] {
+            assert!(diff.contains(line), "{line} in:\n{diff}");
+        }
+        wait_for(&client, "#tab-containers[aria-selected='true']", COMMAND_TIMEOUT).await;
+        wait_for(&client, "#writable-layer", COMMAND_TIMEOUT).await;
+        wait_for(&client, "#file-tree [data-path='app/hello.txt'].copied-up.fc-changed", COMMAND_TIMEOUT).await;
+        wait_for(&client, "#file-tree [data-path='etc/alpine-release'].fc-removed", COMMAND_TIMEOUT).await;
+        wait_for(&client, "#file-tree [data-path='tmp/new'].fc-added", COMMAND_TIMEOUT).await;
+        let stack = text_of(&client, "#container-stack").await;
+        for d in &diff_ids {
+            assert!(stack.contains(&d["sha256:".len().."sha256:".len() + 12]), "{stack}");
+        }
+        settled_screenshot(&client, "16-container").await;
+        scroll_into_view(&client, "#diff-title").await;
+        settled_screenshot(&client, "17-container-diff").await;
+    })
+    .await;
+}

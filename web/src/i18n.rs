@@ -175,6 +175,127 @@ catalog! {
         en: "Faded marks are events after the frame you are viewing",
     }
 
+    // Stage tabs
+    StageViews { ko: "무대 보기", en: "Stage views" }
+    TabTimeline { ko: "타임라인", en: "Timeline" }
+    TabBuild { ko: "빌드", en: "Build" }
+    TabImages { ko: "이미지", en: "Images" }
+
+    // Build view
+    BuildTitle { ko: "마지막 빌드", en: "Last build" }
+    BuildEmpty {
+        ko: "아직 빌드가 없어요. Dockerfile을 만든 뒤 docker build -t app:1 . 을 입력해 보세요.",
+        en: "No build yet. Write a Dockerfile, then type docker build -t app:1 .",
+    }
+    BuildSummary {
+        ko: "단계 {total}개 · 캐시 사용 {cached}개 · 실행 {ran}개 · 새 레이어 {layers}개",
+        en: "{total} steps · {cached} from cache · {ran} ran · {layers} new layers",
+    }
+    StepCached { ko: "CACHED · 캐시 사용", en: "CACHED · from cache" }
+    StepRan { ko: "실행함 · 캐시 없음", en: "ran · cache miss" }
+    StepEdited { ko: "바뀐 줄", en: "edited line" }
+    CacheBroken {
+        ko: "여기서 캐시가 끊겨요: 이 단계부터 아래 단계는 모두 다시 실행돼요.",
+        en: "The cache breaks here: this step and every step after it run again.",
+    }
+    BuildFromNote {
+        ko: "[1/n] FROM 단계(기반 이미지)는 이미지 보기의 맨 아래 레이어예요.",
+        en: "Step [1/n], FROM, is the base image: the bottom layers in the image view.",
+    }
+    BuildLegend {
+        ko: "초록 ✔ = 캐시 사용(hit), 주황 ▶ = 실행(miss). 한 줄을 고치면 그 줄부터 다시 빌드돼요.",
+        en: "Green ✔ = cache hit, orange ▶ = ran (miss). Edit one line and everything from it rebuilds.",
+    }
+    OpenImage { ko: "이 이미지의 레이어 보기", en: "See this image's layers" }
+
+    // Image view
+    ImagesEmpty {
+        ko: "로컬 이미지가 없어요. docker pull alpine:3.20 이나 docker build 를 해 보세요.",
+        en: "No local images. Try docker pull alpine:3.20 or docker build.",
+    }
+    ImagePicker { ko: "로컬 이미지", en: "Local images" }
+    LayerStackTitle { ko: "레이어 스택 (아래가 기반)", en: "Layer stack (base at the bottom)" }
+    LayerStackLabel {
+        ko: "{image} 이미지의 레이어, 아래에서 위로 쌓여요",
+        en: "Layers of {image}, stacked bottom-up",
+    }
+    EmptyLayer { ko: "빈 레이어 · 설정만 바뀜", en: "empty layer · config only" }
+    LayerLabel {
+        ko: "레이어 {index}: {instruction}, 다이제스트 {digest}, 크기 {size}",
+        en: "Layer {index}: {instruction}, digest {digest}, size {size}",
+    }
+    SharedWith { ko: "공유: {images}", en: "shared with {images}" }
+    NewLayer { ko: "새 레이어", en: "new" }
+    NewLayerTitle {
+        ko: "마지막 빌드가 로컬 저장소에 새로 넣은 레이어예요",
+        en: "The last build added this layer to the local store",
+    }
+    ImageIdLabel { ko: "이미지 ID", en: "Image ID" }
+    LayerCount { ko: "레이어 {count}개", en: "{count} layers" }
+    FilesTitle { ko: "레이어 {index}의 파일", en: "Files of layer {index}" }
+    FilesLayerOnly { ko: "이 레이어만", en: "This layer only" }
+    FilesAggregate { ko: "여기까지 합친 모습", en: "Aggregated up to here" }
+    FilesSummary {
+        ko: "추가 {added} · 변경 {changed} · 삭제 {removed} · {bytes}",
+        en: "{added} added · {changed} changed · {removed} removed · {bytes}",
+    }
+    FilesLegend {
+        ko: "+ 추가  ~ 변경  − 삭제(화이트아웃)",
+        en: "+ added  ~ changed  − removed (whiteout)",
+    }
+    FilesMore { ko: "행 {count}개는 더 보여 주지 않아요", en: "{count} more rows not shown" }
+    OpaqueDir { ko: "불투명 디렉터리", en: "opaque dir" }
+    ToggleDir { ko: "{path} 펼치기/접기", en: "Open or close {path}" }
+    WastedTitle { ko: "낭비된 공간", en: "Wasted space" }
+    WastedSummary {
+        ko: "{total} ({percent} / 이미지 {image}): 아래 레이어에 있지만 위 레이어가 덮어쓰거나 지운 바이트예요.",
+        en: "{total} ({percent} of {image}): bytes lower layers carry that upper layers overwrite or delete.",
+    }
+    WastedNone { ko: "낭비된 공간이 없어요.", en: "No wasted space." }
+    WastedRow {
+        ko: "레이어 {from} → 레이어 {by}에서 {how}",
+        en: "layer {from} → {how} in layer {by}",
+    }
+    WastedOverwritten { ko: "덮어씀", en: "overwritten" }
+    WastedRemoved { ko: "삭제됨", en: "removed" }
+    GraphTitle { ko: "레이어 공유 그래프", en: "Layer-sharing graph" }
+    GraphCaption {
+        ko: "여러 이미지가 함께 쓰는 레이어는 노드 하나로 그려져요(굵은 테두리, ×N). 디스크에도 한 번만 저장돼요.",
+        en: "A layer several images hold is drawn once (thick border, ×N): the store keeps it once on disk too.",
+    }
+    GraphLabel {
+        ko: "로컬 이미지와 레이어의 그래프, 기반 레이어가 아래",
+        en: "Graph of local images and their layers, base layers at the bottom",
+    }
+    GraphLayerLabel {
+        ko: "레이어 {digest} ({size}), 사용하는 이미지: {images}",
+        en: "Layer {digest} ({size}), held by: {images}",
+    }
+    GraphImageLabel { ko: "이미지 {name} ({id})", en: "Image {name} ({id})" }
+    TabContainers { ko: "컨테이너", en: "Containers" }
+    ContainersEmpty {
+        ko: "컨테이너가 없어요. docker run -d --name c1 app:1 sleep 1000 을 입력해 보세요.",
+        en: "No containers. Try docker run -d --name c1 app:1 sleep 1000",
+    }
+    ContainerPicker { ko: "컨테이너", en: "Containers" }
+    ContainerStackTitle {
+        ko: "컨테이너 = 읽기 전용 이미지 레이어 + 쓰기 가능 레이어",
+        en: "Container = read-only image layers + one writable layer",
+    }
+    ReadOnlyBelow { ko: "▲ 쓰기 가능 · ▼ 읽기 전용 (이미지는 바뀌지 않아요)", en: "▲ writable · ▼ read-only (the image never changes)" }
+    WritableLayer { ko: "쓰기 가능 레이어", en: "Writable layer" }
+    WritableFacts {
+        ko: "변경 {changes}개 · 복사해 올림(copy-up) {copied}개 · 화이트아웃 {whiteouts}개 · {size}",
+        en: "{changes} changes · {copied} copied up · {whiteouts} whiteouts · {size}",
+    }
+    DiffTitle { ko: "{name}의 변경 (docker diff)", en: "Changes in {name} (docker diff)" }
+    DiffLegend {
+        ko: "A 추가 · C 변경 · D 삭제 · ↑ 이미지에서 복사해 올린 파일 · .wh. 화이트아웃",
+        en: "A added · C changed · D deleted · ↑ copied up from the image · .wh. whiteout",
+    }
+    DiffEmpty { ko: "아직 바뀐 파일이 없어요.", en: "No changes yet." }
+    CopiedUp { ko: "복사해 올림", en: "copied up" }
+
     // Transport
     TransportLabel { ko: "타임라인 조작", en: "Timeline controls" }
     StepBack { ko: "한 단계 뒤로", en: "Step back" }

@@ -7,7 +7,7 @@
 //! - [`state`]: the session behind an `Rc<RefCell<…>>` and the actions on it.
 //! - [`i18n`]: every UI string in Korean and English.
 //! - pure helpers, unit-tested natively: [`completion`], [`history`], [`input`], [`timeline`],
-//!   [`controls`].
+//!   [`controls`], [`layers`] (the image views' layout).
 //! - the edge: [`prefs`] (localStorage) and [`dom`] (focus, scrolling).
 #![warn(missing_docs)]
 
@@ -18,6 +18,7 @@ pub mod dom;
 pub mod history;
 pub mod i18n;
 pub mod input;
+pub mod layers;
 pub mod prefs;
 pub mod state;
 pub mod timeline;

@@ -68,6 +68,16 @@ pub fn kind_style(kind: &str) -> KindStyle {
         "FileWritten" => (palette::REDDISH_PURPLE, Shape::Square, 5),
         "FileRemoved" => (palette::REDDISH_PURPLE, Shape::HollowSquare, 6),
         "ClockAdvanced" => (palette::YELLOW, Shape::Bar, 7),
+        // Images: blues for what enters the store, orange for build work, vermillion for
+        // deletions, bluish green for names.
+        "BuildStep" => (palette::ORANGE, Shape::Diamond, 10),
+        "ImageBuilt" => (palette::BLUE, Shape::Square, 11),
+        "ImagePulled" => (palette::SKY_BLUE, Shape::Square, 12),
+        "LayerStored" => (palette::SKY_BLUE, Shape::TriangleUp, 13),
+        "ImageTagged" => (palette::BLUISH_GREEN, Shape::Circle, 14),
+        "ImageUntagged" => (palette::BLUISH_GREEN, Shape::HollowSquare, 15),
+        "ImageDeleted" => (palette::VERMILLION, Shape::HollowSquare, 16),
+        "LayerDeleted" => (palette::VERMILLION, Shape::TriangleDown, 17),
         _ => (palette::GREY, Shape::Circle, 100),
     };
     KindStyle {
@@ -312,6 +322,14 @@ mod tests {
             "FileWritten",
             "FileRemoved",
             "ClockAdvanced",
+            "BuildStep",
+            "ImageBuilt",
+            "ImagePulled",
+            "LayerStored",
+            "ImageTagged",
+            "ImageUntagged",
+            "ImageDeleted",
+            "LayerDeleted",
         ];
         let styles: Vec<_> = kinds.iter().map(|k| kind_style(k)).collect();
         for (i, a) in styles.iter().enumerate() {

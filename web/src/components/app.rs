@@ -9,7 +9,10 @@ use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use super::build_view::BuildView;
+use super::containers::ContainersView;
 use super::event_log::EventLog;
+use super::images::ImagesView;
 use super::lesson::LessonPane;
 use super::shortcuts::ShortcutsOverlay;
 use super::stage::Stage;
@@ -17,7 +20,8 @@ use super::terminal::Terminal;
 use super::top_bar::TopBar;
 use super::transport::Transport;
 use crate::controls::{shortcut_for, KeyPress, Shortcut, Speed};
-use crate::i18n::Lang;
+use crate::i18n::{tr, Lang, Msg};
+use crate::layers::{tab_for_command, StageTab};
 use crate::prefs;
 use crate::state::{Action, Sandbox};
 
@@ -40,6 +44,26 @@ pub fn app() -> Html {
     // The selected event and a counter so that selecting it again scrolls to it again.
     let selection = use_state_eq(|| None::<(u64, u64)>);
     let inject = use_state_eq(|| (0u64, AttrValue::default()));
+    let tab = use_state_eq(|| StageTab::Timeline);
+    let picked_image = use_state_eq(|| None::<String>);
+
+    // A newly typed docker command brings up the view that shows what it did. Only new input
+    // counts: stepping through the timeline leaves the tab alone.
+    {
+        let tab = tab.clone();
+        let session = sandbox.session();
+        let inputs = session.inputs().count();
+        let newest = session.inputs().last().map(str::to_string);
+        drop(session);
+        let seen = use_mut_ref(|| inputs);
+        use_effect_with(inputs, move |inputs| {
+            let grew = *inputs > *seen.borrow();
+            *seen.borrow_mut() = *inputs;
+            if let Some(next) = newest.as_deref().filter(|_| grew).and_then(tab_for_command) {
+                tab.set(next);
+            }
+        });
+    }
 
     {
         use_effect_with(*lang, |lang| prefs::apply_document_lang(*lang));
@@ -91,6 +115,22 @@ pub fn app() -> Html {
     let on_insert = {
         let inject = inject.clone();
         Callback::from(move |text: String| inject.set((inject.0 + 1, text.into())))
+    };
+    let on_tab = |which: StageTab| {
+        let tab = tab.clone();
+        Callback::from(move |_: MouseEvent| tab.set(which))
+    };
+    let on_pick_image = {
+        let picked = picked_image.clone();
+        Callback::from(move |id: String| picked.set(Some(id)))
+    };
+    let on_open_image = {
+        let picked = picked_image.clone();
+        let tab = tab.clone();
+        Callback::from(move |id: String| {
+            picked.set(Some(id));
+            tab.set(StageTab::Images);
+        })
     };
     let on_speed = {
         let speed = speed.clone();
@@ -182,8 +222,41 @@ pub fn app() -> Html {
                 <LessonPane lang={lang_now} open={*lesson_open} on_toggle={toggle(&lesson_open)}
                     on_insert={on_insert} />
                 <div class="stage-column">
-                    <Stage lang={lang_now} sandbox={sandbox.clone()} selected={selection.map(|(id, _)| id)}
-                        on_select={on_select.clone()} />
+                    <div class="stage-tabs" role="tablist" aria-label={tr(lang_now, Msg::StageViews)}>
+                    { for StageTab::ALL.iter().map(|&which| {
+                        let selected = *tab == which;
+                        let label = match which {
+                            StageTab::Timeline => Msg::TabTimeline,
+                            StageTab::Build => Msg::TabBuild,
+                            StageTab::Images => Msg::TabImages,
+                            StageTab::Containers => Msg::TabContainers,
+                        };
+                        html! {
+                            <button id={which.id()} type="button" role="tab" class="stage-tab"
+                                aria-selected={selected.to_string()} aria-controls="stage-panel"
+                                onclick={on_tab(which)}>{ tr(lang_now, label) }</button>
+                        }
+                    }) }
+                    </div>
+                    // Keyed by the tab, so a newly chosen view starts scrolled to its top.
+                    <div key={tab.id()} class="stage-panel" id="stage-panel" role="tabpanel" aria-labelledby={tab.id()}>
+                    { match *tab {
+                        StageTab::Timeline => html! {
+                            <Stage lang={lang_now} sandbox={sandbox.clone()} selected={selection.map(|(id, _)| id)}
+                                on_select={on_select.clone()} />
+                        },
+                        StageTab::Build => html! {
+                            <BuildView lang={lang_now} sandbox={sandbox.clone()} on_open_image={on_open_image} />
+                        },
+                        StageTab::Images => html! {
+                            <ImagesView lang={lang_now} sandbox={sandbox.clone()} selected={(*picked_image).clone()}
+                                on_select={on_pick_image} />
+                        },
+                        StageTab::Containers => html! {
+                            <ContainersView lang={lang_now} sandbox={sandbox.clone()} />
+                        },
+                    } }
+                    </div>
                     <Transport lang={lang_now} sandbox={sandbox.clone()} speed={*speed} on_speed={on_speed} />
                 </div>
                 <Terminal lang={lang_now} sandbox={sandbox.clone()} inject={(*inject).clone()} />

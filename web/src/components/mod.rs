@@ -1,8 +1,11 @@
 //! The app's components, one pane per file.
 
 pub mod app;
+pub mod build_view;
+pub mod containers;
 pub mod event_log;
 pub mod icons;
+pub mod images;
 pub mod kind_icon;
 pub mod lesson;
 pub mod shortcuts;

@@ -63,7 +63,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 (!e.complete).then_some("partial"))}>
                 { command_lines(&e.command, false) }
                 if !e.output.is_empty() {
-                    <pre class="term-out">{ &e.output }</pre>
+                    <pre class="term-out">{ output_text(&e.output) }</pre>
                 }
                 if let Some(err) = &e.error {
                     <pre class="term-error"><span class="err-label"><span aria-hidden="true">{ "✖ " }</span>{ t(Msg::ErrorLabel) }{ ": " }</span>{ err }</pre>
@@ -115,6 +115,22 @@ pub fn terminal(props: &TerminalProps) -> Html {
             <TerminalInput lang={lang} dispatcher={dispatcher} inject={props.inject.clone()} />
         </section>
     }
+}
+
+/// Command output as printed, with BuildKit's `#N CACHED` lines marked as cache hits (the
+/// stage's colour for a hit; the word itself says it too).
+fn output_text(output: &str) -> Html {
+    if !output.contains(" CACHED") {
+        return html! { { output } };
+    }
+    let lines = output.split_inclusive('\n').map(|line| {
+        if crate::layers::is_cached_line(line) {
+            html! { <span class="term-cached">{ line }</span> }
+        } else {
+            html! { { line } }
+        }
+    });
+    html! { { for lines } }
 }
 
 /// A command echoed as a shell shows it: `$ first line`, then `> ` before each further line.
