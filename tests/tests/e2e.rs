@@ -196,6 +196,17 @@ const DETERMINISM_SCRIPT: &[&str] = &[
     "after 1s echo again",
     "step",
     "clock",
+    // Images: layer tars, sha256 digests, RNG-drawn container ids and names must match too.
+    "cat > app/Dockerfile <<EOF",
+    "FROM alpine:3.20",
+    "RUN apk add --no-cache curl",
+    "COPY greeting.txt /srv/",
+    "EOF",
+    "echo hello > app/greeting.txt",
+    "docker build -t app:1 app",
+    "docker run -d app:1 sleep 100",
+    "docker run --name second app:1 rm /srv/greeting.txt",
+    "docker diff second",
 ];
 
 /// The trace hash of `DETERMINISM_SCRIPT` run natively by the CLI binary named in
