@@ -1,10 +1,15 @@
 //! The registry's images: base images shipped with the sandbox, generated deterministically
 //! with realistic file trees and sizes.
 //!
-//! Sizes are the uncompressed sizes `docker images` shows on linux/amd64 (decimal MB, rounded);
-//! compressed sizes are Docker Hub's tag pages. Sources per image below. The file trees are
-//! skeletons of the real ones (the paths a lesson touches are real paths; the bulk of the bytes
-//! sits in a few synthetic files so that totals match).
+//! Sizes are the uncompressed sizes `docker images` shows on linux/amd64 (decimal MB: 1 MB =
+//! 1,000,000 bytes). Where a size is marked *verified*, it is the "Virtual Size" of the image in
+//! docker-library/repo-info `repos/<image>/local/<tag>.md` (`docker inspect .VirtualSize`,
+//! printed in decimal MB by repo-info's `scan-local.sh`), and the compressed size is the
+//! linux/amd64 "Total Size" in `repos/<image>/remote/<tag>.md`; each comment names the file, the
+//! repo-info commit and the build (image ID / date) it describes. Sizes marked *approximate,
+//! unverified* have no such record. The file trees are skeletons of the real ones (the paths a
+//! lesson touches are real paths; the bulk of the bytes sits in a few synthetic files so that
+//! totals match; the split between those files is not verified, only the totals are).
 //!
 //! The sandbox's registry resolves `latest` (and short tags such as `alpine`) to the version it
 //! ships; the real `nginx:latest`, `python:latest`, `node:latest`, `redis:latest` are
@@ -186,8 +191,16 @@ sync:x:5:0:sync:/sbin:/bin/sync\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n";
 const GROUP_ALPINE: &str = "root:x:0:root\nbin:x:1:root,bin,daemon\ndaemon:x:2:root,bin,daemon\n\
 wheel:x:10:root\nnogroup:x:65533:\nnobody:x:65534:\n";
 
-/// alpine:3.20 — `docker images`: 7.8 MB; Docker Hub: ≈3.6 MB compressed (alpine tag page;
-/// FACTS.md "alpine ≈5 MB"). One layer from alpine-minirootfs-3.20.3-x86_64.tar.gz.
+/// alpine:3.20 (3.20.3) — one layer from alpine-minirootfs-3.20.3-x86_64.tar.gz.
+/// Compressed, *verified*: 3,623,807 bytes (≈3.6 MB), layer
+/// `sha256:43c4264eed91be63b206e17d93e75256a6097070ce643c5e8f0379998b44f170` (last modified
+/// 2024-09-06), the alpine 3.20.3 base layer of the amd64 image in the docker-library/repo-info
+/// remote record for `nginx:stable-alpine3.20-slim` (search-index file id 55119679261; its path
+/// in the repository was not resolved; the record for `amazoncorretto:21-alpine3.20-full`, id
+/// 55320596071, shows a 3,623,904-byte layer built from the same minirootfs tarball).
+/// Uncompressed 7.8 MB: *approximate, unverified* for 3.20 (repo-info holds no
+/// `repos/alpine/local/3.20*.md`); the nearest record, `repos/alpine/local/3.21.8.md` (commit
+/// 7859ce44, image created 2026-09-17), gives "~ 7.8 Mb" for alpine:3.21.8.
 fn alpine_tree() -> Tree {
     let mut b = Builder::new("alpine:3.20");
     b.dirs(FHS_DIRS)
@@ -286,8 +299,11 @@ fn apk_db_base() -> String {
     .collect()
 }
 
-/// busybox:1.36 — `docker images`: 4.26 MB; Docker Hub ≈2.2 MB compressed (busybox tag page).
-/// Static glibc build: one binary, hard to tell from a tree.
+/// busybox:1.36 (1.36.0, glibc variant, the default) — *verified*: 4.87 MB uncompressed,
+/// docker-library/repo-info `repos/busybox/local/1.36-glibc.md` (commit 72e4be79; image
+/// `sha256:66ba00ad3de8…`, created 2023-01-04); that image ID is the linux/amd64 image of
+/// `busybox:1.36` in `repos/busybox/remote/1.36.md` (same commit), 2,592,863 bytes (2.6 MB)
+/// compressed. Static glibc build: one binary, hard to tell from a tree.
 fn busybox_tree() -> Tree {
     let mut b = Builder::new("busybox:1.36");
     b.dirs(&["bin", "dev", "etc", "home", "lib", "usr", "usr/sbin", "var", "var/spool", "var/www"])
@@ -302,7 +318,7 @@ fn busybox_tree() -> Tree {
         )
         .text("etc/passwd", "root:x:0:0:root:/root:/bin/sh\ndaemon:x:1:1:daemon:/usr/sbin:/bin/false\nnobody:x:65534:65534:nobody:/home:/bin/false\n")
         .text("etc/group", "root:x:0:\ndaemon:x:1:\nnogroup:x:65534:\n")
-        .fill_to(4_260_000, &["lib/libc.so.6", "lib/libm.so.6", "lib/ld-linux-x86-64.so.2"]);
+        .fill_to(4_870_000, &["lib/libc.so.6", "lib/libm.so.6", "lib/ld-linux-x86-64.so.2"]);
     b.tree
 }
 
@@ -436,13 +452,18 @@ fn deb_tree(seed: &str, os_release: &str, total: u64, sources: (&str, &str)) -> 
     b.tree
 }
 
-/// debian:12 — FACTS.md (Docker Official Images): ≈30 MB compressed / 114 MB uncompressed.
+/// debian:12 (bookworm) — *verified*: 116.57 MB uncompressed, docker-library/repo-info
+/// `repos/debian/local/12.md` (commit 321a824e; image `sha256:a1dd2f4ae2a9…`, created
+/// 2026-09-18, base-files 12.4+deb12u15). Compressed: 48,497,091 bytes (48.5 MB) for the amd64
+/// image of the 2026-08-03 build in `repos/debian/remote/12.md` (commit 05f354f0). FACTS.md's
+/// "≈30 MB compressed / 114 MB uncompressed" does not match these records (30 MB is nearer
+/// `debian:12-slim`).
 fn debian_tree() -> Tree {
     deb_tree(
         "debian:12",
         "PRETTY_NAME=\"Debian GNU/Linux 12 (bookworm)\"\nNAME=\"Debian GNU/Linux\"\nVERSION_ID=\"12\"\n\
          VERSION=\"12 (bookworm)\"\nVERSION_CODENAME=bookworm\nID=debian\n",
-        114_000_000,
+        116_570_000,
         (
             "etc/apt/sources.list.d/debian.sources",
             "Types: deb\nURIs: http://deb.debian.org/debian\nSuites: bookworm bookworm-updates\n\
@@ -451,14 +472,17 @@ fn debian_tree() -> Tree {
     )
 }
 
-/// ubuntu:24.04 — `docker images`: ≈78 MB uncompressed; Docker Hub ≈28 MB compressed
-/// (ubuntu tag page; FACTS.md gives 28 MB compressed).
+/// ubuntu:24.04 (noble) — *verified*: 78.16 MB uncompressed, docker-library/repo-info
+/// `repos/ubuntu/local/24.04.md` (commit 34e0037a; image `sha256:a6f81fb630d5…`, created
+/// 2026-08-17, base-files 13ubuntu10.4). Compressed: 29,764,116 bytes (29.8 MB) for the amd64
+/// image of the 2026-09-11 build in `repos/ubuntu/remote/24.04.md` (commit 1c2b9d92). FACTS.md's
+/// "≈28 MB compressed / 64 MB uncompressed" does not match these records for 24.04.
 fn ubuntu_tree() -> Tree {
     let mut t = deb_tree(
         "ubuntu:24.04",
         "PRETTY_NAME=\"Ubuntu 24.04.1 LTS\"\nNAME=\"Ubuntu\"\nVERSION_ID=\"24.04\"\n\
          VERSION=\"24.04.1 LTS (Noble Numbat)\"\nVERSION_CODENAME=noble\nID=ubuntu\nID_LIKE=debian\n",
-        78_100_000,
+        78_160_000,
         (
             "etc/apt/sources.list.d/ubuntu.sources",
             "Types: deb\nURIs: http://archive.ubuntu.com/ubuntu/\nSuites: noble noble-updates noble-backports\n\
@@ -675,9 +699,29 @@ fn alpine_base() -> Arc<RegistryImage> {
     lookup("alpine", "3.20").unwrap_or_else(|_| Arc::new(generate("alpine")))
 }
 
-/// The `-alpine` official images. Sizes (`docker images`, amd64, approximate): nginx:1.27-alpine
-/// ≈48 MB, python:3.12-alpine ≈57 MB, node:22-alpine ≈157 MB, redis:7.4-alpine ≈41 MB
-/// (Docker Hub tag pages list ≈20, 18, 55 and 17 MB compressed).
+/// The `-alpine` official images (`docker images` sizes, linux/amd64, decimal MB).
+///
+/// - python:3.12-alpine — *verified for the tag*: 48.89 MB, docker-library/repo-info
+///   `repos/python/local/3.12.14-alpine.md` (commit c856ab58; image `sha256:8614a50e0588…`,
+///   created 2026-09-17); the same image is the amd64 `python:3.12-alpine` of
+///   `repos/python/remote/3.12-alpine.md` (commit 2f6ab1f1): 18,037,743 bytes (18.0 MB)
+///   compressed.
+/// - node:22-alpine — *verified for the tag*: 167.77 MB, `repos/node/local/22.23-alpine.md`
+///   (commit 680e90cf; `node:22-alpine`, image `sha256:d8123cc24255…`, created 2026-09-17,
+///   NODE_VERSION 22.23.2). Compressed: 60,697,390 bytes (60.7 MB) for the next build
+///   (22.23.3, 2026-09-23) in `repos/node/remote/22-alpine.md` (commit 4211a163).
+/// - redis:7.4-alpine — *verified for the tag*: 39.09 MB, `repos/redis/local/7.4.11-alpine.md`
+///   (commit 348b32e5; image `sha256:5509c0097c60…`, created 2026-08-18); the same image is the
+///   amd64 `redis:7.4-alpine` of `repos/redis/remote/7.4-alpine.md` (commit 1742085a):
+///   16,258,831 bytes (16.3 MB) compressed.
+/// - nginx:1.27-alpine — ≈48 MB, *approximate, unverified*: repo-info holds no record of an
+///   nginx 1.27 image.
+///
+/// Those records are later builds of the same tags (python 3.12.14 on Alpine 3.24, node 22.23 on
+/// Alpine 3.24, redis 7.4.11 on Alpine 3.21) than the versions the ENV lines below name (late
+/// 2024 releases on Alpine 3.20, whose sizes no record found here gives); this model keeps the
+/// older version strings and the shared alpine:3.20 base layer, and takes the tag's recorded
+/// total size.
 fn derived(repository: &str) -> RegistryImage {
     let base = alpine_base();
     match repository {
@@ -724,14 +768,16 @@ fn derived(repository: &str) -> RegistryImage {
             })
             .meta("ENV LANG=C.UTF-8", |c| c.set_env("LANG", "C.UTF-8"))
             .layer("RUN /bin/sh -c set -eux; apk add --no-cache ca-certificates tzdata; # buildkit", |o| {
-                put(o, "python:3.12", &[("usr/share/zoneinfo/tzdata.bundle", 0o644, 1_600_000), ("etc/ssl/certs/ca-certificates.crt", 0o644, 221_418)]);
+                // tzdata: 441 KiB installed (tzdata-2026d-r0 in the package list of repo-info
+                // `repos/python/local/3.12.14-alpine.md`, the record the total comes from).
+                put(o, "python:3.12", &[("usr/share/zoneinfo/tzdata.bundle", 0o644, 451_584), ("etc/ssl/certs/ca-certificates.crt", 0o644, 221_418)]);
             })
             .meta("ENV PYTHON_VERSION=3.12.7", |c| c.set_env("PYTHON_VERSION", "3.12.7"))
             .layer("RUN /bin/sh -c set -eux; apk add --no-cache --virtual .build-deps ...; ./configure; make; make install; apk del --no-network .build-deps; # buildkit", |o| {
                 put(o, "python:3.12", &[
                     ("usr/local/bin/python3.12", 0o755, 18_232),
                     ("usr/local/lib/libpython3.12.so.1.0", 0o755, 24_730_000),
-                    ("usr/local/lib/python3.12/stdlib.bundle", 0o644, 18_700_000),
+                    ("usr/local/lib/python3.12/stdlib.bundle", 0o644, 11_718_418),
                     ("usr/local/lib/python3.12/site-packages/pip/pip.bundle", 0o644, 3_950_000),
                     ("usr/local/bin/pip3.12", 0o755, 229),
                 ]);
@@ -750,9 +796,12 @@ fn derived(repository: &str) -> RegistryImage {
             d.meta("ENV NODE_VERSION=22.11.0", |c| c.set_env("NODE_VERSION", "22.11.0"))
                 .layer("RUN /bin/sh -c addgroup -g 1000 node && adduser -u 1000 -G node -s /bin/sh -D node && apk add --no-cache libstdc++ && ... # buildkit", |o| {
                     put(o, "node:22", &[
-                        ("usr/local/bin/node", 0o755, 97_400_000),
+                        ("usr/local/bin/node", 0o755, 107_966_261),
                         ("usr/local/lib/node_modules/npm/npm.bundle", 0o644, 40_000_000),
-                        ("usr/lib/libstdc++.so.6.0.33", 0o755, 2_650_000),
+                        // libstdc++: 2738 KiB installed (libstdc++-15.2.0-r5 in the package list
+                        // of repo-info `repos/node/local/22.23-alpine.md`, the record the total
+                        // comes from).
+                        ("usr/lib/libstdc++.so.6.0.33", 0o755, 2_803_712),
                         ("usr/local/include/node/headers.bundle", 0o644, 3_900_000),
                     ]);
                     let _ = o.create("usr/local/bin/npm", Node::symlink("../lib/node_modules/npm/bin/npm-cli.js"));
@@ -779,7 +828,9 @@ fn derived(repository: &str) -> RegistryImage {
                 text(o, "etc/group", 0o644, &format!("{GROUP_ALPINE}redis:x:1000:redis\n"));
             })
             .layer("RUN /bin/sh -c set -eux; apk add --no-cache 'su-exec>=0.2' tzdata # buildkit", |o| {
-                put(o, "redis:7.4", &[("sbin/su-exec", 0o755, 10_168), ("usr/share/zoneinfo/tzdata.bundle", 0o644, 1_600_000)]);
+                // tzdata: 433 KiB installed (tzdata-2026c-r0 in the package list of
+                // repo-info `repos/redis/local/7.4.11-alpine.md`, the record the total comes from).
+                put(o, "redis:7.4", &[("sbin/su-exec", 0o755, 10_168), ("usr/share/zoneinfo/tzdata.bundle", 0o644, 443_392)]);
             })
             .meta("ENV REDIS_VERSION=7.4.1", |c| c.set_env("REDIS_VERSION", "7.4.1"))
             .layer("RUN /bin/sh -c set -eux; apk add --no-cache --virtual .build-deps ...; make -C /usr/src/redis; make install; # buildkit", |o| {
@@ -787,7 +838,7 @@ fn derived(repository: &str) -> RegistryImage {
                     ("usr/local/bin/redis-server", 0o755, 15_800_000),
                     ("usr/local/bin/redis-cli", 0o755, 8_100_000),
                     ("usr/local/bin/redis-benchmark", 0o755, 5_800_000),
-                    ("usr/lib/libssl-redis.bundle", 0o644, 1_900_000),
+                    ("usr/lib/libssl-redis.bundle", 0o644, 1_136_000),
                 ]);
                 for l in ["redis-check-aof", "redis-check-rdb", "redis-sentinel"] {
                     let _ = o.create(&format!("usr/local/bin/{l}"), Node::symlink("redis-server"));

@@ -1,8 +1,14 @@
 //! A small package catalogue for `apk add`, `apt-get install -y` and `pip install`.
 //!
-//! Versions are those of Alpine 3.20, Debian 12 and PyPI in late 2024; installed sizes are
-//! approximate (pkgs.alpinelinux.org, packages.debian.org "Installed-Size", wheel sizes on PyPI),
-//! rounded. Each package installs a few real paths whose sizes add up to its installed size.
+//! Versions are those of Alpine 3.20, Debian 12 and PyPI in late 2024. Installed sizes are
+//! *approximate and unverified*: written from memory, rounded, meant to be in the range of
+//! pkgs.alpinelinux.org "Installed size", packages.debian.org "Installed-Size" and the unpacked
+//! size of the PyPI wheels. A check on 2026-11-25 found no stored record for these exact
+//! versions (pkgs.alpinelinux.org pages were found only for other branches, v3.12–v3.19 and
+//! v3.21–v3.24, whose sizes differ: Alpine's tzdata, for one, is 3.1 MiB installed in v3.16 and
+//! ≈442 KiB in v3.24), so no figure below was changed; treat each as unverified until checked
+//! against the page for its version. Each package installs a few real paths whose sizes add up
+//! to its installed size.
 
 /// One package.
 #[derive(Debug)]
