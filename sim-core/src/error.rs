@@ -125,6 +125,9 @@ pub enum CommandError {
     /// A `docker` command failed; the message is Docker's own wording.
     #[error("{0}")]
     Docker(String),
+    /// A `host` or `vm` command failed; the message names the command, the VM and the reason.
+    #[error("{0}")]
+    Virt(String),
     /// A syntax the command language does not support.
     #[error("line {line}: {message}")]
     Syntax {

@@ -75,12 +75,17 @@ pub enum EventKind {
         /// The error message.
         error: String,
     },
-    /// A numbered `docker build` step ran, or came from the build cache.
+    /// A numbered `docker build` step ran, or came from the build cache. FROM is step 1 of
+    /// its stage: `cached` when the base was already local (BuildKit prints `CACHED`), not
+    /// when it was pulled.
     BuildStep {
         /// `[2/5] RUN apk add curl`.
         step: String,
         /// True when the cache supplied it.
         cached: bool,
+        /// For a FROM step: its base image and whether the build pulled it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        from: Option<FromStep>,
     },
     /// `docker build` produced an image.
     ImageBuilt {
@@ -158,6 +163,59 @@ pub enum EventKind {
         /// Bytes of the archive.
         bytes: u64,
     },
+    /// `host set` changed the host (object: `host/host`).
+    HostConfigured {
+        /// Physical cores.
+        cores: u32,
+        /// Physical memory in bytes.
+        memory_bytes: u64,
+        /// Disk in bytes.
+        disk_bytes: u64,
+    },
+    /// A VM was defined (object: `vm/<name>`); it holds its disk image, no memory.
+    VmCreated {
+        /// `full` or `microvm`.
+        profile: String,
+        /// The guest image.
+        image: String,
+        /// vCPUs.
+        cpus: u32,
+        /// Guest memory in bytes.
+        memory_bytes: u64,
+        /// Disk image in bytes.
+        disk_bytes: u64,
+    },
+    /// A VM was powered on: host memory reserved, first boot phase begun.
+    VmStarting {
+        /// Host memory reserved: guest memory plus the VMM's overhead.
+        reserved_bytes: u64,
+    },
+    /// One boot phase of a VM ended.
+    VmBootPhase {
+        /// `firmware`, `kernel`, `init`, `services` or `app`.
+        phase: String,
+        /// How long it took.
+        duration_ms: u64,
+    },
+    /// A VM finished booting and runs its app.
+    VmRunning {
+        /// Milliseconds from power-on.
+        boot_ms: u64,
+    },
+    /// A VM was powered off.
+    VmStopped {
+        /// Host memory released.
+        released_bytes: u64,
+    },
+    /// A stopped VM was deleted, and its disk image with it.
+    VmDeleted,
+    /// `vm exec` ran a command in a VM.
+    VmExec {
+        /// The command.
+        command: String,
+        /// Its exit code.
+        exit_code: i32,
+    },
 }
 
 impl EventKind {
@@ -188,8 +246,26 @@ impl EventKind {
             EventKind::LayerPushed { .. } => "LayerPushed",
             EventKind::ImagePushed { .. } => "ImagePushed",
             EventKind::ImageSaved { .. } => "ImageSaved",
+            EventKind::HostConfigured { .. } => "HostConfigured",
+            EventKind::VmCreated { .. } => "VmCreated",
+            EventKind::VmStarting { .. } => "VmStarting",
+            EventKind::VmBootPhase { .. } => "VmBootPhase",
+            EventKind::VmRunning { .. } => "VmRunning",
+            EventKind::VmStopped { .. } => "VmStopped",
+            EventKind::VmDeleted => "VmDeleted",
+            EventKind::VmExec { .. } => "VmExec",
         }
     }
+}
+
+/// The base of a FROM build step.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FromStep {
+    /// The base as BuildKit shows it: `docker.io/library/alpine:3.20@sha256:…`, an earlier
+    /// stage's name, or `scratch`.
+    pub base: String,
+    /// True when the build pulled the base from the registry (its layers were not local).
+    pub pulled: bool,
 }
 
 /// One entry of the event log.

@@ -13,6 +13,7 @@
 pub mod command;
 pub mod error;
 pub mod event;
+pub mod host;
 pub mod image;
 pub mod limits;
 pub mod session;

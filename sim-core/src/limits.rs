@@ -17,3 +17,11 @@ pub const MAX_SCHEDULED: usize = 100_000;
 pub const MAX_STEPS: u64 = 100_000;
 /// Most entries kept in the command history.
 pub const MAX_HISTORY: usize = 10_000;
+/// Most VMs one host holds.
+pub const MAX_VMS: usize = 256;
+/// Most cores `host set --cores` accepts.
+pub const MAX_HOST_CORES: u32 = 1024;
+/// Most memory `host set --memory` accepts (16 TiB).
+pub const MAX_HOST_MEMORY_BYTES: u64 = 16 * 1024 * 1024 * 1024 * 1024;
+/// Most disk `host set --disk` accepts (1024 TiB).
+pub const MAX_HOST_DISK_BYTES: u64 = 1024 * 1024 * 1024 * 1024 * 1024;

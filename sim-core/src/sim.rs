@@ -38,6 +38,17 @@ pub enum Action {
         /// The event that scheduled it.
         scheduled_by: EventId,
     },
+    /// The end of one boot phase of a VM.
+    VmBootPhase {
+        /// The VM's name.
+        vm: String,
+        /// Which start of the VM it belongs to (a stopped boot's phases do nothing).
+        boot: u64,
+        /// The phase that ends now.
+        phase: crate::host::profile::BootPhase,
+        /// The event that scheduled it (the start, or the previous phase).
+        scheduled_by: EventId,
+    },
 }
 
 /// The deterministic simulation. Everything that reaches output lives in ordered containers;
@@ -59,6 +70,8 @@ pub struct Sim {
     pub(crate) docker: crate::image::engine::Engine,
     /// The sandbox registry (shared by every host): the shipped base images plus pushed ones.
     pub(crate) registry: crate::image::registry::Registry,
+    /// The host machine: cores, memory, disk, OS, hypervisor, runtime, and its VMs.
+    pub(crate) host: crate::host::Host,
     /// The terminal's command history. It is not simulation state: it is not in the trace, it
     /// survives `reset`, and it records failed commands too, as a shell's history does.
     pub(crate) history: Vec<String>,
@@ -97,6 +110,7 @@ impl Sim {
             workspace: Workspace::default(),
             docker: crate::image::engine::Engine::default(),
             registry: crate::image::registry::Registry::default(),
+            host: crate::host::Host::default(),
             history: Vec::new(),
             instants: 0,
             budget: None,
@@ -132,6 +146,11 @@ impl Sim {
     /// The sandbox registry.
     pub fn registry(&self) -> &crate::image::registry::Registry {
         &self.registry
+    }
+
+    /// The host machine and its VMs.
+    pub fn host(&self) -> &crate::host::Host {
+        &self.host
     }
 
     /// The terminal history (every line submitted, failed ones included).
@@ -208,6 +227,15 @@ impl Sim {
         debug_assert!(at >= self.now, "scheduling into the past");
         self.queue.insert((at.max(self.now), self.next_seq), action);
         self.next_seq += 1;
+    }
+
+    /// Takes out of the queue every action `cancelled` selects (the remaining boot phases of a VM
+    /// that was powered off), so that no later instant processes work that no longer applies.
+    /// Returns how many were removed. The others keep their times and order.
+    pub(crate) fn cancel_scheduled(&mut self, mut cancelled: impl FnMut(&Action) -> bool) -> usize {
+        let before = self.queue.len();
+        self.queue.retain(|_, action| !cancelled(action));
+        before - self.queue.len()
     }
 
     /// Advances to the next instant with scheduled work and processes everything due then,
@@ -289,6 +317,12 @@ impl Sim {
             Action::RunCommand { line, scheduled_by } => {
                 crate::command::run_scheduled(self, &line, scheduled_by);
             }
+            Action::VmBootPhase {
+                vm,
+                boot,
+                phase,
+                scheduled_by,
+            } => crate::host::finish_phase(self, &vm, boot, phase, scheduled_by),
         }
     }
 
@@ -312,6 +346,7 @@ impl Sim {
         hasher.update(serde_json::to_vec(&self.workspace).unwrap_or_default());
         hasher.update(self.docker.fingerprint());
         hasher.update(self.registry.fingerprint());
+        hasher.update(serde_json::to_vec(&self.host).unwrap_or_default());
         // The RNG's position: a clone draws the next value without disturbing the original.
         let mut rng = self.rng.clone();
         hasher.update(rand::RngCore::next_u64(&mut rng).to_le_bytes());

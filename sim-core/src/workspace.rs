@@ -180,6 +180,12 @@ impl Workspace {
         self.files.get(path)
     }
 
+    /// The bytes of a file (text as UTF-8), if `path` (normalized) names one: what a browser
+    /// download or a host export writes.
+    pub fn read_bytes(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(FileContent::bytes)
+    }
+
     /// Every file with its content, by path (what the CLI's `--export-dir` copies out).
     pub fn files(&self) -> impl Iterator<Item = (&str, &FileContent)> {
         self.files.iter().map(|(p, c)| (p.as_str(), c))
@@ -393,5 +399,16 @@ mod tests {
         ws.write("a.tar".into(), "text now".into());
         assert_eq!(ws.binary_bytes(), 0);
         assert_eq!(ws.read("a.tar"), Some("text now"));
+    }
+
+    #[test]
+    fn read_bytes_gives_text_and_binary_files_alike() {
+        let mut ws = Workspace::default();
+        ws.write("notes.txt".into(), "안녕".into());
+        ws.write_binary("a.tar".into(), FileContent::binary(vec![0, 255, 7]));
+        assert_eq!(ws.read_bytes("notes.txt"), Some("안녕".as_bytes()));
+        assert_eq!(ws.read_bytes("a.tar"), Some(&[0u8, 255, 7][..]));
+        assert_eq!(ws.read("a.tar"), None);
+        assert_eq!(ws.read_bytes("missing"), None);
     }
 }

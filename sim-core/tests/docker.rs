@@ -578,3 +578,78 @@ fn odd_docker_input_never_panics_and_a_failure_changes_nothing() {
         }
     }
 }
+
+/// A `BuildStep` event as (step, cached, Some((base, pulled)) for FROM).
+type StepEvent = (String, bool, Option<(String, bool)>);
+
+/// The last build's `BuildStep` events.
+fn build_step_events(s: &Session) -> Vec<StepEvent> {
+    let log = s.sim().log();
+    let run = log
+        .iter()
+        .rev()
+        .find(|e| e.kind.name() == "CommandRun")
+        .unwrap()
+        .id;
+    log.iter()
+        .filter(|e| e.id > run)
+        .filter_map(|e| match &e.kind {
+            sim_core::EventKind::BuildStep { step, cached, from } => Some((
+                step.clone(),
+                *cached,
+                from.as_ref().map(|f| (f.base.clone(), f.pulled)),
+            )),
+            _ => None,
+        })
+        .collect()
+}
+
+#[test]
+fn from_is_build_step_one_pulled_the_first_time_and_cached_once_local() {
+    let mut s = session();
+    ok(&mut s, APP);
+    ok(&mut s, "docker build -t app:1.0 app");
+    let first = build_step_events(&s);
+    assert_eq!(
+        first.iter().map(|e| e.0.as_str()).collect::<Vec<_>>(),
+        [
+            "[1/5] FROM alpine:3.20",
+            "[2/5] WORKDIR /app",
+            "[3/5] COPY hello.txt .",
+            "[4/5] RUN apk add --no-cache curl",
+            "[5/5] RUN echo $GREETING > /app/greeting"
+        ]
+    );
+    let (base, pulled) = first[0].2.clone().expect("FROM carries its base");
+    assert!(pulled && !first[0].1, "{first:?}");
+    let digest = ok(&mut s, "docker pull alpine:3.20");
+    assert!(
+        digest.contains(&base["docker.io/library/alpine:3.20@".len()..]),
+        "{base} vs\n{digest}"
+    );
+    assert!(first[1..].iter().all(|e| e.2.is_none() && !e.1));
+    // Rebuilt: the base is local now (CACHED), and so is every step.
+    ok(&mut s, "docker build -t app:1.0 app");
+    let second = build_step_events(&s);
+    assert_eq!(second[0].2, Some((base, false)));
+    assert!(second.iter().all(|e| e.1), "{second:?}");
+    // A multi-stage build: the second stage's FROM names an earlier stage, CACHED.
+    ok(
+        &mut s,
+        "cat > ms/Dockerfile <<EOF\nFROM alpine:3.20 AS build\nRUN echo x > /x\nFROM build\nRUN echo y > /y\nEOF",
+    );
+    ok(&mut s, "docker build -t ms ms");
+    let ms = build_step_events(&s);
+    let froms: Vec<_> = ms
+        .iter()
+        .filter_map(|e| e.2.as_ref().map(|f| (e.0.as_str(), f.0.as_str(), f.1)))
+        .collect();
+    assert_eq!(froms.len(), 2, "{ms:?}");
+    assert!(froms[0]
+        .0
+        .starts_with("[build 1/2] FROM alpine:3.20 AS build"));
+    assert_eq!(
+        (froms[1].0, froms[1].1, froms[1].2),
+        ("[stage-1 1/2] FROM build", "build", false)
+    );
+}

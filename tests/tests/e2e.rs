@@ -4,7 +4,8 @@
 //! `cargo test -p tests --test e2e -- --nocapture`. Screenshots land in `target/e2e/`.
 //!
 //! DOM ids the scenarios rely on: `#app`, `#terminal-input` (textarea), `#terminal-output`,
-//! `#trace-hash`, `#clock`, `#btn-step`, `#btn-back`, `#btn-play`, `#btn-lang`, `#event-log`.
+//! `#trace-hash`, `#clock`, `#btn-step`, `#btn-back`, `#btn-play`, `#btn-lang`, `#event-log`,
+//! `#tab-files`, `#files-view`, `.download-btn[data-path]`, `.build-step.from-step[data-pulled]`.
 
 // Not every scenario uses every helper.
 #[allow(dead_code)]
@@ -444,6 +445,14 @@ async fn build_edit_rebuild_shows_cached_steps_and_the_layer_stack() {
             .find(fantoccini::Locator::Css(".build-step[data-cached='true']"))
             .await
             .is_err());
+        // Step [1/5] is FROM: the base was not local, so the build pulled it.
+        let from = text_of(&client, ".build-step.from-step[data-pulled='true']").await;
+        assert!(
+            from.contains("[1/5]") && from.contains("FROM alpine:3.20 @sha256:"),
+            "{from}"
+        );
+        let base = attr_of(&client, ".from-step .step-instruction", "title").await;
+        assert!(base.contains("docker.io/library/alpine:3.20@sha256:"), "{base}");
         tokio::time::sleep(std::time::Duration::from_millis(800)).await;
         settled_screenshot(&client, "10-build-first").await;
 
@@ -459,12 +468,14 @@ async fn build_edit_rebuild_shows_cached_steps_and_the_layer_stack() {
         }
         let last_step = &second[second.find("[5/5]").expect("step 5")..];
         assert!(!last_step[..last_step.find("\n\n").unwrap_or(last_step.len())].contains("CACHED"));
-        wait_for_text(&client, "#build-summary", "3", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#build-summary", "4", COMMAND_TIMEOUT).await;
         let cached = client
             .find_all(fantoccini::Locator::Css(".build-step[data-cached='true']"))
             .await
             .unwrap();
-        assert_eq!(cached.len(), 3, "three cached steps in the build view");
+        assert_eq!(cached.len(), 4, "FROM (local now) and three cached steps in the build view");
+        let from = text_of(&client, ".build-step.from-step[data-pulled='false']").await;
+        assert!(from.contains("[1/5]") && from.contains("CACHED"), "{from}");
         for step in &cached {
             let text = step.text().await.unwrap();
             assert!(text.contains("CACHED"), "{text}");
@@ -537,7 +548,7 @@ async fn build_edit_rebuild_shows_cached_steps_and_the_layer_stack() {
         // Back to now; a container of the image: the writable layer over the read-only layers,
         // and `docker diff` in the tree (a copy-up, a whiteout, an addition).
         click(&client, "#btn-now").await;
-        wait_for_text(&client, "#build-summary", "3", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#build-summary", "4", COMMAND_TIMEOUT).await;
         run_command(
             &client,
             "docker run -d --name c1 app:1 sleep 1000",
@@ -564,4 +575,167 @@ async fn build_edit_rebuild_shows_cached_steps_and_the_layer_stack() {
         settled_screenshot(&client, "17-container-diff").await;
     })
     .await;
+}
+
+/// The bytes of `path` in a native session (the browser's default seed) after `commands`: what
+/// a download of that file from the browser must hold.
+fn native_file_bytes(commands: &[&str], path: &str) -> Vec<u8> {
+    let mut session = sim_core::Session::new(sim_core::SimConfig::default());
+    for command in commands {
+        for entry in session.submit(command) {
+            assert!(
+                entry.error.is_none(),
+                "{}: {:?}",
+                entry.command,
+                entry.error
+            );
+        }
+    }
+    session
+        .sim()
+        .workspace()
+        .read_bytes(path)
+        .unwrap_or_else(|| panic!("the native session has no {path}"))
+        .to_vec()
+}
+
+fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+/// A fresh folder for Chromium's downloads, removed on drop.
+struct DownloadDir(std::path::PathBuf);
+
+impl DownloadDir {
+    fn create() -> DownloadDir {
+        let path =
+            std::env::temp_dir().join(format!("kube-sandbox-e2e-downloads-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path)
+            .unwrap_or_else(|error| panic!("cannot create {}: {error}", path.display()));
+        DownloadDir(path)
+    }
+}
+
+impl Drop for DownloadDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Waits until `dir/name` exists with `len` bytes and no partial download (`*.crdownload`)
+/// remains, then returns its bytes.
+async fn wait_for_download(dir: &std::path::Path, name: &str, len: usize) -> Vec<u8> {
+    let path = dir.join(name);
+    let started = std::time::Instant::now();
+    loop {
+        let partial = std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"))
+            })
+            .unwrap_or(false);
+        if !partial {
+            if let Ok(bytes) = std::fs::read(&path) {
+                if bytes.len() == len {
+                    return bytes;
+                }
+            }
+        }
+        let listing: Vec<String> = std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .map(|e| e.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
+            .unwrap_or_default();
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "no complete {} ({len} bytes) downloaded; the folder holds {listing:?}",
+            path.display()
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+#[tokio::test]
+async fn docker_save_archives_download_from_the_files_view() {
+    use browser::{click, text_of, wait_for_text, with_page_options, PageOptions};
+
+    const COMMANDS: [&str; 3] = [
+        "echo hello > notes/hello.txt",
+        "docker pull alpine:3.20",
+        "docker save alpine:3.20 -o alpine.tar",
+    ];
+    let expected = native_file_bytes(&COMMANDS, "alpine.tar");
+    let expected_sha = sha256_hex(&expected);
+    let expected_text = native_file_bytes(&COMMANDS, "notes/hello.txt");
+    let downloads = DownloadDir::create();
+    let dir = downloads.0.clone();
+    let options = PageOptions {
+        download_dir: Some(dir.clone()),
+    };
+    with_page_options(options, move |client| async move {
+        wait_for(&client, "#terminal-input", RENDER_TIMEOUT).await;
+        for command in COMMANDS {
+            run_command(&client, command, command).await;
+        }
+        // `docker save` brings up the Files view: the archive with its size and digest, and the
+        // text file beside it.
+        wait_for(&client, "#tab-files[aria-selected='true']", COMMAND_TIMEOUT).await;
+        let row = wait_for_text(
+            &client,
+            "#files-view .ws-file-row[data-path='alpine.tar']",
+            &expected_sha[..12],
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert!(row.contains("alpine.tar"), "{row}");
+        let bytes_attr = client
+            .find(fantoccini::Locator::Css(
+                ".ws-file-row[data-path='alpine.tar'] .ws-file-size",
+            ))
+            .await
+            .unwrap()
+            .attr("data-bytes")
+            .await
+            .unwrap();
+        assert_eq!(bytes_attr, Some(expected.len().to_string()));
+        wait_for(
+            &client,
+            ".ws-file-row[data-path='notes/hello.txt']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        // The terminal offers the archive too.
+        let link = text_of(
+            &client,
+            "#terminal-output .term-download[data-path='alpine.tar']",
+        )
+        .await;
+        assert!(link.contains("alpine.tar"), "{link}");
+
+        click(&client, ".download-btn[data-path='alpine.tar']").await;
+        let got = wait_for_download(&dir, "alpine.tar", expected.len()).await;
+        assert_eq!(
+            sha256_hex(&got),
+            expected_sha,
+            "the download holds the sandbox's bytes"
+        );
+        // A text file downloads under its base name.
+        click(&client, ".download-btn[data-path='notes/hello.txt']").await;
+        let text = wait_for_download(&dir, "hello.txt", expected_text.len()).await;
+        assert_eq!(text, expected_text);
+        assert!(client
+            .find(fantoccini::Locator::Css(".files-error"))
+            .await
+            .is_err());
+        settled_screenshot(&client, "18-files").await;
+    })
+    .await;
+    drop(downloads);
 }

@@ -1,4 +1,5 @@
-//! Small helpers for the few places the app touches the DOM directly (focus and scrolling).
+//! Small helpers for the few places the app touches the DOM directly (focus, scrolling,
+//! downloads).
 //! Each one does nothing when the element is missing.
 
 use wasm_bindgen::JsCast;
@@ -67,4 +68,32 @@ pub fn text_field_state(target: Option<web_sys::EventTarget>) -> (bool, bool) {
         .dyn_ref::<HtmlElement>()
         .is_some_and(|e| e.is_content_editable());
     (editable, editable)
+}
+
+/// Saves `bytes` as a download named `name`: a Blob of type `mime`, an object URL for it, and a
+/// click on a temporary `<a download>`. The URL is revoked a minute later (revoking it at once
+/// can cancel the download in some browsers).
+pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), wasm_bindgen::JsValue> {
+    let window = web_sys::window().ok_or("no window")?;
+    let document = window.document().ok_or("no document")?;
+    let body = document.body().ok_or("no body")?;
+    // Copies the bytes into JS memory, so the Blob does not depend on the wasm heap.
+    let array = js_sys::Uint8Array::from(bytes);
+    let parts = js_sys::Array::of1(&array);
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_u8_array_sequence_and_options(&parts, &options)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)?;
+    let anchor: web_sys::HtmlAnchorElement = document.create_element("a")?.dyn_into()?;
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.set_hidden(true);
+    body.append_child(&anchor)?;
+    anchor.click();
+    anchor.remove();
+    gloo_timers::callback::Timeout::new(60_000, move || {
+        let _ = web_sys::Url::revoke_object_url(&url);
+    })
+    .forget();
+    Ok(())
 }

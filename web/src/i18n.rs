@@ -199,8 +199,8 @@ catalog! {
         en: "The cache breaks here: this step and every step after it run again.",
     }
     BuildFromNote {
-        ko: "[1/n] FROM 단계(기반 이미지)는 이미지 보기의 맨 아래 레이어예요.",
-        en: "Step [1/n], FROM, is the base image: the bottom layers in the image view.",
+        ko: "[1/n] FROM 단계의 기반 이미지는 이미지 보기의 맨 아래 레이어예요. 로컬에 없으면 빌드가 레지스트리에서 받아 와요.",
+        en: "Step [1/n], FROM, is the base image: the bottom layers in the image view. When it is not local, the build pulls it.",
     }
     BuildLegend {
         ko: "초록 ✔ = 캐시 사용(hit), 주황 ▶ = 실행(miss). 한 줄을 고치면 그 줄부터 다시 빌드돼요.",
@@ -273,6 +273,42 @@ catalog! {
     }
     GraphImageLabel { ko: "이미지 {name} ({id})", en: "Image {name} ({id})" }
     TabContainers { ko: "컨테이너", en: "Containers" }
+    TabFiles { ko: "파일", en: "Files" }
+
+    // Files view
+    WsFilesTitle { ko: "작업 공간 파일", en: "Workspace files" }
+    FilesEmpty {
+        ko: "아직 파일이 없어요. cat > Dockerfile 로 파일을 만들거나 docker save alpine:3.20 -o alpine.tar 로 이미지를 저장해 보세요.",
+        en: "No files yet. Write one with cat > Dockerfile, or save an image with docker save alpine:3.20 -o alpine.tar",
+    }
+    WsFilesSummary {
+        ko: "파일 {count}개 · 모두 {size}",
+        en: "{count} files · {size} in all",
+    }
+    FilesNote {
+        ko: "다운로드한 .tar 는 진짜 OCI 이미지 레이아웃이에요: tar -xf 로 풀거나 skopeo, umoci 로 읽어 보세요. 다이제스트는 샌드박스가 보여 준 것과 같아요.",
+        en: "A downloaded .tar is a real OCI image layout: unpack it with tar -xf or read it with skopeo or umoci. Its digests are the ones the sandbox shows.",
+    }
+    FilesTableLabel { ko: "작업 공간의 파일 목록", en: "Files in the workspace" }
+    FileColName { ko: "파일", en: "File" }
+    FileColKind { ko: "종류", en: "Kind" }
+    FileColSize { ko: "크기", en: "Size" }
+    FileKindText { ko: "텍스트", en: "text" }
+    FileKindArchive { ko: "이미지 아카이브", en: "image archive" }
+    FileKindBinary { ko: "바이너리", en: "binary" }
+    FileBytes { ko: "{bytes}바이트", en: "{bytes} bytes" }
+    Download { ko: "다운로드", en: "Download" }
+    DownloadLabel { ko: "{name} 다운로드 ({size})", en: "Download {name} ({size})" }
+    DownloadFailed { ko: "다운로드하지 못했어요: {error}", en: "The download failed: {error}" }
+    FileGone {
+        ko: "{name} 파일은 이제 작업 공간에 없어요",
+        en: "{name} is no longer in the workspace",
+    }
+
+    // Build view: the FROM step
+    FromPulled { ko: "받아옴(pull)", en: "pulled" }
+    FromLocal { ko: "CACHED · 이미 로컬에 있음", en: "CACHED · already local" }
+    FromBase { ko: "기반 이미지", en: "base image" }
     ContainersEmpty {
         ko: "컨테이너가 없어요. docker run -d --name c1 app:1 sleep 1000 을 입력해 보세요.",
         en: "No containers. Try docker run -d --name c1 app:1 sleep 1000",

@@ -186,15 +186,18 @@ pub enum StageTab {
     Images,
     /// Containers: the writable layer over the image.
     Containers,
+    /// The workspace's files, each downloadable.
+    Files,
 }
 
 impl StageTab {
     /// Every tab, in the order the switcher shows them.
-    pub const ALL: [StageTab; 4] = [
+    pub const ALL: [StageTab; 5] = [
         StageTab::Timeline,
         StageTab::Build,
         StageTab::Images,
         StageTab::Containers,
+        StageTab::Files,
     ];
 
     /// The element id of the tab's button.
@@ -204,19 +207,21 @@ impl StageTab {
             StageTab::Build => "tab-build",
             StageTab::Images => "tab-images",
             StageTab::Containers => "tab-containers",
+            StageTab::Files => "tab-files",
         }
     }
 }
 
-/// The tab a newly typed command brings up, if any: a build shows its steps, other image
-/// commands the images. Everything else leaves the stage as it is.
+/// The tab a newly typed command brings up, if any: a build shows its steps, `docker save`
+/// the files (its archive), other image commands the images. Everything else leaves the stage as it is.
 pub fn tab_for_command(command: &str) -> Option<StageTab> {
     let words: Vec<&str> = command.split_whitespace().take(3).collect();
     match words.as_slice() {
         ["docker", "build" | "buildx", ..] | ["docker", "image", "build", ..] => {
             Some(StageTab::Build)
         }
-        ["docker", "images" | "history" | "inspect" | "tag" | "rmi" | "pull" | "image" | "push" | "save", ..] => {
+        ["docker", "save", ..] | ["docker", "image", "save", ..] => Some(StageTab::Files),
+        ["docker", "images" | "history" | "inspect" | "tag" | "rmi" | "pull" | "image" | "push", ..] => {
             Some(StageTab::Images)
         }
         ["docker", "run" | "create" | "exec" | "diff" | "commit" | "ps" | "rm" | "start" | "stop" | "kill"
@@ -378,6 +383,14 @@ mod tests {
         assert_eq!(
             tab_for_command("docker diff c1"),
             Some(StageTab::Containers)
+        );
+        assert_eq!(
+            tab_for_command("docker save alpine:3.20 -o alpine.tar"),
+            Some(StageTab::Files)
+        );
+        assert_eq!(
+            tab_for_command("docker image save -o a.tar app:1"),
+            Some(StageTab::Files)
         );
         assert_eq!(tab_for_command("ls"), None);
         assert_eq!(tab_for_command("echo docker build"), None);

@@ -7,14 +7,15 @@
 //! - [`state`]: the session behind an `Rc<RefCell<…>>` and the actions on it.
 //! - [`i18n`]: every UI string in Korean and English.
 //! - pure helpers, unit-tested natively: [`completion`], [`history`], [`input`], [`timeline`],
-//!   [`controls`], [`layers`] (the image views' layout).
-//! - the edge: [`prefs`] (localStorage) and [`dom`] (focus, scrolling).
+//!   [`controls`], [`layers`] (the image views' layout), [`files`] (the Files view's rows).
+//! - the edge: [`prefs`] (localStorage) and [`dom`] (focus, scrolling, downloads).
 #![warn(missing_docs)]
 
 pub mod completion;
 pub mod components;
 pub mod controls;
 pub mod dom;
+pub mod files;
 pub mod history;
 pub mod i18n;
 pub mod input;

@@ -263,10 +263,15 @@ fn plan_build(sim: &Sim, args: &[&str]) -> Result<Plan> {
                 EventKind::BuildStep {
                     step: s.label.clone(),
                     cached: s.cached,
+                    from: s.from.clone(),
                 },
                 ObjectRef::new("build", object.clone()),
                 Some(cause),
-                format!("{}{}", s.label, if s.cached { " CACHED" } else { "" }),
+                match &s.from {
+                    Some(f) if f.pulled => format!("{} (pulled {})", s.label, f.base),
+                    _ if s.cached => format!("{} CACHED", s.label),
+                    _ => s.label.clone(),
+                },
             );
         }
         for p in out.pulled {

@@ -9,6 +9,8 @@ mod builtin;
 mod docker;
 mod docker_container;
 mod docker_registry;
+mod host;
+mod vm;
 
 use crate::error::{CommandError, Result};
 use crate::event::{EventId, EventKind, ObjectRef};
@@ -80,7 +82,12 @@ pub struct Family {
 }
 
 /// Every registered command family, in the order `help` lists them.
-pub const FAMILIES: &[&Family] = &[&builtin::FAMILY, &docker::FAMILY];
+pub const FAMILIES: &[&Family] = &[
+    &builtin::FAMILY,
+    &docker::FAMILY,
+    &host::FAMILY,
+    &vm::FAMILY,
+];
 
 /// Every command name, sorted (for Tab completion).
 pub fn command_names() -> Vec<&'static str> {

@@ -23,6 +23,7 @@ use super::fs::{base_name, join, parent, resolve, Content, Meta, Node, Tree};
 use super::layer::Overlay;
 use super::registry::Registry;
 use super::sh::{self, resolve_links, Context};
+use crate::event::FromStep;
 use crate::sim::hex;
 
 /// What to build.
@@ -47,8 +48,10 @@ pub struct BuildRequest {
 pub struct StepReport {
     /// `[2/5] RUN apk add curl`.
     pub label: String,
-    /// True when the cache supplied it.
+    /// True when the cache supplied it (for FROM: the base was already local).
     pub cached: bool,
+    /// For the FROM step: the base and whether the build pulled it.
+    pub from: Option<FromStep>,
 }
 
 /// Everything a successful build changes, computed without changing anything.
@@ -315,6 +318,14 @@ impl Run<'_> {
         let mut state = if let Some(j) = self.stage_index(&stage.base, index) {
             let s = &self.done[&j];
             let _ = writeln!(self.log, "#{v} {label} FROM {}\n#{v} CACHED\n", stage.base);
+            self.steps.push(StepReport {
+                label: format!("{label} {}", stage.from.text),
+                cached: true,
+                from: Some(FromStep {
+                    base: stage.base.clone(),
+                    pulled: false,
+                }),
+            });
             StageState {
                 layers: s.layers.clone(),
                 config: s.config.clone(),
@@ -331,6 +342,14 @@ impl Run<'_> {
                 _ => stage.base.clone(),
             };
             let _ = writeln!(self.log, "#{v} {label} FROM {shown}");
+            self.steps.push(StepReport {
+                label: format!("{label} {}", stage.from.text),
+                cached: local,
+                from: Some(FromStep {
+                    base: shown.clone(),
+                    pulled: !local,
+                }),
+            });
             if local {
                 let _ = writeln!(self.log, "#{v} CACHED\n");
             } else {
@@ -436,6 +455,7 @@ impl Run<'_> {
                     self.steps.push(StepReport {
                         label: format!("{label} {}", ins.text),
                         cached: true,
+                        from: None,
                     });
                 }
                 if let Kind::Arg(k, d) = &ins.kind {
@@ -622,6 +642,7 @@ impl Run<'_> {
                 self.steps.push(StepReport {
                     label: format!("{label} {}", ins.text),
                     cached: false,
+                    from: None,
                 });
             }
             state.key = key.clone();

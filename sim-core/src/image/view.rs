@@ -16,7 +16,7 @@ use super::engine::{Engine, Image};
 use super::format::human_size;
 use super::fs::{ancestors, base_name, join, parent, Node, Tree};
 use super::layer::{flatten, Layer, OPAQUE, WHITEOUT_PREFIX};
-use crate::event::EventKind;
+use crate::event::{EventKind, FromStep};
 use crate::sim::Sim;
 
 /// Most rows a file view returns; a base image's layer holds thousands of paths, and a
@@ -818,6 +818,8 @@ pub struct BuildStepRow {
     /// True when the previous build had another instruction at this step (or none): the line
     /// the student edited.
     pub edited: bool,
+    /// For a FROM step: the base image and whether the build pulled it.
+    pub from: Option<FromStep>,
 }
 
 /// The last `docker build` as of the current frame.
@@ -832,11 +834,12 @@ pub struct BuildView {
     pub target: String,
     /// The ImageID built.
     pub image_id: Option<String>,
-    /// The numbered steps after FROM, in order.
+    /// The numbered steps in order, each stage's FROM first.
     pub steps: Vec<BuildStepRow>,
-    /// Steps the cache supplied.
+    /// Steps the cache supplied (a FROM whose base was already local counts, as BuildKit
+    /// prints `CACHED` for it).
     pub cached: usize,
-    /// Steps that ran.
+    /// Steps that ran (a FROM whose base was pulled counts).
     pub executed: usize,
     /// ChainIDs of the layers this build added to the local store (a step that ran but made a
     /// layer identical to a stored one adds nothing).
@@ -846,7 +849,12 @@ pub struct BuildView {
 }
 
 /// The builds in the log, oldest first: (cause event id, steps, image id, new layers).
-type BuildRecord = (u64, Vec<(String, bool)>, Option<String>, Vec<String>);
+type BuildRecord = (
+    u64,
+    Vec<(String, bool, Option<FromStep>)>,
+    Option<String>,
+    Vec<String>,
+);
 
 fn builds(sim: &Sim) -> Vec<BuildRecord> {
     let mut out: Vec<BuildRecord> = Vec::new();
@@ -860,9 +868,9 @@ fn builds(sim: &Sim) -> Vec<BuildRecord> {
             })
         };
         match &e.kind {
-            EventKind::BuildStep { step, cached } => {
+            EventKind::BuildStep { step, cached, from } => {
                 let i = slot(&mut out, &mut index);
-                out[i].1.push((step.clone(), *cached));
+                out[i].1.push((step.clone(), *cached, from.clone()));
             }
             EventKind::ImageBuilt { id } => {
                 let i = slot(&mut out, &mut index);
@@ -876,7 +884,6 @@ fn builds(sim: &Sim) -> Vec<BuildRecord> {
             _ => {}
         }
     }
-    // A build of only FROM records no steps but still an image; both kinds count.
     out
 }
 
@@ -896,7 +903,7 @@ pub fn last_build(sim: &Sim) -> Option<BuildView> {
     let previous: Option<Vec<String>> = all
         .len()
         .checked_sub(2)
-        .map(|i| all[i].1.iter().map(|(l, _)| l.clone()).collect());
+        .map(|i| all[i].1.iter().map(|(l, _, _)| l.clone()).collect());
     let command = sim
         .log()
         .iter()
@@ -917,7 +924,7 @@ pub fn last_build(sim: &Sim) -> Option<BuildView> {
     let rows: Vec<BuildStepRow> = steps
         .iter()
         .enumerate()
-        .map(|(i, (label, cached))| {
+        .map(|(i, (label, cached, from))| {
             let (number, instruction) = split_label(label);
             BuildStepRow {
                 number,
@@ -926,6 +933,7 @@ pub fn last_build(sim: &Sim) -> Option<BuildView> {
                 edited: previous
                     .as_ref()
                     .is_some_and(|p| p.get(i).is_none_or(|old| old != label)),
+                from: from.clone(),
             }
         })
         .collect();
@@ -1120,21 +1128,42 @@ mod tests {
         assert_eq!(b.target, "app:1");
         assert!(b.has_previous);
         let marks: Vec<(bool, bool)> = b.steps.iter().map(|r| (r.cached, r.edited)).collect();
-        // [2/5] RUN, [3/5] WORKDIR cached; [4/5] COPY edited and run; [5/5] RUN runs again.
+        // [1/5] FROM (local now), [2/5] RUN, [3/5] WORKDIR cached; [4/5] COPY edited and run;
+        // [5/5] RUN runs again.
         assert_eq!(
             marks,
-            [(true, false), (true, false), (false, true), (false, false)]
+            [
+                (true, false),
+                (true, false),
+                (true, false),
+                (false, true),
+                (false, false)
+            ]
         );
-        assert_eq!((b.cached, b.executed), (2, 2));
-        assert_eq!(b.steps[0].number, "[2/5]");
-        assert_eq!(b.steps[2].instruction, "COPY hello.txt /srv/");
+        assert_eq!((b.cached, b.executed), (3, 2));
+        assert_eq!(
+            (b.steps[0].number.as_str(), b.steps[0].instruction.as_str()),
+            ("[1/5]", "FROM alpine:3.20")
+        );
+        let from = b.steps[0].from.as_ref().unwrap();
+        assert!(!from.pulled);
+        assert!(
+            from.base
+                .starts_with("docker.io/library/alpine:3.20@sha256:"),
+            "{from:?}"
+        );
+        assert!(b.steps[1..].iter().all(|r| r.from.is_none()));
+        assert_eq!(b.steps[1].number, "[2/5]");
+        assert_eq!(b.steps[3].instruction, "COPY hello.txt /srv/");
         assert!(!b.new_layers.is_empty());
         // Stepping back to before the second build shows the first one, with nothing to compare.
         let mut back = s.clone();
         back.step_back();
         let first = last_build(back.sim()).unwrap();
         assert!(!first.has_previous && first.steps.iter().all(|r| !r.cached && !r.edited));
-        assert_eq!(first.executed, 4);
+        // The first build pulled its base: FROM is a miss too.
+        assert!(first.steps[0].from.as_ref().unwrap().pulled);
+        assert_eq!(first.executed, 5);
     }
 
     #[test]

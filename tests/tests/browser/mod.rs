@@ -45,6 +45,24 @@ where
     F: FnOnce(Client) -> Fut,
     Fut: Future<Output = ()> + Send + 'static,
 {
+    with_page_options(PageOptions::default(), scenario).await;
+}
+
+/// What a scenario needs of the browser beyond the defaults.
+#[derive(Clone, Debug, Default)]
+pub struct PageOptions {
+    /// Where Chromium saves downloads, without asking (`download.default_directory` and
+    /// `download.prompt_for_download: false` in the profile's prefs). The scenario owns the
+    /// folder; by default downloads go wherever Chromium's default puts them.
+    pub download_dir: Option<PathBuf>,
+}
+
+/// [`with_page`] with [`PageOptions`].
+pub async fn with_page_options<F, Fut>(options: PageOptions, scenario: F)
+where
+    F: FnOnce(Client) -> Fut,
+    Fut: Future<Output = ()> + Send + 'static,
+{
     // libtest names each test's thread after the test.
     let test_name = std::thread::current()
         .name()
@@ -58,7 +76,10 @@ where
     let profile = ProfileDir::create();
     let driver = ChromeDriver::start(&test_name);
     let client = ClientBuilder::new(HttpConnector::new())
-        .capabilities(chrome_capabilities(&profile.path))
+        .capabilities(chrome_capabilities(
+            &profile.path,
+            options.download_dir.as_deref(),
+        ))
         .connect(&driver.url())
         .await
         .unwrap_or_else(|error| {
@@ -242,8 +263,8 @@ fn e2e_dir() -> PathBuf {
     dir
 }
 
-fn chrome_capabilities(profile: &Path) -> Capabilities {
-    let capabilities = json!({
+fn chrome_capabilities(profile: &Path, download_dir: Option<&Path>) -> Capabilities {
+    let mut capabilities = json!({
         "browserName": "chrome",
         "goog:chromeOptions": {
             "binary": CHROMIUM,
@@ -262,6 +283,14 @@ fn chrome_capabilities(profile: &Path) -> Capabilities {
             ],
         },
     });
+    if let Some(dir) = download_dir {
+        capabilities["goog:chromeOptions"]["prefs"] = json!({
+            "download.default_directory": dir.display().to_string(),
+            "download.prompt_for_download": false,
+            "download.directory_upgrade": true,
+            "safebrowsing.enabled": false,
+        });
+    }
     match capabilities {
         serde_json::Value::Object(map) => map,
         _ => unreachable!("the capabilities literal is an object"),

@@ -12,6 +12,7 @@ use yew::prelude::*;
 use super::build_view::BuildView;
 use super::containers::ContainersView;
 use super::event_log::EventLog;
+use super::files::FilesView;
 use super::images::ImagesView;
 use super::lesson::LessonPane;
 use super::shortcuts::ShortcutsOverlay;
@@ -230,6 +231,7 @@ pub fn app() -> Html {
                             StageTab::Build => Msg::TabBuild,
                             StageTab::Images => Msg::TabImages,
                             StageTab::Containers => Msg::TabContainers,
+                            StageTab::Files => Msg::TabFiles,
                         };
                         html! {
                             <button id={which.id()} type="button" role="tab" class="stage-tab"
@@ -254,6 +256,9 @@ pub fn app() -> Html {
                         },
                         StageTab::Containers => html! {
                             <ContainersView lang={lang_now} sandbox={sandbox.clone()} />
+                        },
+                        StageTab::Files => html! {
+                            <FilesView lang={lang_now} sandbox={sandbox.clone()} />
                         },
                     } }
                     </div>

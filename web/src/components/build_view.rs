@@ -33,7 +33,11 @@ pub fn build_view(props: &BuildViewProps) -> Html {
             </div>
         };
     };
-    let first_miss = build.steps.iter().position(|s| !s.cached);
+    // A pulled base is a miss but breaks no cache: the steps' keys name the base's ImageID.
+    let first_miss = build
+        .steps
+        .iter()
+        .position(|s| !s.cached && s.from.is_none());
     let summary = fill(
         t(Msg::BuildSummary),
         &[
@@ -44,19 +48,43 @@ pub fn build_view(props: &BuildViewProps) -> Html {
         ],
     );
     let steps = build.steps.iter().enumerate().map(|(i, s)| {
-        let status = if s.cached {
-            html! { <span class="step-status hit"><span aria-hidden="true">{ "✔ " }</span>{ t(Msg::StepCached) }</span> }
-        } else {
-            html! { <span class="step-status miss"><span aria-hidden="true">{ "▶ " }</span>{ t(Msg::StepRan) }</span> }
+        let status = match &s.from {
+            Some(f) if f.pulled => html! {
+                <span class="step-status miss"><span aria-hidden="true">{ "⬇ " }</span>{ t(Msg::FromPulled) }</span>
+            },
+            Some(_) => html! {
+                <span class="step-status hit"><span aria-hidden="true">{ "✔ " }</span>{ t(Msg::FromLocal) }</span>
+            },
+            None if s.cached => html! {
+                <span class="step-status hit"><span aria-hidden="true">{ "✔ " }</span>{ t(Msg::StepCached) }</span>
+            },
+            None => html! {
+                <span class="step-status miss"><span aria-hidden="true">{ "▶ " }</span>{ t(Msg::StepRan) }</span>
+            },
         };
+        // The base as BuildKit resolved it (`docker.io/library/alpine:3.20@sha256:…`): its
+        // digest beside the instruction, the whole reference in the tooltip. An earlier stage
+        // or scratch has no digest; the instruction names it already.
+        let digest = s.from.as_ref().and_then(|f| {
+            let (_, hex) = f.base.split_once("@sha256:")?;
+            Some(html! {
+                <span class="step-base">{ format!(" @sha256:{}", &hex[..hex.len().min(12)]) }</span>
+            })
+        });
+        let title = s
+            .from
+            .as_ref()
+            .map(|f| format!("{}: {}", t(Msg::FromBase), f.base));
         let broke_here = first_miss == Some(i) && build.cached > 0;
         html! {
             // Keyed by the build, so a new build mounts new rows and the animation plays again.
             <li key={format!("{}-{i}", build.event_id)}
-                class={classes!("build-step", if s.cached { "hit" } else { "miss" }, s.edited.then_some("edited"))}
-                style={format!("--step: {i}")} data-cached={s.cached.to_string()}>
+                class={classes!("build-step", if s.cached { "hit" } else { "miss" }, s.edited.then_some("edited"),
+                    s.from.is_some().then_some("from-step"))}
+                style={format!("--step: {i}")} data-cached={s.cached.to_string()}
+                data-pulled={s.from.as_ref().map(|f| f.pulled.to_string())}>
                 <span class="step-number">{ &s.number }</span>
-                <code class="step-instruction">{ &s.instruction }</code>
+                <code class="step-instruction" title={title}>{ &s.instruction }{ for digest }</code>
                 { status }
                 if s.edited && build.has_previous {
                     <span class="step-edited"><span aria-hidden="true">{ "✎ " }</span>{ t(Msg::StepEdited) }</span>

@@ -4,6 +4,7 @@ pub mod app;
 pub mod build_view;
 pub mod containers;
 pub mod event_log;
+pub mod files;
 pub mod icons;
 pub mod images;
 pub mod kind_icon;

@@ -58,6 +58,43 @@ pub fn terminal(props: &TerminalProps) -> Html {
         .map(str::to_string)
         .collect();
     let rendered = entries.iter().map(|e| {
+        // A `docker save -o FILE` that worked offers its archive, as the workspace holds it now.
+        let saved = (!e.failed())
+            .then(|| crate::files::saved_path(&e.command))
+            .flatten()
+            .filter(|p| session.sim().workspace().file(p).is_some())
+            .map(|path| {
+                let sandbox = sandbox.clone();
+                let label = fill(
+                    t(Msg::DownloadLabel),
+                    &[
+                        ("name", &path),
+                        (
+                            "size",
+                            &sim_core::image::format::human_size(
+                                session
+                                    .sim()
+                                    .workspace()
+                                    .file(&path)
+                                    .map_or(0, |c| c.len() as u64),
+                            ),
+                        ),
+                    ],
+                );
+                let onclick = {
+                    let path = path.clone();
+                    Callback::from(move |_: MouseEvent| {
+                        if let Err(err) = super::files::download(&sandbox, lang, &path) {
+                            web_sys::console::warn_1(&err.into());
+                        }
+                    })
+                };
+                html! {
+                    <button type="button" class="term-download" data-path={path.clone()} {onclick}>
+                        <span aria-hidden="true">{ "⬇ " }</span>{ label }
+                    </button>
+                }
+            });
         html! {
             <div key={e.input} class={classes!("term-entry", e.failed().then_some("failed"),
                 (!e.complete).then_some("partial"))}>
@@ -65,6 +102,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 if !e.output.is_empty() {
                     <pre class="term-out">{ output_text(&e.output) }</pre>
                 }
+                { for saved }
                 if let Some(err) = &e.error {
                     <pre class="term-error"><span class="err-label"><span aria-hidden="true">{ "✖ " }</span>{ t(Msg::ErrorLabel) }{ ": " }</span>{ err }</pre>
                 }
