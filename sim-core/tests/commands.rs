@@ -3,29 +3,14 @@
 
 use sim_core::{Session, SimConfig};
 
+mod common;
+
 fn session() -> Session {
     Session::new(SimConfig { seed: 42 })
 }
 
-/// Runs `setup`, then `bad`; asserts that `bad` failed with exactly `message` and that the
-/// simulation state (log, clock, queue, files, RNG) is exactly as before.
 fn assert_fails_and_changes_nothing(setup: &str, bad: &str, message: &str) {
-    let mut s = session();
-    for e in s.submit(setup) {
-        assert!(!e.failed(), "setup failed: {e:?}");
-    }
-    let before = s.sim().state_fingerprint();
-    let hash_before = s.sim().trace_hash();
-    let entries = s.submit(bad);
-    assert_eq!(entries.len(), 1, "{bad}");
-    assert_eq!(entries[0].error.as_deref(), Some(message), "{bad}");
-    assert_eq!(entries[0].output, "");
-    assert_eq!(
-        s.sim().state_fingerprint(),
-        before,
-        "{bad} changed the state"
-    );
-    assert_eq!(s.sim().trace_hash(), hash_before);
+    common::assert_fails_and_changes_nothing_in(session(), setup, bad, message);
 }
 
 const SETUP: &str = "echo hi > a.txt\nafter 5s echo later\nrun 2s";

@@ -7,14 +7,8 @@ use sha2::{Digest as _, Sha256};
 use sim_core::workspace::{FileContent, Workspace};
 use sim_core::{Session, SimConfig};
 
-fn ok(s: &mut Session, text: &str) -> String {
-    let mut out = String::new();
-    for e in s.submit(text) {
-        assert!(!e.failed(), "{} failed: {:?}", e.command, e.error);
-        out.push_str(&e.output);
-    }
-    out
-}
+mod common;
+use common::ok;
 
 fn sha256(bytes: &[u8]) -> String {
     format!("sha256:{:x}", Sha256::digest(bytes))

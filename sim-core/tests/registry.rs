@@ -3,31 +3,15 @@
 
 use sim_core::{Session, SimConfig};
 
+mod common;
+use common::ok;
+
 fn session() -> Session {
     Session::new(SimConfig { seed: 11 })
 }
 
-fn ok(s: &mut Session, text: &str) -> String {
-    let mut out = String::new();
-    for e in s.submit(text) {
-        assert!(!e.failed(), "{} failed: {:?}", e.command, e.error);
-        out.push_str(&e.output);
-    }
-    out
-}
-
 fn assert_fails_and_changes_nothing(setup: &str, bad: &str, message: &str) {
-    let mut s = session();
-    ok(&mut s, setup);
-    let before = s.sim().state_fingerprint();
-    let entries = s.submit(bad);
-    assert_eq!(entries[0].error.as_deref(), Some(message), "{bad}");
-    assert_eq!(entries[0].output, "");
-    assert_eq!(
-        s.sim().state_fingerprint(),
-        before,
-        "{bad} changed the state"
-    );
+    common::assert_fails_and_changes_nothing_in(session(), setup, bad, message);
 }
 
 const APP: &str = "cat > app/Dockerfile <<EOF

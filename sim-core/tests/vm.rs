@@ -6,37 +6,15 @@ use sim_core::host::profile::{self, Profile};
 use sim_core::host::quantity::{GIB, MIB};
 use sim_core::{EventKind, Session, SimConfig};
 
+mod common;
+use common::ok_last as ok;
+
 fn session() -> Session {
     Session::new(SimConfig { seed: 7 })
 }
 
-/// Runs every line of `script`, asserting that each succeeds; returns the last output.
-fn ok(s: &mut Session, script: &str) -> String {
-    let mut last = String::new();
-    for e in s.submit(script) {
-        assert!(!e.failed(), "{} failed: {:?}", e.command, e.error);
-        last = e.output;
-    }
-    last
-}
-
-/// Runs `setup`, then `bad`; asserts that `bad` failed with exactly `message` and that the
-/// simulation state (log, clock, queue, files, host and VMs, RNG) is exactly as before.
 fn assert_fails_and_changes_nothing(setup: &str, bad: &str, message: &str) {
-    let mut s = session();
-    ok(&mut s, setup);
-    let before = s.sim().state_fingerprint();
-    let hash_before = s.sim().trace_hash();
-    let entries = s.submit(bad);
-    assert_eq!(entries.len(), 1, "{bad}");
-    assert_eq!(entries[0].error.as_deref(), Some(message), "{bad}");
-    assert_eq!(entries[0].output, "");
-    assert_eq!(
-        s.sim().state_fingerprint(),
-        before,
-        "{bad} changed the state"
-    );
-    assert_eq!(s.sim().trace_hash(), hash_before);
+    common::assert_fails_and_changes_nothing_in(session(), setup, bad, message);
 }
 
 /// `(time_ms, phase)` of every finished boot phase.

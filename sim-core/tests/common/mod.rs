@@ -1,0 +1,43 @@
+//! Helpers shared by the behaviour tests: run commands that must succeed, and check that a
+//! failing command leaves the simulation exactly as it was.
+#![allow(dead_code)] // Each test crate uses its own subset.
+
+use sim_core::Session;
+
+/// Runs `text`, asserting that every command succeeds; returns all their output.
+pub fn ok(s: &mut Session, text: &str) -> String {
+    let mut out = String::new();
+    for e in s.submit(text) {
+        assert!(!e.failed(), "{} failed: {:?}", e.command, e.error);
+        out.push_str(&e.output);
+    }
+    out
+}
+
+/// Runs `text`, asserting that every command succeeds; returns the last command's output.
+pub fn ok_last(s: &mut Session, text: &str) -> String {
+    let mut last = String::new();
+    for e in s.submit(text) {
+        assert!(!e.failed(), "{} failed: {:?}", e.command, e.error);
+        last = e.output;
+    }
+    last
+}
+
+/// Runs `setup` on `s`, then `bad`; asserts that `bad` failed with exactly `message`, printed
+/// nothing, and left the simulation state (fingerprint and trace hash) exactly as before.
+pub fn assert_fails_and_changes_nothing_in(mut s: Session, setup: &str, bad: &str, message: &str) {
+    ok(&mut s, setup);
+    let before = s.sim().state_fingerprint();
+    let hash_before = s.sim().trace_hash();
+    let entries = s.submit(bad);
+    assert_eq!(entries.len(), 1, "{bad}");
+    assert_eq!(entries[0].error.as_deref(), Some(message), "{bad}");
+    assert_eq!(entries[0].output, "");
+    assert_eq!(
+        s.sim().state_fingerprint(),
+        before,
+        "{bad} changed the state"
+    );
+    assert_eq!(s.sim().trace_hash(), hash_before, "{bad} changed the trace");
+}
