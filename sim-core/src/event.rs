@@ -141,6 +141,46 @@ pub enum EventKind {
         /// Its exit code.
         exit_code: i32,
     },
+    /// One phase of a container's start (create namespaces, cgroup, mount the overlay rootfs,
+    /// exec the process), with its modelled duration from the start's beginning.
+    ContainerStartPhase {
+        /// The phase.
+        phase: String,
+        /// When it begins, from the start of the container's start (ms).
+        offset_ms: u64,
+        /// How long it takes (ms).
+        duration_ms: u64,
+    },
+    /// A workload (`stress`, `tail /dev/zero`) started in a container (object: the container).
+    WorkloadStarted {
+        /// Its command.
+        command: String,
+        /// Its PID in the container's namespace.
+        pid: u32,
+        /// Its PID on the host.
+        host_pid: u32,
+    },
+    /// A workload ended (its timeout, or its parent saw a worker killed).
+    WorkloadEnded {
+        /// Its command.
+        command: String,
+        /// Its exit code.
+        exit_code: i32,
+    },
+    /// The kernel's OOM killer killed a process of a container's memory cgroup (SIGKILL: the
+    /// process's exit status is 137 = 128 + 9).
+    OomKilled {
+        /// The killed process's PID in the container's namespace.
+        pid: u32,
+        /// Its PID on the host.
+        host_pid: u32,
+        /// Its command.
+        command: String,
+        /// The cgroup's memory in use when the limit was crossed.
+        usage_bytes: u64,
+        /// The limit it crossed.
+        limit_bytes: u64,
+    },
     /// `docker commit` made an image from a container's writable layer.
     ImageCommitted {
         /// The new ImageID.
@@ -216,6 +256,19 @@ pub enum EventKind {
         /// Its exit code.
         exit_code: i32,
     },
+    /// `bench` ran a workload (object: `bench/<workload>`) for its run time.
+    BenchRan {
+        /// The workload.
+        workload: String,
+        /// `host`, `container`, `vm` or `vm-tuned`.
+        platform: String,
+        /// The modelled figure in tenths of `unit` (fixed point).
+        figure_tenths: u64,
+        /// The figure's unit.
+        unit: String,
+        /// Simulated time the run took.
+        run_ms: u64,
+    },
 }
 
 impl EventKind {
@@ -242,6 +295,10 @@ impl EventKind {
             EventKind::ContainerExited { .. } => "ContainerExited",
             EventKind::ContainerRemoved => "ContainerRemoved",
             EventKind::ContainerExec { .. } => "ContainerExec",
+            EventKind::ContainerStartPhase { .. } => "ContainerStartPhase",
+            EventKind::WorkloadStarted { .. } => "WorkloadStarted",
+            EventKind::WorkloadEnded { .. } => "WorkloadEnded",
+            EventKind::OomKilled { .. } => "OomKilled",
             EventKind::ImageCommitted { .. } => "ImageCommitted",
             EventKind::LayerPushed { .. } => "LayerPushed",
             EventKind::ImagePushed { .. } => "ImagePushed",
@@ -254,6 +311,7 @@ impl EventKind {
             EventKind::VmStopped { .. } => "VmStopped",
             EventKind::VmDeleted => "VmDeleted",
             EventKind::VmExec { .. } => "VmExec",
+            EventKind::BenchRan { .. } => "BenchRan",
         }
     }
 }

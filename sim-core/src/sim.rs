@@ -49,6 +49,16 @@ pub enum Action {
         /// The event that scheduled it (the start, or the previous phase).
         scheduled_by: EventId,
     },
+    /// A moment a container's workload changes things: its memory crosses the cgroup's limit,
+    /// or a `stress --timeout` ends.
+    Workload {
+        /// The container's id.
+        container: String,
+        /// What happens.
+        step: crate::command::isolation::WorkloadStep,
+        /// The event that scheduled it.
+        scheduled_by: EventId,
+    },
 }
 
 /// The deterministic simulation. Everything that reaches output lives in ordered containers;
@@ -323,6 +333,11 @@ impl Sim {
                 phase,
                 scheduled_by,
             } => crate::host::finish_phase(self, &vm, boot, phase, scheduled_by),
+            Action::Workload {
+                container,
+                step,
+                scheduled_by,
+            } => crate::command::isolation::apply(self, &container, step, scheduled_by),
         }
     }
 

@@ -6,6 +6,8 @@
 //! DOM ids the scenarios rely on: `#app`, `#terminal-input` (textarea), `#terminal-output`,
 //! `#trace-hash`, `#clock`, `#btn-step`, `#btn-back`, `#btn-play`, `#btn-lang`, `#event-log`,
 //! `#tab-files`, `#files-view`, `.download-btn[data-path]`, `.build-step.from-step[data-pulled]`.
+//! Host tab: `#tab-host`, `#host-view`, `#vm-stack`, `#container-host-stack`, `#mem-bar`,
+//! `#boot-gantt .gantt-row[data-name][data-end-ms]`, `#boot-legend`, `#host-explain`.
 
 // Not every scenario uses every helper.
 #[allow(dead_code)]
@@ -398,11 +400,19 @@ async fn run_lines(client: &fantoccini::Client, lines: &[String]) -> String {
     wait_for_entry(client, &lines[0]).await
 }
 
-/// Scrolls an element into the middle of its scrolling pane (for a screenshot).
+/// Scrolls an element to the top of its scrolling pane (for a screenshot).
 async fn scroll_into_view(client: &fantoccini::Client, css: &str) {
     client
         .execute(
-            "document.querySelector(arguments[0]).scrollIntoView({block: 'start'});",
+            // scrollIntoView also scrolls ancestors that only clip (the page frame); put those
+            // back so the screenshot shows the whole app, with only the pane scrolled.
+            "const el = document.querySelector(arguments[0]);
+             el.scrollIntoView({block: 'start'});
+             for (let n = el.parentElement; n; n = n.parentElement) {
+               const o = getComputedStyle(n).overflowY;
+               if (o !== 'auto' && o !== 'scroll') n.scrollTop = 0;
+             }
+             document.scrollingElement.scrollTop = 0;",
             vec![serde_json::json!(css)],
         )
         .await
@@ -738,4 +748,147 @@ async fn docker_save_archives_download_from_the_files_view() {
     })
     .await;
     drop(downloads);
+}
+
+/// The `data-end-ms` of a boot-race row.
+async fn gantt_end_ms(client: &fantoccini::Client, name: &str) -> u64 {
+    attr_of(
+        client,
+        &format!("#boot-gantt .gantt-row[data-name='{name}']"),
+        "data-end-ms",
+    )
+    .await
+    .parse()
+    .unwrap_or_else(|error| panic!("data-end-ms of {name}: {error}"))
+}
+
+#[tokio::test]
+async fn host_tab_shows_both_stacks_and_the_boot_race() {
+    use browser::{click, text_of, wait_for_text};
+    with_page(|client| async move {
+        wait_for(&client, "#app", RENDER_TIMEOUT).await;
+        client.set_window_size(1400, 1000).await.unwrap();
+        if attr_of(&client, "#app", "lang").await != "en" {
+            click(&client, "#btn-lang").await;
+            wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
+        }
+        for command in [
+            "vm create a --profile microvm",
+            "vm create b --profile full",
+            "vm start a",
+            "vm start b",
+            "docker run -d --name c1 nginx:1.27-alpine",
+            "run 20s",
+        ] {
+            run_command(&client, command, command).await;
+        }
+        // `docker run` brought up the Containers tab; open the Host tab.
+        click(&client, "#tab-host").await;
+        wait_for(&client, "#tab-host[aria-selected='true']", COMMAND_TIMEOUT).await;
+        wait_for(&client, "#host-view", COMMAND_TIMEOUT).await;
+
+        // Both stacks, bottom-up: hardware, host OS, hypervisor / runtime, guests / layers, apps.
+        let vm_stack = text_of(&client, "#vm-stack").await;
+        for needle in [
+            "Hardware",
+            "6.8.0-45-generic",
+            "Hypervisor KVM",
+            "a",
+            "b",
+            "5.10.204",
+        ] {
+            assert!(
+                vm_stack.contains(needle),
+                "{needle} in the VM stack:\n{vm_stack}"
+            );
+        }
+        assert_eq!(
+            attr_of(
+                &client,
+                "#vm-stack .guest-column[data-vm='a']",
+                "data-state"
+            )
+            .await,
+            "running"
+        );
+        assert_eq!(
+            attr_of(
+                &client,
+                "#vm-stack .guest-column[data-vm='b']",
+                "data-state"
+            )
+            .await,
+            "running"
+        );
+        let ct_stack = text_of(&client, "#container-host-stack").await;
+        for needle in [
+            "Container runtime",
+            "one kernel, shared by every container",
+            "nginx:1.27-alpine",
+            "c1",
+        ] {
+            assert!(
+                ct_stack.contains(needle),
+                "{needle} in the container stack:\n{ct_stack}"
+            );
+        }
+        wait_for(
+            &client,
+            "#container-host-stack .app-cell[data-container='c1'][data-state='running']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        // The memory bar has each VM's guest OS, VMM and app segments.
+        for vm in ["a", "b"] {
+            for kind in ["guest-os", "vmm", "app"] {
+                wait_for(
+                    &client,
+                    &format!("#mem-bar .mem-seg[data-owner='{vm}'][data-kind='{kind}']"),
+                    COMMAND_TIMEOUT,
+                )
+                .await;
+            }
+        }
+
+        // The boot race: the microVM is ready at 125 ms, the full VM at 16.06 s (sourced).
+        let gantt = text_of(&client, "#boot-gantt").await;
+        for name in ["a", "b", "c1"] {
+            wait_for(
+                &client,
+                &format!("#boot-gantt .gantt-row[data-name='{name}']"),
+                COMMAND_TIMEOUT,
+            )
+            .await;
+        }
+        assert_eq!(gantt_end_ms(&client, "a").await, 125);
+        assert_eq!(gantt_end_ms(&client, "b").await, 16_060);
+        assert!(gantt.contains("ready after 125 ms"), "{gantt}");
+        assert!(gantt.contains("ready after 16.06 s"), "{gantt}");
+        let legend = text_of(&client, "#boot-legend").await;
+        assert!(legend.contains("Firecracker SPECIFICATION.md"), "{legend}");
+        assert!(legend.contains("cloud-init #4535"), "{legend}");
+
+        // Clicking a layer explains it.
+        click(&client, "#guest-a").await;
+        wait_for_text(&client, "#host-explain", "its own kernel", COMMAND_TIMEOUT).await;
+        scroll_into_view(&client, "#host-view").await;
+        settled_screenshot(&client, "20-host-stacks").await;
+        scroll_into_view(&client, "#race-title").await;
+        settled_screenshot(&client, "21-boot-race").await;
+
+        // bench prints the modelled figure beside the paper's, and keeps the Host tab up.
+        let out = run_command(&client, "bench linpack --on vm", "bench linpack --on vm").await;
+        assert!(out.contains("sandbox: 241.3 GFLOPS"), "{out}");
+        assert!(out.contains("paper:   241.3 GFLOPS"), "{out}");
+        wait_for(&client, "#tab-host[aria-selected='true']", COMMAND_TIMEOUT).await;
+
+        // Korean.
+        click(&client, "#btn-lang").await;
+        wait_for(&client, "#app[lang='ko']", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#tab-host", "호스트", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#boot-gantt", "125 ms 만에 준비", COMMAND_TIMEOUT).await;
+        scroll_into_view(&client, "#host-view").await;
+        settled_screenshot(&client, "22-host-korean").await;
+    })
+    .await;
 }

@@ -274,6 +274,110 @@ catalog! {
     GraphImageLabel { ko: "이미지 {name} ({id})", en: "Image {name} ({id})" }
     TabContainers { ko: "컨테이너", en: "Containers" }
     TabFiles { ko: "파일", en: "Files" }
+    TabHost { ko: "호스트", en: "Host" }
+
+    // Host view
+    VmStackTitle { ko: "가상 머신(VM) 스택", en: "Virtual machine stack" }
+    ContainerStackHostTitle { ko: "컨테이너 스택", en: "Container stack" }
+    HostHardware {
+        ko: "하드웨어 · 코어 {cores}개 · 메모리 {memory}",
+        en: "Hardware · {cores} cores · {memory} memory",
+    }
+    HostOsLine { ko: "호스트 OS · {os}", en: "Host OS · {os}" }
+    HostKernelLine { ko: "커널 {kernel}", en: "kernel {kernel}" }
+    OneSharedKernel { ko: "모든 컨테이너가 이 커널 하나를 함께 써요", en: "one kernel, shared by every container" }
+    HypervisorTitle { ko: "하이퍼바이저 KVM · QEMU / Firecracker", en: "Hypervisor KVM · QEMU / Firecracker" }
+    RuntimeTitle { ko: "컨테이너 런타임", en: "Container runtime" }
+    GuestKernel { ko: "게스트 커널 {kernel}", en: "guest kernel {kernel}" }
+    HostBinsLibs { ko: "바이너리/라이브러리", en: "Bins/libs" }
+    HostApp { ko: "앱", en: "App" }
+    SharedLayers {
+        ko: "이미지 레이어 {layers}개 · {size} · 컨테이너 {count}개가 한 벌을 공유해요",
+        en: "{layers} image layers · {size} · one copy, containers sharing it: {count}",
+    }
+    StateRunning { ko: "실행 중", en: "running" }
+    StateBooting { ko: "부팅 중 ({phase})", en: "booting ({phase})" }
+    StateStopped { ko: "중지됨", en: "stopped" }
+    HostNoVms {
+        ko: "VM이 없어요. vm create a --profile microvm 으로 만들고 vm start a 로 켜 보세요.",
+        en: "No VMs yet. Create one with vm create a --profile microvm, then vm start a",
+    }
+    HostNoContainers {
+        ko: "컨테이너가 없어요. docker run -d --name c1 nginx:1.27-alpine 으로 실행해 보세요.",
+        en: "No containers yet. Start one with docker run -d --name c1 nginx:1.27-alpine",
+    }
+    ClickLayerHint { ko: "층을 누르면 무엇인지 설명해 줘요.", en: "Click a layer to see what it is." }
+    ExplainHardware {
+        ko: "하드웨어: CPU 코어, 메모리, 디스크예요. 두 스택 모두 같은 기계 위에서 돌아요.",
+        en: "Hardware: CPU cores, memory and disk. Both stacks run on the same machine.",
+    }
+    ExplainHostOs {
+        ko: "호스트 OS와 커널이에요. VM 쪽에서는 이 커널 안의 KVM이 하이퍼바이저 역할을 해요.",
+        en: "The host OS and its kernel. On the VM side, KVM inside this kernel is the hypervisor.",
+    }
+    ExplainHypervisor {
+        ko: "하이퍼바이저: KVM과 VMM(QEMU 또는 Firecracker)이 VM마다 가상 하드웨어를 만들어요. VMM 자체도 메모리를 써요.",
+        en: "The hypervisor: KVM plus a VMM (QEMU or Firecracker) gives each VM virtual hardware. The VMM itself takes memory too.",
+    }
+    ExplainGuestOs {
+        ko: "게스트 OS: VM마다 자기 커널을 따로 부팅해요. 그래서 VM 안의 uname -r 은 호스트가 아니라 게스트 커널을 보여 줘요. 부팅 시간과 메모리가 여기서 들어요.",
+        en: "Guest OS: every VM boots its own kernel, so uname -r inside a VM prints the guest's kernel, not the host's. Boot time and memory go here.",
+    }
+    ExplainVmBins {
+        ko: "바이너리/라이브러리: 게스트 디스크 이미지 안에 VM마다 따로 들어 있어요.",
+        en: "Bins/libs: each VM keeps its own copy inside its guest disk image.",
+    }
+    ExplainVmApp {
+        ko: "앱: 게스트 OS가 다 부팅된 뒤에야 시작해요.",
+        en: "The app: it starts only after the guest OS has booted.",
+    }
+    ExplainSharedKernel {
+        ko: "컨테이너는 게스트 커널이 없어요. 모두 호스트 커널 하나를 함께 쓰고, 네임스페이스와 cgroup으로 서로 격리돼요. 컨테이너 안의 uname -r 은 호스트 커널을 보여 줘요.",
+        en: "Containers have no guest kernel: all share this one host kernel, isolated by namespaces and cgroups. uname -r inside a container prints the host's kernel.",
+    }
+    ExplainRuntime {
+        ko: "컨테이너 런타임(containerd와 runc)이 네임스페이스와 cgroup을 만들고 이미지의 루트 파일시스템을 마운트한 뒤 프로세스를 실행해요.",
+        en: "The container runtime (containerd with runc) creates namespaces and cgroups, mounts the image's root file system and execs the process.",
+    }
+    ExplainImageLayers {
+        ko: "바이너리/라이브러리 = 이미지 레이어(Layer)예요. 읽기 전용이라 같은 이미지의 컨테이너들이 한 벌만 디스크에 두고 함께 써요.",
+        en: "Bins/libs are the image's layers. They are read-only, so containers of the same image share one copy on disk.",
+    }
+    ExplainContainerApp {
+        ko: "앱: 컨테이너마다 하나씩, 호스트 커널 위의 평범한 프로세스로 돌아요. 부팅할 커널이 없어서 바로 시작해요.",
+        en: "The app: one per container, an ordinary process on the host kernel. There is no kernel to boot, so it starts at once.",
+    }
+    HostMemoryTitle { ko: "호스트 메모리", en: "Host memory" }
+    MemorySummary { ko: "전체 {total} · 남은 메모리 {free}", en: "{total} in all · {free} free" }
+    MemGuestOs { ko: "게스트 OS", en: "guest OS" }
+    MemVmm { ko: "VMM 오버헤드", en: "VMM overhead" }
+    MemApp { ko: "앱 몫", en: "left for the app" }
+    MemContainer { ko: "컨테이너: 메모리는 아직 모델에 없어요", en: "container: memory not modelled yet" }
+    MemoryEmpty { ko: "켜진 VM이나 실행 중인 컨테이너가 없어요.", en: "No VM is powered on and no container is running." }
+    MemorySource {
+        ko: "VM은 켤 때 게스트 메모리 전체와 VMM 오버헤드를 잡아요. 게스트 OS 몫: 전체 VM 110 MiB (OpenShift 문서 PR #32825), 마이크로VM 32 MiB (가정). VMM: QEMU 30 MiB, Firecracker 5 MiB (SPECIFICATION.md). 컨테이너 메모리는 프로세스가 쓰는 만큼인데, 프로세스 모델은 아직 없어요.",
+        en: "A VM reserves all its guest memory plus the VMM's overhead at power-on. Guest OS share: full VM 110 MiB (openshift-docs PR #32825), microVM 32 MiB (ASSUMPTION). VMM: QEMU 30 MiB, Firecracker 5 MiB (SPECIFICATION.md). A container's memory is its processes' use, not modelled yet.",
+    }
+    BootRaceTitle { ko: "부팅 경주", en: "Boot race" }
+    BootRaceEmpty {
+        ko: "아직 시작한 VM이나 컨테이너가 없어요. vm start 나 docker run 으로 시작해 보세요.",
+        en: "Nothing has started yet. Start a VM with vm start or a container with docker run.",
+    }
+    BootRaceAxis { ko: "시뮬레이션 시간 0 ~ {span}", en: "simulated time, 0 to {span}" }
+    ReadyAfter { ko: "{time} 만에 준비", en: "ready after {time}" }
+    StillBooting { ko: "부팅 중…", en: "booting…" }
+    ContainerWord { ko: "컨테이너", en: "container" }
+    LegendTitle { ko: "단계별 시간과 출처", en: "Phase durations and sources" }
+    PhaseFirmware { ko: "펌웨어", en: "firmware" }
+    PhaseKernel { ko: "커널", en: "kernel" }
+    PhaseInit { ko: "init(초기화)", en: "init" }
+    PhaseServices { ko: "서비스", en: "services" }
+    PhaseApp { ko: "앱", en: "app" }
+    PhaseStart { ko: "시작", en: "start" }
+    ContainerStartNote {
+        ko: "컨테이너 시작 단계(네임스페이스, cgroup, 루트 파일시스템 마운트, exec)는 아직 이벤트로 모델링되지 않아서 ContainerStarted 이벤트 한 순간으로 보여요.",
+        en: "Container start phases (namespaces, cgroup, rootfs mount, exec) are not modelled as events yet, so a start shows as its one ContainerStarted instant.",
+    }
 
     // Files view
     WsFilesTitle { ko: "작업 공간 파일", en: "Workspace files" }

@@ -188,16 +188,19 @@ pub enum StageTab {
     Containers,
     /// The workspace's files, each downloadable.
     Files,
+    /// The host: VM and container stacks, memory, the boot race.
+    Host,
 }
 
 impl StageTab {
     /// Every tab, in the order the switcher shows them.
-    pub const ALL: [StageTab; 5] = [
+    pub const ALL: [StageTab; 6] = [
         StageTab::Timeline,
         StageTab::Build,
         StageTab::Images,
         StageTab::Containers,
         StageTab::Files,
+        StageTab::Host,
     ];
 
     /// The element id of the tab's button.
@@ -208,12 +211,14 @@ impl StageTab {
             StageTab::Images => "tab-images",
             StageTab::Containers => "tab-containers",
             StageTab::Files => "tab-files",
+            StageTab::Host => "tab-host",
         }
     }
 }
 
 /// The tab a newly typed command brings up, if any: a build shows its steps, `docker save`
-/// the files (its archive), other image commands the images. Everything else leaves the stage as it is.
+/// the files (its archive), other image commands the images; `vm`, `host` and `bench` the
+/// host. Everything else leaves the stage as it is.
 pub fn tab_for_command(command: &str) -> Option<StageTab> {
     let words: Vec<&str> = command.split_whitespace().take(3).collect();
     match words.as_slice() {
@@ -226,6 +231,7 @@ pub fn tab_for_command(command: &str) -> Option<StageTab> {
         }
         ["docker", "run" | "create" | "exec" | "diff" | "commit" | "ps" | "rm" | "start" | "stop" | "kill"
         | "container", ..] => Some(StageTab::Containers),
+        ["vm" | "host" | "bench", ..] => Some(StageTab::Host),
         _ => None,
     }
 }
@@ -391,6 +397,12 @@ mod tests {
         assert_eq!(
             tab_for_command("docker image save -o a.tar app:1"),
             Some(StageTab::Files)
+        );
+        assert_eq!(tab_for_command("vm start a"), Some(StageTab::Host));
+        assert_eq!(tab_for_command("host show"), Some(StageTab::Host));
+        assert_eq!(
+            tab_for_command("bench linpack --on vm"),
+            Some(StageTab::Host)
         );
         assert_eq!(tab_for_command("ls"), None);
         assert_eq!(tab_for_command("echo docker build"), None);

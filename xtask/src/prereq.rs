@@ -135,7 +135,9 @@ mod tests {
 
     #[test]
     fn wasm_bindgen_version_matches_the_workspace_pin() {
-        let manifest = std::fs::read_to_string(crate::workspace_root().join("Cargo.toml")).unwrap();
+        let path = crate::workspace_root().join("Cargo.toml");
+        let manifest = std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let pin = format!("wasm-bindgen = \"={WASM_BINDGEN_VERSION}\"");
         assert!(
             manifest.lines().any(|line| line.trim() == pin),

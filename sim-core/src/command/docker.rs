@@ -21,7 +21,7 @@ pub(super) const FAMILY: Family = Family {
     name: "docker",
     commands: &[CommandSpec {
         name: "docker",
-        usage: "docker build|images|history|inspect|tag|rmi|pull|push|save|image prune|run|create|exec|diff|commit|ps|start|stop|rm ...",
+        usage: "docker build|images|history|inspect|tag|rmi|pull|push|save|image prune|run|create|exec|diff|commit|ps|top|stats|start|stop|rm ...",
         summary: "build, run, inspect, push and save images and containers",
         help: "docker build -t NAME:TAG [-f FILE] [--no-cache] DIR\n\
                docker images                 list local images\n\
@@ -34,11 +34,16 @@ pub(super) const FAMILY: Family = Family {
                docker push NAME[:TAG]        send an image to the sandbox registry\n\
                docker save IMAGE -o FILE     write an OCI image layout archive to the workspace\n\
                docker run [-d] [--name N] [--rm] IMAGE [CMD...]   create and start a container\n\
+               \x20   -m/--memory 256m  --cpus 0.5  -c/--cpu-shares 512   its cgroup's limits\n\
                docker create [--name N] IMAGE [CMD...]           create a container\n\
                docker exec C CMD...          run a command in a running container\n\
                docker diff C                 what the container changed (A/C/D)\n\
                docker commit C NAME:TAG      its writable layer becomes an image layer\n\
                docker ps [-a]                list (running, or all) containers\n\
+               docker top C                  its processes with their host PIDs\n\
+               docker stats --no-stream      CPU %, memory use / limit, PIDs per container\n\
+               In a container: ps, uname -r, hostname, free, cat /sys/fs/cgroup/cpu.stat, \
+               stress --cpu N | --vm N --vm-bytes 300M [--timeout 10s], tail /dev/zero\n\
                docker start|stop C...        start or stop containers\n\
                docker rm [-f] C...           remove containers and their writable layers\n\
                Base images (alpine, busybox, debian, ubuntu, nginx, python, node, redis) live in \
@@ -90,6 +95,12 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
             dc::plan_ps(sim, rest)
         }
         ["container", "inspect", rest @ ..] => plan_inspect(sim, rest),
+        ["top", rest @ ..] | ["container", "top", rest @ ..] => {
+            super::isolation::plan_top(sim, rest)
+        }
+        ["stats", rest @ ..] | ["container", "stats", rest @ ..] => {
+            super::isolation::plan_stats(sim, rest)
+        }
         ["push", rest @ ..] | ["image", "push", rest @ ..] => dr::plan_push(sim, rest),
         ["save", rest @ ..] | ["image", "save", rest @ ..] => dr::plan_save(sim, rest),
         [sub, ..] => Err(err(format!(

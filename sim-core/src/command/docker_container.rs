@@ -12,6 +12,7 @@ use super::docker::{commit_pull, err, now_ms, store, tag_image};
 use super::Plan;
 use crate::error::Result;
 use crate::event::{EventId, EventKind, ObjectRef};
+use crate::image::cgroup::{parse_cpus, parse_docker_bytes, Limits, MIN_MEMORY_BYTES};
 use crate::image::config::{rfc3339, History, RunConfig};
 use crate::image::container::{
     new_container, valid_name, Behaviour, Container, ContainerSpec, Status, MAX_CONTAINERS,
@@ -44,6 +45,7 @@ struct RunOptions {
     env: Vec<(String, String)>,
     workdir: Option<String>,
     user: Option<String>,
+    limits: Limits,
 }
 
 /// Parses options up to the first operand (Docker stops at it: what follows is the command).
@@ -91,6 +93,8 @@ fn parse_options<'a>(
             "-w" => "--workdir",
             "-u" => "--user",
             "-p" => "--publish",
+            "-m" => "--memory",
+            "-c" => "--cpu-shares",
             f => f,
         };
         if !allowed.contains(&long) && !matches!(flag, "-it" | "-ti" | "-itd" | "-dit") {
@@ -111,6 +115,35 @@ fn parse_options<'a>(
             }
             "--workdir" => o.workdir = Some(value(&mut i)?),
             "--user" => o.user = Some(value(&mut i)?),
+            "--memory" => {
+                let v = value(&mut i)?;
+                let bytes = parse_docker_bytes(&v).map_err(|e| {
+                    err(format!(
+                        "invalid argument \"{v}\" for \"-m, --memory\" flag: {e}\nSee 'docker {sub} --help'."
+                    ))
+                })?;
+                // 0 means "no limit", as in Docker.
+                o.limits.memory_bytes = (bytes > 0).then_some(bytes);
+            }
+            "--cpus" => {
+                let v = value(&mut i)?;
+                let milli = parse_cpus(&v).map_err(|e| {
+                    err(format!(
+                        "invalid argument \"{v}\" for \"--cpus\" flag: {e}\nSee 'docker {sub} --help'."
+                    ))
+                })?;
+                o.limits.cpu_millicores = (milli > 0).then_some(milli);
+            }
+            "--cpu-shares" => {
+                let v = value(&mut i)?;
+                let n = v.parse::<u64>().map_err(|_| {
+                    err(format!(
+                        "invalid argument \"{v}\" for \"-c, --cpu-shares\" flag: strconv.ParseInt: parsing \"{v}\": invalid syntax\nSee 'docker {sub} --help'."
+                    ))
+                })?;
+                // 0 means the default (1024); the kernel raises anything below 2 to 2.
+                o.limits.cpu_shares = (n > 0).then_some(n.min(262_144));
+            }
             "--publish" => {
                 return Err(err(format!(
                     "docker: the sandbox does not publish ports yet ({flag}); containers are reached with docker exec\nSee 'docker {sub} --help'."
@@ -155,6 +188,19 @@ fn plan_creation(sim: &Sim, sub: &str, o: &RunOptions, rest: &[&str]) -> Result<
             return Err(cli_err(&format!(
                 "Error response from daemon: Conflict. The container name \"/{}\" is already in use by container \"{}\". You have to remove (or rename) that container to be able to reuse that name.",
                 c.name, c.id
+            )));
+        }
+    }
+    if o.limits.memory_bytes.is_some_and(|m| m < MIN_MEMORY_BYTES) {
+        return Err(cli_err(
+            "Error response from daemon: Minimum memory limit allowed is 6MB.",
+        ));
+    }
+    if let Some(m) = o.limits.cpu_millicores {
+        let cores = u64::from(sim.host().cores);
+        if m < 10 || m > cores * 1000 {
+            return Err(cli_err(&format!(
+                "Error response from daemon: Range of CPUs is from 0.01 to {cores}.00, as there are only {cores} CPUs available."
             )));
         }
     }
@@ -209,6 +255,7 @@ fn plan_creation(sim: &Sim, sub: &str, o: &RunOptions, rest: &[&str]) -> Result<
         config,
         argv,
         auto_remove: o.auto_remove,
+        limits: o.limits.clone(),
     };
     if sub == "run" {
         // What `start` would refuse, `run` refuses before anything exists (a failed command
@@ -289,10 +336,14 @@ fn create(sim: &mut Sim, spec: ContainerSpec, cause: EventId) -> String {
 /// Starts a container; returns what its command printed.
 fn start(sim: &mut Sim, id: &str, cause: EventId) -> String {
     let now = now_ms(sim);
+    super::isolation::settle_cpu(sim);
+    if let Some(name) = sim.docker.containers.get(id).map(|c| c.name.clone()) {
+        super::isolation::record_start_phases(sim, &name, cause);
+    }
     let Some(c) = sim.docker.containers.get_mut(id) else {
         return String::new();
     };
-    let output = c.start(now);
+    let mut output = c.start(now);
     let (name, status, code, auto_remove) = (
         c.name.clone(),
         c.state.status,
@@ -306,6 +357,9 @@ fn start(sim: &mut Sim, id: &str, cause: EventId) -> String {
         cause,
         format!("started {name}"),
     );
+    if status == Status::Running {
+        output.push_str(&super::isolation::container_started(sim, id, cause));
+    }
     if status == Status::Exited {
         record(
             sim,
@@ -324,6 +378,7 @@ fn start(sim: &mut Sim, id: &str, cause: EventId) -> String {
 /// Stops (or, for `rm -f`, kills) a running container.
 fn stop(sim: &mut Sim, id: &str, kill: bool, cause: EventId) {
     let now = now_ms(sim);
+    super::isolation::settle_cpu(sim);
     let Some(c) = sim.docker.containers.get_mut(id) else {
         return;
     };
@@ -333,6 +388,7 @@ fn stop(sim: &mut Sim, id: &str, kill: bool, cause: EventId) {
     let code = if kill { 128 + 9 } else { c.stop_code() };
     c.exit(code, now);
     let (name, auto_remove) = (c.name.clone(), c.auto_remove);
+    super::isolation::container_stopped(sim, id);
     record(
         sim,
         &name,
@@ -341,6 +397,31 @@ fn stop(sim: &mut Sim, id: &str, kill: bool, cause: EventId) {
         format!("{name} exited with code {code}"),
     );
     if auto_remove && !kill {
+        remove(sim, id, cause);
+    }
+}
+
+/// A running container's PID 1 ended by itself (or was killed by the kernel) with `code`.
+pub(super) fn exited(sim: &mut Sim, id: &str, code: i32, cause: EventId) {
+    let now = now_ms(sim);
+    super::isolation::settle_cpu(sim);
+    let Some(c) = sim.docker.containers.get_mut(id) else {
+        return;
+    };
+    if !c.is_running() {
+        return;
+    }
+    c.exit(code, now);
+    let (name, auto_remove) = (c.name.clone(), c.auto_remove);
+    super::isolation::container_stopped(sim, id);
+    record(
+        sim,
+        &name,
+        EventKind::ContainerExited { exit_code: code },
+        cause,
+        format!("{name} exited with code {code}"),
+    );
+    if auto_remove {
         remove(sim, id, cause);
     }
 }
@@ -370,6 +451,9 @@ pub(super) fn plan_create_or_run(sim: &Sim, sub: &'static str, args: &[&str]) ->
             "--workdir",
             "--user",
             "--publish",
+            "--memory",
+            "--cpus",
+            "--cpu-shares",
         ]
     } else {
         &[
@@ -381,6 +465,9 @@ pub(super) fn plan_create_or_run(sim: &Sim, sub: &'static str, args: &[&str]) ->
             "--workdir",
             "--user",
             "--publish",
+            "--memory",
+            "--cpus",
+            "--cpu-shares",
         ]
     };
     let (o, rest) = parse_options(sub, args, allowed)?;
@@ -577,17 +664,28 @@ pub(super) fn plan_exec(sim: &Sim, args: &[&str]) -> Result<Plan> {
     if let Some(w) = &o.workdir {
         ctx.cwd = resolve(&ctx.cwd, w);
     }
-    c.check_program(&argv, &ctx).map_err(|e| {
-        err(e
+    // busybox's `free` applet is in every Alpine image; the sandbox's alpine lists fewer applets.
+    let busybox_free = argv[0] == "free" && sh::flavour(c.rootfs.merged()) == sh::Flavour::Busybox;
+    if !busybox_free {
+        c.check_program(&argv, &ctx).map_err(|e| {
+            err(e
             .replace("failed to create task for container: failed to create shim task: OCI runtime create failed: runc create failed: unable to start container process: error during container init: ", "OCI runtime exec failed: exec failed: unable to start container process: "))
-    })?;
+        })?;
+    }
+    // Programs the isolation model answers (ps, uname, free, stress…); bad stress flags fail here.
+    super::isolation::exec_view(sim, c, &argv)?;
     let id = c.id.clone();
     let shown = argv.join(" ");
     Ok(Plan::Effect(Box::new(move |sim, cause| {
+        let modelled = super::isolation::exec(sim, &id, &argv, cause);
         let Some(c) = sim.docker.containers.get_mut(&id) else {
             return String::new();
         };
         let outcome = match Container::behaviour(&argv) {
+            _ if modelled.is_some() => sh::Outcome {
+                output: modelled.unwrap_or_default(),
+                exit_code: 0,
+            },
             Behaviour::IdleShell => sh::Outcome {
                 output: String::new(),
                 exit_code: 0,
@@ -851,6 +949,11 @@ struct InspectState {
 #[serde(rename_all = "PascalCase")]
 struct InspectHostConfig {
     auto_remove: bool,
+    memory: u64,
+    nano_cpus: u64,
+    cpu_shares: u64,
+    cpu_period: u64,
+    cpu_quota: u64,
 }
 
 #[derive(serde::Serialize)]
@@ -930,7 +1033,7 @@ pub(super) fn inspect_container(sim: &Sim, c: &Container) -> InspectContainer {
             running: c.is_running(),
             paused: false,
             restarting: false,
-            oom_killed: false,
+            oom_killed: c.oom_killed,
             dead: false,
             exit_code: c.state.exit_code,
             error: String::new(),
@@ -948,6 +1051,12 @@ pub(super) fn inspect_container(sim: &Sim, c: &Container) -> InspectContainer {
         platform: "linux",
         host_config: InspectHostConfig {
             auto_remove: c.auto_remove,
+            memory: c.limits.memory_bytes.unwrap_or(0),
+            nano_cpus: c.limits.cpu_millicores.unwrap_or(0) * 1_000_000,
+            cpu_shares: c.limits.cpu_shares.unwrap_or(0),
+            // `--cpus` sets NanoCpus; CpuPeriod/CpuQuota stay 0 (the runtime derives the quota).
+            cpu_period: 0,
+            cpu_quota: 0,
         },
         graph_driver: InspectGraph {
             data,

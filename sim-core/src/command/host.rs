@@ -24,7 +24,7 @@ pub(super) const FAMILY: Family = Family {
         schedulable: true,
         handles_redirect: false,
         plan,
-    }],
+    }, super::isolation::PS],
 };
 
 fn err(message: impl Into<String>) -> CommandError {
@@ -197,6 +197,8 @@ fn plan_set(sim: &Sim, args: &[&str]) -> Result<Plan> {
     let memory_bytes = memory.unwrap_or(host.memory_bytes);
     let disk_bytes = disk.unwrap_or(host.disk_bytes);
     Ok(Plan::Effect(Box::new(move |sim, id| {
+        // Running hogs get a new share of the cores from now on.
+        super::isolation::settle_cpu(sim);
         sim.host.cores = cores;
         sim.host.memory_bytes = memory_bytes;
         sim.host.disk_bytes = disk_bytes;

@@ -5,11 +5,13 @@
 //! only reads the simulation. Later capabilities add a family (`docker`, `vm`, `kubectl`,
 //! `chaos`…) as one module and one line in [`FAMILIES`]; nothing else here changes.
 
+mod bench;
 mod builtin;
 mod docker;
 mod docker_container;
 mod docker_registry;
 mod host;
+pub mod isolation;
 mod vm;
 
 use crate::error::{CommandError, Result};
@@ -87,6 +89,7 @@ pub const FAMILIES: &[&Family] = &[
     &docker::FAMILY,
     &host::FAMILY,
     &vm::FAMILY,
+    &bench::FAMILY,
 ];
 
 /// Every command name, sorted (for Tab completion).

@@ -207,6 +207,7 @@ fn plan_create(sim: &Sim, args: &[&str]) -> Result<Plan> {
         state: VmState::Stopped,
         boots: 0,
         started_at: None,
+        vmm_pid: None,
     };
     Ok(Plan::Effect(Box::new(move |sim, id| {
         let text = format!(
@@ -317,6 +318,7 @@ fn plan_stop(sim: &Sim, name: &str) -> Result<Plan> {
         if let Some(vm) = sim.host.vms.get_mut(&name) {
             vm.state = VmState::Stopped;
             vm.started_at = None;
+            vm.vmm_pid = None;
         }
         // A boot in progress ends here: its remaining phases leave the queue.
         sim.cancel_scheduled(
@@ -379,6 +381,7 @@ fn plan_exec(sim: &Sim, name: &str, cmd: &[&str]) -> Result<Plan> {
         ["cat", "/etc/os-release" | "/usr/lib/os-release"] => {
             image.map_or(String::new(), |i| i.os_release.to_string())
         }
+        ["ps"] | ["ps", "-e" | "-A"] => guest_ps(vm),
         ["free", rest @ ..] => {
             let unit = match rest {
                 [] | ["-k"] => KIB,
@@ -414,6 +417,39 @@ fn plan_exec(sim: &Sim, name: &str, cmd: &[&str]) -> Result<Plan> {
         );
         output
     })))
+}
+
+/// `ps -e` in the guest: the guest kernel's own process table, from its own PID 1. The host's
+/// processes (and the other VMs') are not in it; the host sees this whole VM as one VMM process.
+/// ASSUMPTION: the PIDs and CPU times are plausible values for a freshly booted guest.
+fn guest_ps(vm: &Vm) -> String {
+    let procs: &[(u32, &str, &str)] = match vm.profile {
+        crate::host::profile::Profile::Full => &[
+            (1, "00:00:01", "systemd"),
+            (2, "00:00:00", "kthreadd"),
+            (318, "00:00:00", "systemd-journal"),
+            (371, "00:00:00", "systemd-udevd"),
+            (540, "00:00:00", "systemd-network"),
+            (562, "00:00:00", "systemd-resolve"),
+            (611, "00:00:00", "cron"),
+            (640, "00:00:00", "sshd"),
+            (655, "00:00:00", "agetty"),
+            (1042, "00:00:00", "ps"),
+        ],
+        crate::host::profile::Profile::Microvm => &[
+            (1, "00:00:00", "init"),
+            (2, "00:00:00", "kthreadd"),
+            (97, "00:00:00", "ps"),
+        ],
+    };
+    let mut out = String::from(
+        "    PID TTY          TIME CMD
+",
+    );
+    for (pid, time, cmd) in procs {
+        let _ = writeln!(out, "{pid:>7} {:<8} {time:>8} {cmd}", "?");
+    }
+    out
 }
 
 /// `free` as the guest sees it: its own memory, of which the guest OS takes its share. The host's

@@ -4,10 +4,14 @@
 //! VMs boot in timed phases ([`profile::BootPhase`]) through the simulation's event queue, so
 //! `step` and `run` show them one at a time. Memory is reserved when a VM starts (its configured
 //! memory plus the VMM's overhead) and released when it stops. Containers arrive with the docker
-//! engine coupling in a later stage.
+//! engine; the host's process table (its own daemons, VMMs, container shims and processes) is
+//! [`process`], filled from both.
 
+pub mod bench;
+pub mod process;
 pub mod profile;
 pub mod quantity;
+pub mod view;
 
 use std::collections::BTreeMap;
 
@@ -25,6 +29,10 @@ pub const DEFAULT_CORES: u32 = 8;
 pub const DEFAULT_MEMORY_BYTES: u64 = 16 * GIB;
 /// See [`DEFAULT_CORES`].
 pub const DEFAULT_DISK_BYTES: u64 = 500 * GIB;
+
+/// The host kernel release: Ubuntu 24.04's GA kernel line (`uname -r` on the host and, since
+/// containers share it, in every container and every `RUN` of a build).
+pub const HOST_KERNEL: &str = "6.8.0-45-generic";
 
 /// The host machine and its VMs.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -45,6 +53,9 @@ pub struct Host {
     pub runtime: String,
     /// The VMs, by name.
     pub vms: BTreeMap<String, Vm>,
+    /// The next PID the host kernel hands out (PIDs are allocated in order, as Linux does
+    /// until `pid_max` wraps).
+    pub next_pid: u32,
 }
 
 impl Default for Host {
@@ -54,10 +65,11 @@ impl Default for Host {
             memory_bytes: DEFAULT_MEMORY_BYTES,
             disk_bytes: DEFAULT_DISK_BYTES,
             os: "Ubuntu 24.04.1 LTS".into(),
-            kernel: "6.8.0-45-generic".into(),
+            kernel: HOST_KERNEL.into(),
             hypervisor: "KVM (QEMU for full VMs, Firecracker for microVMs)".into(),
             runtime: "containerd with runc".into(),
             vms: BTreeMap::new(),
+            next_pid: process::FIRST_FREE_PID,
         }
     }
 }
@@ -134,6 +146,8 @@ pub struct Vm {
     pub boots: u64,
     /// When the current boot began.
     pub started_at: Option<SimTime>,
+    /// The host PID of its VMM process (`qemu-system-x86_64` or `firecracker`) while powered on.
+    pub vmm_pid: Option<u32>,
 }
 
 impl Vm {
@@ -179,6 +193,8 @@ pub(crate) fn begin_boot(sim: &mut Sim, name: &str, cause: EventId) {
     };
     vm.boots += 1;
     vm.started_at = Some(now);
+    vm.vmm_pid = Some(sim.host.next_pid);
+    sim.host.next_pid = sim.host.next_pid.saturating_add(1);
     vm.state = VmState::Booting {
         phase: BootPhase::Firmware,
         phase_started: now,

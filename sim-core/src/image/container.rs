@@ -1,7 +1,8 @@
 //! Containers: an image's layers (read-only) with one writable layer on top ([`Overlay`]), the
 //! command the container runs and its state (created, running, exited with a code).
 //!
-//! Processes, PIDs and cgroups are another model; here a container's command either runs to
+//! Its processes (PIDs in its own namespace and on the host) and its cgroup (limits and CPU
+//! accounting) are [`super::process`] and [`super::cgroup`]. A container's command either runs to
 //! completion in the sandbox's shell (`echo`, `touch`, `sh -c '…'`: it exits with the script's
 //! code) or is a service that keeps running until `docker stop` (`sleep`, `nginx`, anything the
 //! shell does not simulate). A shell with no script exits at once, as `sh` does with no
@@ -14,10 +15,12 @@ use rand::RngCore;
 use serde::Serialize;
 
 use super::build::user_ids;
+use super::cgroup::{CpuAccount, Limits};
 use super::config::RunConfig;
 use super::digest::Digest;
 use super::fs::{base_name, resolve, Tree};
 use super::layer::Overlay;
+use super::process::Process;
 use super::sh::{self, find_program, Context, Outcome};
 use crate::sim::hex;
 
@@ -76,6 +79,18 @@ pub struct Container {
     pub auto_remove: bool,
     /// The root filesystem: the image's layers plus the writable layer.
     pub rootfs: Overlay,
+    /// The limits of its cgroup (`--memory`, `--cpus`, `--cpu-shares`).
+    pub limits: Limits,
+    /// CPU time its cgroup has been accounted.
+    pub cpu: CpuAccount,
+    /// Its processes while it runs, PID 1 first (empty when not running).
+    pub processes: Vec<Process>,
+    /// The next PID its PID namespace hands out (a new namespace at each start).
+    pub next_pid: u32,
+    /// The host PID of its `containerd-shim` (the parent of its PID 1) while it runs.
+    pub shim_pid: Option<u32>,
+    /// `State.OOMKilled`: the OOM killer killed one of its processes since it last started.
+    pub oom_killed: bool,
 }
 
 /// How a command behaves once started (see the module docs).
@@ -193,6 +208,11 @@ impl Container {
         if find_program(self.rootfs.merged(), ctx, prog).is_some() {
             return Ok(());
         }
+        // ASSUMPTION: `stress` is a modelled workload the sandbox provides in every image (as
+        // if run from an image that ships it, such as progrium/stress).
+        if base_name(prog) == "stress" {
+            return Ok(());
+        }
         let what = if prog.contains('/') {
             format!("stat {prog}: no such file or directory")
         } else {
@@ -288,6 +308,8 @@ pub struct ContainerSpec {
     pub argv: Vec<String>,
     /// `--rm`.
     pub auto_remove: bool,
+    /// `--memory`, `--cpus`, `--cpu-shares`.
+    pub limits: Limits,
 }
 
 /// A container id: 32 random bytes as hex, drawn again when its 12-digit short form would be
@@ -578,6 +600,12 @@ pub fn new_container(
         },
         auto_remove: spec.auto_remove,
         rootfs: Overlay::new(spec.lower),
+        limits: spec.limits,
+        cpu: CpuAccount::default(),
+        processes: Vec::new(),
+        next_pid: 1,
+        shim_pid: None,
+        oom_killed: false,
     }
 }
 

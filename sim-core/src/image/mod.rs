@@ -10,6 +10,7 @@
 
 pub mod base;
 pub mod build;
+pub mod cgroup;
 pub mod config;
 pub mod container;
 pub mod digest;
@@ -20,6 +21,7 @@ pub mod fs;
 pub mod layer;
 pub mod oci;
 pub mod packages;
+pub mod process;
 pub mod registry;
 pub mod sh;
 pub mod tar;

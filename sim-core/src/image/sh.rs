@@ -910,7 +910,7 @@ fn run_cmd(o: &mut Overlay, ctx: &mut Context, fl: Flavour, cmd: &Cmd) -> Result
             ctx.gid
         )),
         "uname" => Ok(if flags.contains('r') {
-            "6.8.0-sandbox\n".into()
+            format!("{}\n", crate::host::HOST_KERNEL)
         } else {
             "Linux\n".into()
         }),

@@ -13,6 +13,7 @@ use super::build_view::BuildView;
 use super::containers::ContainersView;
 use super::event_log::EventLog;
 use super::files::FilesView;
+use super::host::HostViewPane;
 use super::images::ImagesView;
 use super::lesson::LessonPane;
 use super::shortcuts::ShortcutsOverlay;
@@ -232,6 +233,7 @@ pub fn app() -> Html {
                             StageTab::Images => Msg::TabImages,
                             StageTab::Containers => Msg::TabContainers,
                             StageTab::Files => Msg::TabFiles,
+                            StageTab::Host => Msg::TabHost,
                         };
                         html! {
                             <button id={which.id()} type="button" role="tab" class="stage-tab"
@@ -259,6 +261,9 @@ pub fn app() -> Html {
                         },
                         StageTab::Files => html! {
                             <FilesView lang={lang_now} sandbox={sandbox.clone()} />
+                        },
+                        StageTab::Host => html! {
+                            <HostViewPane lang={lang_now} sandbox={sandbox.clone()} />
                         },
                     } }
                     </div>

@@ -5,6 +5,7 @@ pub mod build_view;
 pub mod containers;
 pub mod event_log;
 pub mod files;
+pub mod host;
 pub mod icons;
 pub mod images;
 pub mod kind_icon;
