@@ -536,17 +536,7 @@ fn odd_container_input_never_panics_and_a_failure_changes_nothing() {
         "docker push -x",
     ];
     for cmd in odd {
-        let mut s = session();
-        ok(&mut s, setup);
-        let before = s.sim().state_fingerprint();
-        let e = s.submit(cmd).remove(0);
-        if e.failed() {
-            assert_eq!(
-                s.sim().state_fingerprint(),
-                before,
-                "{cmd} failed but changed the state"
-            );
-        }
+        common::assert_a_failure_changes_nothing(session, setup, cmd);
     }
 }
 

@@ -507,17 +507,7 @@ fn odd_docker_input_never_panics_and_a_failure_changes_nothing() {
         "docker sha256:",
     ];
     for cmd in odd {
-        let mut s = session();
-        ok(&mut s, ERR_SETUP);
-        let before = s.sim().state_fingerprint();
-        let e = s.submit(cmd).remove(0);
-        if e.failed() {
-            assert_eq!(
-                s.sim().state_fingerprint(),
-                before,
-                "{cmd} failed but changed the state"
-            );
-        }
+        common::assert_a_failure_changes_nothing(session, ERR_SETUP, cmd);
     }
     let dockerfiles = [
         "FROM",
@@ -542,21 +532,8 @@ fn odd_docker_input_never_panics_and_a_failure_changes_nothing() {
         "\\\n\\\n",
     ];
     for df in dockerfiles {
-        let mut s = session();
-        ok(&mut s, ERR_SETUP);
-        ok(
-            &mut s,
-            &format!("cat > app/Dockerfile <<'XEOF'\n{df}\nXEOF"),
-        );
-        let before = s.sim().state_fingerprint();
-        let e = s.submit("docker build -t t app").remove(0);
-        if e.failed() {
-            assert_eq!(
-                s.sim().state_fingerprint(),
-                before,
-                "{df} failed but changed the state"
-            );
-        }
+        let setup = format!("{ERR_SETUP}\ncat > app/Dockerfile <<'XEOF'\n{df}\nXEOF");
+        common::assert_a_failure_changes_nothing(session, &setup, "docker build -t t app");
     }
 }
 

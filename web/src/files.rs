@@ -3,6 +3,7 @@
 
 use sim_core::image::format::human_size;
 use sim_core::workspace::{FileContent, Workspace};
+use sim_core::{Event, EventKind};
 
 /// What kind of file a row is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -76,32 +77,15 @@ pub fn file_rows(workspace: &Workspace) -> Vec<FileRow> {
         .collect()
 }
 
-/// The path a successful `docker save … -o FILE` (or `--output FILE`, `--output=FILE`) wrote,
-/// normalized as the workspace names it; `None` for any other command. The terminal offers a
-/// download link for it.
-pub fn saved_path(command: &str) -> Option<String> {
-    let words: Vec<&str> = command.split_whitespace().collect();
-    let save = match words.as_slice() {
-        ["docker", "save", rest @ ..] | ["docker", "image", "save", rest @ ..] => rest,
-        _ => return None,
-    };
-    let mut out = None;
-    let mut i = 0;
-    while i < save.len() {
-        let w = save[i];
-        if w == "-o" || w == "--output" {
-            out = save.get(i + 1).map(|s| s.to_string());
-            i += 2;
-            continue;
-        }
-        if let Some(v) = w.strip_prefix("--output=") {
-            out = Some(v.to_string());
-        }
-        i += 1;
-    }
-    let raw = out?;
-    let raw = raw.trim_matches(|c| c == '\'' || c == '"');
-    sim_core::workspace::normalize("docker", raw).ok()
+/// The archive a transcript entry's `docker save` wrote, read from the `ImageSaved` event the
+/// core recorded for it (its object is `file/PATH`); `None` for any other entry. The terminal
+/// offers a download link for it. Reading the event, not the command text, keeps docker's flag
+/// syntax in the core.
+pub fn saved_path(events: &[Event]) -> Option<String> {
+    events
+        .iter()
+        .find(|e| matches!(e.kind, EventKind::ImageSaved { .. }) && e.object.kind == "file")
+        .map(|e| e.object.name.clone())
 }
 
 #[cfg(test)]
@@ -126,22 +110,16 @@ mod tests {
     }
 
     #[test]
-    fn saved_paths_come_from_the_output_flag() {
-        assert_eq!(
-            saved_path("docker save alpine:3.20 -o alpine.tar").as_deref(),
-            Some("alpine.tar")
+    fn saved_paths_come_from_the_image_saved_event() {
+        let mut s = Session::new(SimConfig::default());
+        let entries = s.submit(
+            "docker pull alpine:3.20\ndocker image save --output=./out/a.tar alpine:3.20\necho docker save -o x\n",
         );
-        assert_eq!(
-            saved_path("docker image save --output=./out/a.tar app:1").as_deref(),
-            Some("out/a.tar")
-        );
-        assert_eq!(
-            saved_path("docker save --output /x.tar app").as_deref(),
-            Some("x.tar")
-        );
-        assert_eq!(saved_path("docker save app"), None);
-        assert_eq!(saved_path("docker build -t a -o x ."), None);
-        assert_eq!(saved_path("echo docker save -o x"), None);
+        let paths: Vec<Option<String>> = entries
+            .iter()
+            .map(|e| saved_path(s.entry_events(e)))
+            .collect();
+        assert_eq!(paths, [None, Some("out/a.tar".to_string()), None]);
     }
 
     #[test]
@@ -172,8 +150,9 @@ mod tests {
             ),
             ("hi.txt", 6, FileKind::Text, true)
         );
+        let save = s.entries().last().unwrap();
         assert_eq!(
-            saved_path("docker save alpine:3.20 -o alpine.tar").as_deref(),
+            saved_path(s.entry_events(save)).as_deref(),
             Some(tar.path.as_str())
         );
     }

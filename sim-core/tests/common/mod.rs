@@ -41,3 +41,19 @@ pub fn assert_fails_and_changes_nothing_in(mut s: Session, setup: &str, bad: &st
     );
     assert_eq!(s.sim().trace_hash(), hash_before, "{bad} changed the trace");
 }
+
+/// Runs `setup` on a fresh session from `new_session`, then `odd`; `odd` may succeed or fail,
+/// but must not panic, and if it fails it must leave the state exactly as it was.
+pub fn assert_a_failure_changes_nothing(new_session: impl Fn() -> Session, setup: &str, odd: &str) {
+    let mut s = new_session();
+    ok(&mut s, setup);
+    let before = s.sim().state_fingerprint();
+    let entries = s.submit(odd);
+    if entries.iter().any(|e| e.failed()) {
+        assert_eq!(
+            s.sim().state_fingerprint(),
+            before,
+            "{odd} failed but changed the state"
+        );
+    }
+}
