@@ -142,7 +142,7 @@ pub enum EventKind {
         exit_code: i32,
     },
     /// One phase of a container's start (create namespaces, cgroup, mount the overlay rootfs,
-    /// exec the process), with its modelled duration from the start's beginning.
+    /// exec the process) ended: recorded at its end, with where it began and how long it took.
     ContainerStartPhase {
         /// The phase.
         phase: String,
@@ -256,6 +256,21 @@ pub enum EventKind {
         /// Its exit code.
         exit_code: i32,
     },
+    /// `host density` ran its experiment on a copy of the host (object: `host/host`); nothing
+    /// was started. One row per kind: how many fit and what stopped the next one.
+    DensityMeasured {
+        /// Host memory.
+        memory_bytes: u64,
+        /// Host memory free before the first instance (not reserved by VMs, not held by
+        /// containers' processes).
+        free_memory_bytes: u64,
+        /// Host disk free before the first instance.
+        free_disk_bytes: u64,
+        /// The cap on instances of one kind (`--max`).
+        max: u64,
+        /// The VM rows, then the container row.
+        rows: Vec<crate::host::density::DensityRow>,
+    },
     /// `bench` ran a workload (object: `bench/<workload>`) for its run time.
     BenchRan {
         /// The workload.
@@ -312,6 +327,7 @@ impl EventKind {
             EventKind::VmDeleted => "VmDeleted",
             EventKind::VmExec { .. } => "VmExec",
             EventKind::BenchRan { .. } => "BenchRan",
+            EventKind::DensityMeasured { .. } => "DensityMeasured",
         }
     }
 }

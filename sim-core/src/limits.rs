@@ -25,3 +25,5 @@ pub const MAX_HOST_CORES: u32 = 1024;
 pub const MAX_HOST_MEMORY_BYTES: u64 = 16 * 1024 * 1024 * 1024 * 1024;
 /// Most disk `host set --disk` accepts (1024 TiB).
 pub const MAX_HOST_DISK_BYTES: u64 = 1024 * 1024 * 1024 * 1024 * 1024;
+/// Most instances of one kind `host density --max` may start in its experiment.
+pub const MAX_DENSITY_INSTANCES: u64 = 1_000_000;

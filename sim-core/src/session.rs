@@ -2,7 +2,8 @@
 //! those inputs produced. Going back (or anywhere) is deterministic replay from the seed.
 //!
 //! Frames: frame 0 is the start. Each input adds one frame per instant it processed (a `run`
-//! that crossed five instants with work adds five), and at least one. So a student can step
+//! that crossed five instants with work adds five; a `docker run`, one per phase of the
+//! container's start), and at least one. So a student can step
 //! back into the middle of a `run` and see the state after each instant.
 
 use serde::Serialize;
@@ -37,7 +38,8 @@ pub struct Entry {
     pub command: String,
     /// Its output (stdout).
     pub output: String,
-    /// Its error message, if it failed (then it changed nothing).
+    /// Its error message, if it failed (then it changed nothing, except a build whose RUN
+    /// failed: that keeps the cache of the steps before it, see `command::Plan::EffectThenFail`).
     pub error: Option<String>,
     /// Simulated time after it ran.
     pub time: SimTime,

@@ -49,6 +49,18 @@ pub enum Action {
         /// The event that scheduled it (the start, or the previous phase).
         scheduled_by: EventId,
     },
+    /// The end of one phase of a container's start (see
+    /// [`crate::image::cgroup::START_PHASES_MS`]); the last one leaves it running.
+    ContainerStartPhase {
+        /// The container's id.
+        container: String,
+        /// Which start of the container it belongs to (a stopped start's phases do nothing).
+        start: u64,
+        /// The phase that ends now: an index into `START_PHASES_MS`.
+        phase: usize,
+        /// The event that scheduled it (the command, or the previous phase).
+        scheduled_by: EventId,
+    },
     /// A moment a container's workload changes things: its memory crosses the cgroup's limit,
     /// or a `stress --timeout` ends.
     Workload {
@@ -93,6 +105,12 @@ pub struct Sim {
     /// What scheduled commands printed while time moved; the `step`/`run` that moved time takes
     /// it for its own output. Always empty between commands.
     pub(crate) scheduled_output: String,
+    /// True while `step` processes an instant: a command run then (a scheduled one) must not
+    /// move time itself, so a `docker run` scheduled with `after` does not wait for its start.
+    in_instant: bool,
+    /// The container whose start a `docker run`/`docker start` is waiting for, and what its
+    /// command printed when it started. Always empty between commands.
+    pub(crate) awaited_start: Option<(String, String)>,
 }
 
 /// What one call to `run_for` did.
@@ -125,6 +143,8 @@ impl Sim {
             instants: 0,
             budget: None,
             scheduled_output: String::new(),
+            in_instant: false,
+            awaited_start: None,
         }
     }
 
@@ -260,6 +280,7 @@ impl Sim {
             return &self.log[before..];
         };
         self.now = t;
+        self.in_instant = true;
         while let Some(entry) = self.queue.first_entry() {
             if entry.key().0 != t {
                 break;
@@ -267,6 +288,7 @@ impl Sim {
             let action = entry.remove();
             self.apply(action);
         }
+        self.in_instant = false;
         self.instants += 1;
         if let Some(b) = self.budget.as_mut() {
             *b = b.saturating_sub(1);
@@ -309,6 +331,12 @@ impl Sim {
         }
     }
 
+    /// True when a command may move time itself (it was typed, not run by the queue in the
+    /// middle of an instant).
+    pub(crate) fn can_wait(&self) -> bool {
+        !self.in_instant
+    }
+
     /// Steps until nothing is scheduled or `max_events` events have been recorded; returns the
     /// number of events recorded, or `None` when the limit stopped it with work still queued.
     pub fn run_until_idle(&mut self, max_events: usize) -> Option<usize> {
@@ -333,6 +361,18 @@ impl Sim {
                 phase,
                 scheduled_by,
             } => crate::host::finish_phase(self, &vm, boot, phase, scheduled_by),
+            Action::ContainerStartPhase {
+                container,
+                start,
+                phase,
+                scheduled_by,
+            } => crate::command::isolation::finish_start_phase(
+                self,
+                &container,
+                start,
+                phase,
+                scheduled_by,
+            ),
             Action::Workload {
                 container,
                 step,

@@ -141,3 +141,31 @@ fn the_host_view_races_a_microvm_a_full_vm_and_a_container() {
         s.sim().host().vms["a"].reserved_bytes()
     );
 }
+
+#[test]
+fn the_memory_bar_and_host_show_count_what_a_containers_processes_use() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "host set --memory 2Gi\ndocker run -d --name c1 alpine:3.20 sleep infinity\n\
+         docker exec c1 stress --vm 1 --vm-bytes 1000M\nrun 2s",
+    );
+    let v = host_view(s.sim());
+    let c1: Vec<_> = v.memory.iter().filter(|m| m.owner == "c1").collect();
+    assert_eq!(c1.len(), 1);
+    // sleep + stress's parent + its worker holding 1000 MiB (FACTS: a container costs what
+    // its processes use; the idle size is the model's labelled assumption).
+    let idle = sim_core::image::cgroup::IDLE_PROCESS_RSS_BYTES;
+    let mib = 1024 * 1024;
+    assert_eq!(c1[0].bytes, 1000 * mib + 3 * idle);
+    assert_eq!(v.memory_free_bytes, 2048 * mib - c1[0].bytes);
+    let shown = ok(&mut s, "host show");
+    assert!(shown.contains("1001.5 MiB"), "{shown}");
+    // A VM that would have fitted on the idle host no longer does.
+    let err = s
+        .submit("vm create big --memory 1536Mi --profile microvm\nvm start big")
+        .last()
+        .and_then(|e| e.error.clone())
+        .unwrap_or_default();
+    assert!(err.contains("not enough memory"), "{err}");
+}

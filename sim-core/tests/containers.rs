@@ -385,7 +385,7 @@ fn inspect_shows_the_containers_state_image_and_overlay_directories() {
 }
 
 #[test]
-fn every_container_event_names_the_command_as_its_cause() {
+fn every_container_event_traces_back_to_the_command() {
     let mut s = session();
     ok(&mut s, "docker run --rm alpine:3.20 echo hi");
     let log = s.sim().log();
@@ -405,7 +405,26 @@ fn every_container_event_names_the_command_as_its_cause() {
     ] {
         assert!(kinds.contains(&k), "{kinds:?}");
     }
-    assert!(after.iter().all(|e| e.cause == Some(run)));
+    // The start's first phase names the command; each later phase the one before it; the
+    // start and what follows name the last phase.
+    let phases: Vec<_> = after
+        .iter()
+        .filter(|e| e.kind.name() == "ContainerStartPhase")
+        .collect();
+    assert_eq!(phases.len(), 4);
+    assert_eq!(phases[0].cause, Some(run));
+    assert!(phases.windows(2).all(|w| w[1].cause == Some(w[0].id)));
+    let traces_back = |e: &sim_core::Event| {
+        let mut cause = e.cause;
+        while let Some(c) = cause {
+            if c == run {
+                return true;
+            }
+            cause = log[c.0 as usize - 1].cause;
+        }
+        false
+    };
+    assert!(after.iter().all(|e| traces_back(e)));
 }
 
 #[test]
@@ -456,6 +475,7 @@ fn container_errors_use_dockers_wording_and_change_nothing() {
         ("docker stop nope".into(), "Error response from daemon: No such container: nope".into()),
         ("docker rm nope".into(), "Error response from daemon: No such container: nope".into()),
         ("docker commit nope x:1".into(), "Error response from daemon: No such container: nope".into()),
+        (format!("docker commit c1 x@sha256:{}", "a".repeat(64)), "refusing to create a tag with a digest reference".into()),
         ("docker start nope".into(), "Error response from daemon: No such container: nope\nError: failed to start containers: nope".into()),
         ("docker rm c1".into(), "Error response from daemon: cannot remove container \"c1\": container is running: stop the container before removing or force remove".into()),
         ("docker rm c2 c1".into(), "Error response from daemon: cannot remove container \"c1\": container is running: stop the container before removing or force remove".into()),
@@ -561,4 +581,233 @@ fn an_installed_interpreter_is_found_on_path_through_its_symlink() {
         .error
         .unwrap()
         .contains("exec: \"python3\": executable file not found in $PATH"),);
+}
+
+// ---- A start takes simulated time ---------------------------------------------------------
+
+/// The sourced total of a container's start phases (Khan 2026, `docker run` on a Premium SSD).
+const START_MS: u64 = 568;
+
+#[test]
+fn the_start_phases_add_up_to_the_sourced_568_ms() {
+    let total: u64 = sim_core::image::cgroup::START_PHASES_MS
+        .iter()
+        .map(|(_, ms)| ms)
+        .sum();
+    assert_eq!(total, START_MS);
+}
+
+#[test]
+fn a_container_is_not_running_during_its_start_and_runs_exactly_when_it_ends() {
+    let mut s = session();
+    ok(&mut s, "docker pull alpine:3.20");
+    let (t0, before) = (s.sim().now().as_ms(), s.total_frames());
+    let entries = s.submit("docker run -d --name ca alpine:3.20 stress --cpu 1");
+    // One input; one frame per phase's end, as a `run` has one per instant.
+    assert_eq!(entries.len(), 1);
+    assert!(!entries[0].failed(), "{:?}", entries[0].error);
+    assert_eq!(s.total_frames(), before + 4);
+    assert_eq!(s.sim().now().as_ms(), t0 + START_MS);
+    let c = s.sim().docker().find_container("ca").unwrap();
+    assert!(c.is_running());
+    assert_eq!(c.created_ms, t0 as i64);
+    assert_eq!(c.state.started_ms, Some((t0 + START_MS) as i64));
+    // Its process started at the end of the last phase: no CPU time yet.
+    assert_eq!(c.processes[0].started_ms, t0 + START_MS);
+    assert_eq!(c.cpu.usage_usec, 0);
+    let started: Vec<u64> = s
+        .sim()
+        .log()
+        .iter()
+        .filter(|e| e.kind.name() == "ContainerStarted" || e.kind.name() == "WorkloadStarted")
+        .map(|e| e.time.as_ms())
+        .collect();
+    assert_eq!(started, [t0 + START_MS, t0 + START_MS]);
+
+    // Each phase's end is a frame: in between, the container exists but does not run.
+    let mut ends = Vec::new();
+    for frame in before + 1..before + 4 {
+        s.seek(frame);
+        let c = s.sim().docker().find_container("ca").unwrap();
+        assert!(!c.is_running() && c.is_starting(), "frame {frame}");
+        assert!(c.processes.is_empty() && c.shim_pid.is_none());
+        assert_eq!(c.state.started_ms, None);
+        assert!(!s.entries().last().unwrap().complete);
+        let view = sim_core::host::view::host_view(s.sim());
+        assert_eq!(view.containers[0].state, "starting");
+        ends.push(s.sim().now().as_ms() - t0);
+    }
+    // create namespaces 9 ms, cgroup 5 ms, mount rootfs 20 ms, then exec process 534 ms.
+    assert_eq!(ends, [9, 14, 34]);
+    s.seek(before + 4);
+    assert!(s.sim().docker().find_container("ca").unwrap().is_running());
+    ok(&mut s, "run 1s");
+    assert_eq!(
+        s.sim()
+            .docker()
+            .find_container("ca")
+            .unwrap()
+            .cpu
+            .usage_usec,
+        0,
+        "settled only at changes"
+    );
+    let stats = ok(&mut s, "docker exec ca cat /sys/fs/cgroup/cpu.stat");
+    assert!(stats.starts_with("usage_usec 1000000\n"), "{stats}");
+}
+
+#[test]
+fn two_docker_runs_in_a_row_start_568_ms_apart() {
+    let mut s = session();
+    ok(&mut s, TWO);
+    let started = |s: &Session, name: &str| {
+        s.sim()
+            .docker()
+            .find_container(name)
+            .unwrap()
+            .state
+            .started_ms
+            .unwrap()
+    };
+    assert_eq!(started(&s, "cb") - started(&s, "ca"), START_MS as i64);
+    // `docker start` of two stopped containers waits for each in turn, too.
+    ok(&mut s, "docker stop ca cb");
+    let t = s.sim().now().as_ms() as i64;
+    let out = ok(&mut s, "docker start ca cb");
+    assert_eq!(out, "ca\ncb\n");
+    assert_eq!(started(&s, "ca"), t + START_MS as i64);
+    assert_eq!(started(&s, "cb"), t + 2 * START_MS as i64);
+    // docker ps and inspect show the later instant.
+    let ps = ok(&mut s, "docker ps");
+    assert!(ps.contains("Up Less than a second"), "{ps}");
+    let json: serde_json::Value = serde_json::from_str(&ok(&mut s, "docker inspect cb")).unwrap();
+    assert_eq!(
+        json[0]["State"]["StartedAt"],
+        format!(
+            "2025-01-01T00:00:0{}.{}Z",
+            (t + 1136) / 1000,
+            (t + 1136) % 1000
+        )
+    );
+}
+
+#[test]
+fn a_vm_booting_meanwhile_keeps_booting_during_a_container_start() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "docker pull alpine:3.20\nvm create fc --profile microvm\nvm create big --profile full\n\
+         vm start fc\nvm start big",
+    );
+    let t0 = s.sim().now().as_ms();
+    ok(&mut s, "docker run -d --name ca alpine:3.20 sleep infinity");
+    // The microVM (125 ms) finished booting while the container started; the full VM went on
+    // with its firmware (969 ms).
+    assert!(s.sim().host().vms["fc"].is_running());
+    assert_eq!(s.sim().host().vms["big"].state_text(), "booting (firmware)");
+    ok(&mut s, "docker run -d --name cb alpine:3.20 sleep infinity");
+    assert_eq!(s.sim().host().vms["big"].state_text(), "booting (kernel)");
+    let times = |kind: &str, name: &str| -> Vec<u64> {
+        s.sim()
+            .log()
+            .iter()
+            .filter(|e| e.kind.name() == kind && e.object.name == name)
+            .map(|e| e.time.as_ms() - t0)
+            .collect()
+    };
+    assert_eq!(times("VmRunning", "fc"), [125]);
+    assert_eq!(times("ContainerStartPhase", "ca"), [9, 14, 34, 568]);
+    assert_eq!(times("VmBootPhase", "big"), [969]);
+    // The boot race draws each container phase where it happened.
+    let view = sim_core::host::view::host_view(s.sim());
+    let ca = view.gantt.iter().find(|r| r.name == "ca").unwrap();
+    assert_eq!((ca.start_ms, ca.end_ms), (t0, Some(t0 + START_MS)));
+    let bars: Vec<(&str, u64, u64)> = ca
+        .bars
+        .iter()
+        .map(|b| (b.phase.as_str(), b.start_ms - t0, b.end_ms - t0))
+        .collect();
+    assert_eq!(
+        bars,
+        [
+            ("create namespaces", 0, 9),
+            ("cgroup", 9, 14),
+            ("mount rootfs", 14, 34),
+            ("exec process", 34, 568)
+        ]
+    );
+    let cb = view.gantt.iter().find(|r| r.name == "cb").unwrap();
+    assert_eq!(cb.start_ms, t0 + START_MS);
+}
+
+#[test]
+fn commands_scheduled_during_a_start_run_at_their_time_and_print_with_it() {
+    let mut s = session();
+    ok(&mut s, "docker pull alpine:3.20");
+    let out = ok(
+        &mut s,
+        "after 100ms echo tick\ndocker run --rm alpine:3.20 echo hello",
+    );
+    assert_eq!(
+        out,
+        "scheduled \"echo tick\" for 00:00:00.100\n[00:00:00.100] echo tick\n  | tick\nhello\n"
+    );
+    // Removed while starting: the start ends, nothing runs, no phase stays queued.
+    let out = ok(
+        &mut s,
+        "after 20ms docker rm -f cc\ndocker run -d --name cc alpine:3.20 sleep infinity",
+    );
+    assert!(
+        out.contains("[00:00:00.588] docker rm -f cc\n  | cc\n"),
+        "{out}"
+    );
+    assert!(s.sim().docker().find_container("cc").is_none());
+    assert_eq!(s.sim().scheduled(), 0);
+    assert!(!s
+        .sim()
+        .log()
+        .iter()
+        .any(|e| e.object.name == "cc" && e.kind.name() == "ContainerStarted"));
+    assert_eq!(s.sim().now().as_ms(), 588);
+}
+
+#[test]
+fn a_scheduled_docker_run_does_not_wait_and_its_output_comes_with_the_run() {
+    let mut s = session();
+    ok(&mut s, "docker pull alpine:3.20");
+    ok(
+        &mut s,
+        "after 1s docker run --name late alpine:3.20 echo from-late",
+    );
+    let out = ok(&mut s, "run 2s");
+    assert!(
+        out.starts_with("[00:00:01.568] container late\n  | from-late\n"),
+        "{out}"
+    );
+    let c = s.sim().docker().find_container("late").unwrap();
+    assert_eq!(c.state.started_ms, Some(1_568));
+    assert_eq!(c.state.exit_code, 0);
+}
+
+#[test]
+fn typing_in_the_middle_of_a_start_lets_it_finish_later() {
+    let mut s = session();
+    ok(&mut s, "docker pull alpine:3.20");
+    let before = s.total_frames();
+    ok(&mut s, "docker run -d --name ca alpine:3.20 sleep infinity");
+    s.seek(before + 2);
+    assert!(s.sim().docker().find_container("ca").unwrap().is_starting());
+    // The rest of the start stays queued: the next `run` finishes it, at its time.
+    ok(&mut s, "clock");
+    assert_eq!(s.sim().scheduled(), 1);
+    assert!(ok(&mut s, "docker ps").lines().count() == 1);
+    ok(&mut s, "run 1s");
+    let c = s.sim().docker().find_container("ca").unwrap();
+    assert!(c.is_running());
+    assert_eq!(c.state.started_ms, Some(568));
+    // And the whole thing replays to the same trace.
+    let hash = s.sim().trace_hash();
+    s.seek(0);
+    s.seek(s.total_frames());
+    assert_eq!(s.sim().trace_hash(), hash);
 }

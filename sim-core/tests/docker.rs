@@ -411,6 +411,12 @@ fn build_errors_use_buildkits_wording_and_change_nothing() {
         "docker build -t Bad app",
         "ERROR: invalid tag \"Bad\": repository name (library/Bad) must be lowercase",
     );
+    let zero = "0".repeat(64);
+    assert_fails_and_changes_nothing(
+        ERR_SETUP,
+        &format!("docker build -t a@sha256:{zero} app"),
+        &format!("ERROR: invalid tag \"a@sha256:{zero}\": refusing to create a tag with a digest reference"),
+    );
     assert_fails_and_changes_nothing(
         ERR_SETUP,
         "docker build -t a nope",
@@ -430,7 +436,10 @@ fn build_errors_use_buildkits_wording_and_change_nothing() {
     );
 }
 
-fn failed_build(dockerfile: &str) -> String {
+/// Builds `dockerfile` after ERR_SETUP; returns the error. The build makes no image and no tag
+/// either way; it changes nothing unless `keeps` (a RUN failed after other steps completed, or
+/// after a base image was pulled: BuildKit keeps those).
+fn failed_build_keeping(dockerfile: &str, keeps: bool) -> String {
     let mut s = session();
     ok(&mut s, ERR_SETUP);
     ok(
@@ -438,18 +447,30 @@ fn failed_build(dockerfile: &str) -> String {
         &format!("cat > f/Dockerfile <<EOF\n{dockerfile}\nEOF\necho hi > f/x"),
     );
     let before = s.sim().state_fingerprint();
+    let images = s.sim().docker().images.len();
+    let tags = s.sim().docker().tags.clone();
     let e = s.submit("docker build -t f f").remove(0);
     assert_eq!(
-        s.sim().state_fingerprint(),
-        before,
-        "a failed build changes nothing"
+        s.sim().state_fingerprint() == before,
+        !keeps,
+        "a failed build changes nothing unless a RUN failed after completed steps"
     );
+    assert_eq!(s.sim().docker().images.len(), images, "no image");
+    assert_eq!(s.sim().docker().tags, tags, "no tag");
+    assert_eq!(e.output, "");
     e.error.expect("the build fails")
+}
+
+fn failed_build(dockerfile: &str) -> String {
+    failed_build_keeping(dockerfile, false)
 }
 
 #[test]
 fn an_unknown_program_fails_the_build_as_docker_reports_it() {
-    let err = failed_build("FROM alpine:3.20\nCOPY x /x\nRUN foo --version\nRUN true");
+    let err = failed_build_keeping(
+        "FROM alpine:3.20\nCOPY x /x\nRUN foo --version\nRUN true",
+        true,
+    );
     assert!(err.contains("[3/4] RUN foo --version\n#7 0.000 /bin/sh: foo: not found\n#7 ERROR: process \"/bin/sh -c foo --version\" did not complete successfully: exit code: 127\n"), "{err}");
     assert!(err.contains("Dockerfile:3\n--------------------\n   1 |     FROM alpine:3.20\n   2 |     COPY x /x\n   3 | >>> RUN foo --version\n   4 |     RUN true\n--------------------\n"), "{err}");
     assert!(
@@ -457,7 +478,7 @@ fn an_unknown_program_fails_the_build_as_docker_reports_it() {
         "{err}"
     );
     // On Debian, /bin/sh is dash, which words it differently.
-    let err = failed_build("FROM debian:12\nRUN apk add curl");
+    let err = failed_build_keeping("FROM debian:12\nRUN apk add curl", true);
     assert!(err.contains("/bin/sh: 1: apk: not found"), "{err}");
 }
 
@@ -500,6 +521,23 @@ fn odd_docker_input_never_panics_and_a_failure_changes_nothing() {
         "docker pull",
         "docker pull a b",
         "docker pull alpine@sha256:00",
+        "docker pull @sha256:0000000000000000000000000000000000000000000000000000000000000000",
+        "docker pull a@b@c",
+        "docker pull localhost:/x",
+        "docker pull :5000/x",
+        "docker pull [::1]:5000/x",
+        "docker pull localhost:5000/",
+        "docker pull LOCALHOST:5000/x",
+        "docker pull x.y/",
+        "docker pull é/x",
+        "docker pull x/é",
+        "docker images --digests --no-trunc -q",
+        "docker images localhost:5000/app:1",
+        "docker rmi localhost:5000/app@sha256:00",
+        "docker tag app:1.0 localhost:5000/app:1\ndocker rmi -f app:1.0 localhost:5000/app:1",
+        "docker push localhost:5000",
+        "docker push localhost:5000/app@sha256:0000000000000000000000000000000000000000000000000000000000000000",
+        "docker run localhost:5000/x@sha512:00",
         "docker image prune",
         "docker image prune -a -f",
         "docker image prune --bogus",
@@ -610,4 +648,132 @@ fn from_is_build_step_one_pulled_the_first_time_and_cached_once_local() {
         (froms[1].0, froms[1].1, froms[1].2),
         ("[stage-1 1/2] FROM build", "build", false)
     );
+}
+
+/// The cells of a `docker images` line (columns are separated by at least three spaces).
+fn cells(line: &str) -> Vec<&str> {
+    line.split("   ")
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect()
+}
+
+#[test]
+fn images_digests_adds_a_digest_column_with_none_for_images_never_pulled_or_pushed() {
+    let mut s = session();
+    ok(
+        &mut s,
+        &format!("{APP}\ndocker build -t app:1 app\ndocker pull alpine:3.20"),
+    );
+    let alpine = s.sim().docker().find("alpine:3.20").unwrap().clone();
+    let app = s.sim().docker().find("app:1").unwrap().clone();
+    let digest = alpine.manifest().digest();
+    let out = ok(&mut s, "docker images --digests");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(
+        cells(lines[0]),
+        ["REPOSITORY", "TAG", "DIGEST", "IMAGE ID", "CREATED", "SIZE"]
+    );
+    let rows: Vec<Vec<&str>> = lines[1..].iter().map(|l| cells(l)).collect();
+    assert_eq!(rows.len(), 2);
+    let row = |repo: &str| rows.iter().find(|r| r[0] == repo).unwrap().clone();
+    assert_eq!(row("app")[..4], ["app", "1", "<none>", app.id.short()]);
+    assert_eq!(
+        row("alpine")[..4],
+        ["alpine", "3.20", digest.as_str(), alpine.id.short()]
+    );
+    // Pushing gives the image its repository digest.
+    ok(&mut s, "docker push app:1");
+    let pushed = app.manifest().digest();
+    let out = ok(&mut s, "docker images --digests app");
+    assert_eq!(
+        cells(out.lines().nth(1).unwrap())[..3],
+        ["app", "1", pushed.as_str()]
+    );
+    let inspect = ok(&mut s, "docker inspect app:1");
+    assert!(inspect.contains(&format!("\"app@{pushed}\"")), "{inspect}");
+    // --no-trunc shows whole image ids, also with -q.
+    let out = ok(&mut s, "docker images --no-trunc app");
+    assert_eq!(cells(out.lines().nth(1).unwrap())[2], app.id.as_str());
+    assert_eq!(
+        ok(&mut s, "docker images -q --no-trunc app"),
+        format!("{}\n", app.id)
+    );
+}
+
+#[test]
+fn an_image_known_only_by_digest_keeps_its_repository_name_and_rmi_by_id_untags_everything() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "docker pull alpine:3.20\ndocker pull busybox\ndocker tag busybox alpine:3.20",
+    );
+    // The old alpine image lost its tag but keeps its RepoDigest: `alpine <none>`, not dangling
+    // in the listing (though `image prune` would remove it, as moby does).
+    let out = ok(&mut s, "docker images alpine");
+    let rows: Vec<Vec<&str>> = out.lines().skip(1).map(cells).collect();
+    assert!(rows.iter().any(|r| r[..2] == ["alpine", "<none>"]), "{out}");
+    let old = s
+        .sim()
+        .docker()
+        .images
+        .values()
+        .find(|i| s.sim().docker().tags_of(&i.id).is_empty())
+        .unwrap()
+        .clone();
+    let out = ok(&mut s, &format!("docker rmi {}", old.id.short()));
+    assert!(
+        out.starts_with(&format!(
+            "Untagged: {}\nDeleted: {}\n",
+            old.repo_digests[0], old.id
+        )),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_failed_run_keeps_the_steps_before_it_cached_but_makes_no_image() {
+    let mut s = session();
+    let dockerfile = |last: &str| {
+        format!(
+            "cat > f/Dockerfile <<EOF\nFROM alpine:3.20\nCOPY x /x\nRUN echo one > /one\n{last}\nEOF"
+        )
+    };
+    ok(
+        &mut s,
+        &format!("echo hi > f/x\n{}", dockerfile("RUN foo --version")),
+    );
+    let images = s.sim().docker().images.len();
+    let e = s.submit("docker build -t f:1 f").remove(0);
+    assert!(
+        e.error.as_deref().unwrap().ends_with("exit code: 127"),
+        "{:?}",
+        e.error
+    );
+    assert_eq!(s.sim().docker().images.len(), images, "no image");
+    assert!(s.sim().docker().tags.is_empty(), "no tag");
+    // COPY and the first RUN are in the cache (FROM names an image); the failed RUN is not.
+    assert_eq!(s.sim().docker().cache.len(), 2);
+    // Fix the line: the steps before it come from the cache.
+    ok(&mut s, &dockerfile("RUN echo fixed > /fixed"));
+    let out = ok(&mut s, "docker build -t f:1 f");
+    assert_eq!(
+        steps(&out),
+        [
+            ("[2/4] COPY x /x".to_string(), true),
+            ("[3/4] RUN echo one > /one".to_string(), true),
+            ("[4/4] RUN echo fixed > /fixed".to_string(), false),
+        ]
+    );
+    assert!(s.sim().docker().find("f:1").is_some());
+    // A failure that is not a RUN's keeps nothing, even after completed steps.
+    let before = s.sim().state_fingerprint();
+    ok(
+        &mut s,
+        "cat > g/Dockerfile <<EOF\nFROM alpine:3.20\nRUN echo two > /two\nCOPY nope /\nEOF",
+    );
+    let fingerprint = s.sim().state_fingerprint();
+    assert_ne!(fingerprint, before, "the Dockerfile was written");
+    assert!(s.submit("docker build -t g:1 g").remove(0).failed());
+    assert_eq!(s.sim().state_fingerprint(), fingerprint);
 }

@@ -9,6 +9,11 @@ use sim_core::{EventKind, Session, SimConfig};
 mod common;
 use common::ok_last as ok;
 
+/// The `host` family's usage line, as its usage errors print it.
+const HOST_USAGE: &str =
+    "host show   |   host set [--cores N] [--memory QUANTITY] [--disk QUANTITY]   |   \
+     host density [--vm-profile full|microvm] [--vm-memory QUANTITY] [--image IMAGE] [--max N]";
+
 fn session() -> Session {
     Session::new(SimConfig { seed: 7 })
 }
@@ -327,9 +332,7 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
         ),
         (
             "host set",
-            "host: nothing to set: give --cores, --memory or --disk\nusage: host show   |   \
-             host set [--cores N] [--memory QUANTITY] [--disk QUANTITY]"
-                .into(),
+            format!("host: nothing to set: give --cores, --memory or --disk\nusage: {HOST_USAGE}"),
         ),
         (
             "vm frobnicate",
@@ -426,13 +429,11 @@ fn more_bad_input_gets_a_clear_error_and_changes_nothing() {
         ),
         (
             "host set --cores",
-            "host: flag needs an argument: --cores\nusage: host show   |   host set [--cores N] \
-             [--memory QUANTITY] [--disk QUANTITY]",
+            &format!("host: flag needs an argument: --cores\nusage: {HOST_USAGE}"),
         ),
         (
             "host set --swap 1Gi",
-            "host: unknown flag: --swap\nusage: host show   |   host set [--cores N] [--memory \
-             QUANTITY] [--disk QUANTITY]",
+            &format!("host: unknown flag: --swap\nusage: {HOST_USAGE}"),
         ),
         (
             "vm create",

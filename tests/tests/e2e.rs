@@ -7,7 +7,13 @@
 //! `#trace-hash`, `#clock`, `#btn-step`, `#btn-back`, `#btn-play`, `#btn-lang`, `#event-log`,
 //! `#tab-files`, `#files-view`, `.download-btn[data-path]`, `.build-step.from-step[data-pulled]`.
 //! Host tab: `#tab-host`, `#host-view`, `#vm-stack`, `#container-host-stack`, `#mem-bar`,
-//! `#boot-gantt .gantt-row[data-name][data-end-ms]`, `#boot-legend`, `#host-explain`.
+//! `#boot-gantt .gantt-row[data-name][data-end-ms]`, `#boot-legend`, `#host-explain`; its
+//! sections `#host-sec-stacks`, `#host-sec-isolation`, `#host-sec-bench`, `#host-sec-density`;
+//! isolation: `#isolation-view[data-container]`, `#iso-procs .iso-row[data-pid][data-host-pid]
+//! [data-status][data-exit-code]`, `#mem-gauge[data-usage-bytes][data-limit-bytes][data-at-oom]`,
+//! `#oom-note`, `#cpu-gauge[data-throttled-usec]`, `#iso-root-container`, `#iso-root-host`;
+//! `#bench-table .bench-row[data-workload][data-platform].ran`; `#density-view`.
+//! Containers tab: `#file-tree [data-path][data-version]`.
 
 // Not every scenario uses every helper.
 #[allow(dead_code)]
@@ -576,6 +582,21 @@ async fn build_edit_rebuild_shows_cached_steps_and_the_layer_stack() {
         wait_for(&client, "#file-tree [data-path='app/hello.txt'].copied-up.fc-changed", COMMAND_TIMEOUT).await;
         wait_for(&client, "#file-tree [data-path='etc/alpine-release'].fc-removed", COMMAND_TIMEOUT).await;
         wait_for(&client, "#file-tree [data-path='tmp/new'].fc-added", COMMAND_TIMEOUT).await;
+        // Every write that changes a row draws it anew (its animation plays again): the row is
+        // keyed on what the writable layer holds for it.
+        let before = attr_of(&client, "#file-tree [data-path='app/hello.txt']", "data-version").await;
+        let again = "docker exec c1 sh -c 'echo again >> /app/hello.txt'";
+        run_command(&client, again, again).await;
+        let started = std::time::Instant::now();
+        loop {
+            let after = attr_of(&client, "#file-tree [data-path='app/hello.txt']", "data-version").await;
+            if after != before {
+                break;
+            }
+            assert!(started.elapsed() < COMMAND_TIMEOUT, "the rewritten row kept version {before}");
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        wait_for(&client, "#file-tree [data-path='etc/alpine-release'] .badge.whiteout", COMMAND_TIMEOUT).await;
         let stack = text_of(&client, "#container-stack").await;
         for d in &diff_ids {
             assert!(stack.contains(&d["sha256:".len().."sha256:".len() + 12]), "{stack}");
@@ -881,6 +902,13 @@ async fn host_tab_shows_both_stacks_and_the_boot_race() {
         assert!(out.contains("sandbox: 241.3 GFLOPS"), "{out}");
         assert!(out.contains("paper:   241.3 GFLOPS"), "{out}");
         wait_for(&client, "#tab-host[aria-selected='true']", COMMAND_TIMEOUT).await;
+        wait_for(
+            &client,
+            "#host-sec-bench[aria-selected='true']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        click(&client, "#host-sec-stacks").await;
 
         // Korean.
         click(&client, "#btn-lang").await;
@@ -889,6 +917,305 @@ async fn host_tab_shows_both_stacks_and_the_boot_race() {
         wait_for_text(&client, "#boot-gantt", "125 ms 만에 준비", COMMAND_TIMEOUT).await;
         scroll_into_view(&client, "#host-view").await;
         settled_screenshot(&client, "22-host-korean").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn isolation_view_shows_pid_mapping_cgroups_and_an_oom_kill() {
+    use browser::{click, text_of, wait_for_text};
+    with_page(|client| async move {
+        wait_for(&client, "#app", RENDER_TIMEOUT).await;
+        // Taller than the default, so a screenshot shows a whole panel of the section.
+        client.set_window_size(1400, 1200).await.unwrap();
+        if attr_of(&client, "#app", "lang").await != "en" {
+            click(&client, "#btn-lang").await;
+            wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
+        }
+        let run = "docker run -d --name hog --memory 64Mi alpine:3.20 sleep infinity";
+        run_command(&client, run, run).await;
+        // A memory hog started with docker exec brings up the Host tab's isolation section.
+        let stress = "docker exec hog stress --vm 1 --vm-bytes 300M";
+        let out = run_command(&client, stress, stress).await;
+        assert!(out.contains("dispatching hogs: 0 cpu, 0 io, 1 vm"), "{out}");
+        wait_for(&client, "#tab-host[aria-selected='true']", COMMAND_TIMEOUT).await;
+        wait_for(
+            &client,
+            "#host-sec-isolation[aria-selected='true']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        wait_for(
+            &client,
+            "#isolation-view[data-container='hog']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+
+        // PID 1 inside is a host PID outside, in another PID namespace; host processes are
+        // listed but invisible inside.
+        let init_host_pid = attr_of(
+            &client,
+            "#iso-procs .iso-row[data-pid='1']",
+            "data-host-pid",
+        )
+        .await;
+        assert!(init_host_pid.parse::<u32>().unwrap() > 1, "{init_host_pid}");
+        let procs = text_of(&client, "#iso-procs-panel").await;
+        for needle in [
+            "sleep infinity",
+            "/sbin/init",
+            "containerd-shim",
+            "PID namespace 4026531836",
+        ] {
+            assert!(procs.contains(needle), "{needle} in:\n{procs}");
+        }
+        // The host's own processes are listed, hatched on the inside: invisible there.
+        wait_for(
+            &client,
+            "#iso-procs .iso-row.owner-host[data-host-pid='1'][data-pid=''] td.invisible",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        let root = text_of(&client, "#iso-root-container").await;
+        assert!(root.contains("etc/") && root.contains("bin/"), "{root}");
+        let host_root = text_of(&client, "#iso-root-host").await;
+        assert!(host_root.contains("boot/"), "{host_root}");
+        assert!(text_of(&client, "#iso-root")
+            .await
+            .contains("/var/lib/docker/overlay2/"));
+        assert_eq!(
+            attr_of(&client, "#mem-gauge", "data-limit-bytes").await,
+            "67108864"
+        );
+
+        // One step: the clock jumps to the instant the worker crosses the 64 MiB limit and the
+        // OOM killer takes it. At that instant the gauge stands at the limit.
+        let out = run_command(&client, "step", "step").await;
+        assert!(out.contains("OomKilled"), "{out}");
+        wait_for(&client, "#mem-gauge[data-at-oom='true']", COMMAND_TIMEOUT).await;
+        let at: u64 = attr_of(&client, "#mem-gauge", "data-usage-bytes")
+            .await
+            .parse()
+            .unwrap();
+        assert!(at > 64 << 20, "{at}");
+        let killed = "#iso-procs .iso-row[data-status='killed'][data-exit-code='137']";
+        wait_for(&client, killed, COMMAND_TIMEOUT).await;
+        let row = text_of(&client, killed).await;
+        assert!(row.contains("137") && row.contains("OOMKilled"), "{row}");
+        assert!(row.contains("stress --vm 1 --vm-bytes 300M"), "{row}");
+        let note =
+            wait_for_text(&client, "#oom-note", "137 = 128 + SIGKILL", COMMAND_TIMEOUT).await;
+        assert!(note.contains("64 MiB"), "{note}");
+        scroll_into_view(&client, "#iso-procs-panel").await;
+        settled_screenshot(&client, "23-isolation-oom").await;
+        scroll_into_view(&client, "#iso-cgroup").await;
+        settled_screenshot(&client, "24-isolation-oom-gauge").await;
+
+        // Time runs on: the container keeps running (PID 1 is still there), its memory is back
+        // under the limit, and the killed row stays, from its event.
+        run_command(&client, "run 1s", "run 1s").await;
+        run_command(&client, "docker top hog", "docker top hog").await;
+        wait_for(&client, "#mem-gauge[data-at-oom='false']", COMMAND_TIMEOUT).await;
+        wait_for(&client, killed, COMMAND_TIMEOUT).await;
+        wait_for(
+            &client,
+            "#iso-procs .iso-row[data-pid='1'][data-status='running']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        let usage: u64 = attr_of(&client, "#mem-gauge", "data-usage-bytes")
+            .await
+            .parse()
+            .unwrap();
+        assert!(usage < 64 << 20, "{usage}");
+
+        // A PID 1 that grows past its limit: `run` crosses the kill, the frame shows it as it
+        // happens, and the container exits with 137.
+        let tz = "docker run -d --name tz --memory 64Mi alpine:3.20 tail /dev/zero";
+        run_command(&client, tz, tz).await;
+        run_command(&client, "run 2s", "run 2s").await;
+        click(&client, "#tab-host").await;
+        wait_for(
+            &client,
+            "#isolation-view[data-container='tz']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        wait_for(&client, "#mem-gauge[data-at-oom='true']", COMMAND_TIMEOUT).await;
+        wait_for(
+            &client,
+            "#iso-procs .iso-row[data-pid='1'][data-status='killed'][data-exit-code='137']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        let facts = text_of(&client, "#iso-facts").await;
+        assert!(
+            facts.contains("exited (code 137)") && facts.contains("OOMKilled"),
+            "{facts}"
+        );
+        scroll_into_view(&client, "#isolation-view").await;
+        settled_screenshot(&client, "25-isolation-pid1-oom").await;
+
+        // A CPU hog under --cpus 0.5 gets half a core and is throttled the other half.
+        let spin = "docker run -d --name spin --cpus 0.5 alpine:3.20 stress --cpu 1";
+        run_command(&client, spin, spin).await;
+        run_command(&client, "run 10s", "run 10s").await;
+        click(&client, "#tab-host").await;
+        wait_for(
+            &client,
+            "#isolation-view[data-container='spin']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert_eq!(
+            attr_of(&client, "#cpu-gauge", "data-throttled-usec").await,
+            "5000000"
+        );
+        assert_eq!(
+            attr_of(&client, "#cpu-gauge", "data-quota-millicores").await,
+            "500"
+        );
+        let cpu = text_of(&client, "#cpu-gauge").await;
+        assert!(
+            cpu.contains("0.50 CPU in use") && cpu.contains("1.00 CPU wanted"),
+            "{cpu}"
+        );
+        // The picker goes back to hog.
+        click(&client, "#isolation-view .image-chip[data-container='hog']").await;
+        wait_for(
+            &client,
+            "#isolation-view[data-container='hog']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        click(
+            &client,
+            "#isolation-view .image-chip[data-container='spin']",
+        )
+        .await;
+        wait_for(
+            &client,
+            "#isolation-view[data-container='spin']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        scroll_into_view(&client, "#iso-cgroup").await;
+        settled_screenshot(&client, "26-isolation-cpu").await;
+
+        // Korean.
+        click(&client, "#btn-lang").await;
+        wait_for(&client, "#app[lang='ko']", COMMAND_TIMEOUT).await;
+        click(&client, "#isolation-view .image-chip[data-container='hog']").await;
+        wait_for_text(&client, "#iso-procs", "컨테이너 안", COMMAND_TIMEOUT).await;
+        scroll_into_view(&client, "#isolation-view").await;
+        settled_screenshot(&client, "27-isolation-korean").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn bench_table_shows_paper_and_sandbox_figures_and_highlights_runs() {
+    use browser::{click, text_of};
+    with_page(|client| async move {
+        wait_for(&client, "#app", RENDER_TIMEOUT).await;
+        client.set_window_size(1400, 1000).await.unwrap();
+        if attr_of(&client, "#app", "lang").await != "en" {
+            click(&client, "#btn-lang").await;
+            wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
+        }
+        for command in ["bench linpack --on vm", "bench mysql --on container"] {
+            run_command(&client, command, command).await;
+        }
+        wait_for(&client, "#tab-host[aria-selected='true']", COMMAND_TIMEOUT).await;
+        wait_for(
+            &client,
+            "#host-sec-bench[aria-selected='true']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        let table = text_of(&client, "#bench-table").await;
+        for needle in [
+            "Felter et al., IBM RC25482 (2014) / ISPASS 2015",
+            "241.3",
+            "284.2",
+            "290.8",
+            "Linpack (HPL)",
+            "MySQL",
+        ] {
+            assert!(table.contains(needle), "{needle} in:\n{table}");
+        }
+        // The rows that ran are highlighted; the others are not.
+        wait_for(
+            &client,
+            "#bench-table .bench-row.ran[data-workload='linpack'][data-platform='vm']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        wait_for(
+            &client,
+            "#bench-table .bench-row.ran[data-workload='mysql'][data-platform='container']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        let ran = client
+            .find_all(fantoccini::Locator::Css("#bench-table .bench-row.ran"))
+            .await
+            .unwrap();
+        assert_eq!(ran.len(), 2);
+        let row = text_of(
+            &client,
+            "#bench-table .bench-row[data-workload='linpack'][data-platform='vm']",
+        )
+        .await;
+        assert!(row.contains("241.3") && row.contains("ran ×1"), "{row}");
+        scroll_into_view(&client, "#bench-view").await;
+        settled_screenshot(&client, "28-bench-table").await;
+    })
+    .await;
+}
+
+#[tokio::test]
+async fn density_experiment_shows_how_many_vms_and_containers_fit() {
+    use browser::{click, text_of};
+    with_page(|client| async move {
+        wait_for(&client, "#app", RENDER_TIMEOUT).await;
+        client.set_window_size(1400, 1200).await.unwrap();
+        if attr_of(&client, "#app", "lang").await != "en" {
+            click(&client, "#btn-lang").await;
+            wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
+        }
+        let out = run_command(&client, "host density", "host density").await;
+        assert!(out.contains("LIMITED BY"), "{out}");
+        wait_for(&client, "#tab-host[aria-selected='true']", COMMAND_TIMEOUT).await;
+        wait_for(
+            &client,
+            "#host-sec-density[aria-selected='true']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        // One card per kind, each with the count the model measured and what stopped it.
+        let mut counts = Vec::new();
+        for profile in ["full", "microvm", "container"] {
+            let css = format!("#density-view .density-row[data-profile='{profile}']");
+            let started: u64 = attr_of(&client, &css, "data-started")
+                .await
+                .parse()
+                .unwrap();
+            assert_eq!(attr_of(&client, &css, "data-limited-by").await, "memory");
+            let card = text_of(&client, &css).await;
+            assert!(card.contains(&format!("{started} fit")), "{card}");
+            assert!(card.contains("host memory:"), "{card}");
+            counts.push(started);
+        }
+        assert!(counts[0] < counts[1] && counts[1] < counts[2], "{counts:?}");
+        assert!(
+            text_of(&client, "#density-view .density-row[data-profile='full']")
+                .await
+                .contains("qemu overhead")
+        );
+        scroll_into_view(&client, "#density-view").await;
+        settled_screenshot(&client, "29-density").await;
     })
     .await;
 }

@@ -352,11 +352,11 @@ catalog! {
     MemGuestOs { ko: "게스트 OS", en: "guest OS" }
     MemVmm { ko: "VMM 오버헤드", en: "VMM overhead" }
     MemApp { ko: "앱 몫", en: "left for the app" }
-    MemContainer { ko: "컨테이너: 메모리는 아직 모델에 없어요", en: "container: memory not modelled yet" }
+    MemContainer { ko: "컨테이너 프로세스", en: "container processes" }
     MemoryEmpty { ko: "켜진 VM이나 실행 중인 컨테이너가 없어요.", en: "No VM is powered on and no container is running." }
     MemorySource {
-        ko: "VM은 켤 때 게스트 메모리 전체와 VMM 오버헤드를 잡아요. 게스트 OS 몫: 전체 VM 110 MiB (OpenShift 문서 PR #32825), 마이크로VM 32 MiB (가정). VMM: QEMU 30 MiB, Firecracker 5 MiB (SPECIFICATION.md). 컨테이너 메모리는 프로세스가 쓰는 만큼인데, 프로세스 모델은 아직 없어요.",
-        en: "A VM reserves all its guest memory plus the VMM's overhead at power-on. Guest OS share: full VM 110 MiB (openshift-docs PR #32825), microVM 32 MiB (ASSUMPTION). VMM: QEMU 30 MiB, Firecracker 5 MiB (SPECIFICATION.md). A container's memory is its processes' use, not modelled yet.",
+        ko: "VM은 켤 때 게스트 메모리 전체와 VMM 오버헤드를 잡아요. 게스트 OS 몫: 전체 VM 110 MiB (OpenShift 문서 PR #32825), 마이크로VM 32 MiB (가정). VMM: QEMU 30 MiB, Firecracker 5 MiB (SPECIFICATION.md). 컨테이너는 아무것도 미리 잡지 않고, 프로세스가 쓰는 만큼만 차지해요 (작은 프로세스 하나 512 KiB는 가정, stress 워커는 실제로 건드린 만큼).",
+        en: "A VM reserves all its guest memory plus the VMM's overhead at power-on. Guest OS share: full VM 110 MiB (openshift-docs PR #32825), microVM 32 MiB (ASSUMPTION). VMM: QEMU 30 MiB, Firecracker 5 MiB (SPECIFICATION.md). A container reserves nothing: it costs what its processes use (a small idle process 512 KiB, ASSUMPTION; a stress worker what it has touched).",
     }
     BootRaceTitle { ko: "부팅 경주", en: "Boot race" }
     BootRaceEmpty {
@@ -374,9 +374,140 @@ catalog! {
     PhaseServices { ko: "서비스", en: "services" }
     PhaseApp { ko: "앱", en: "app" }
     PhaseStart { ko: "시작", en: "start" }
-    ContainerStartNote {
-        ko: "컨테이너 시작 단계(네임스페이스, cgroup, 루트 파일시스템 마운트, exec)는 아직 이벤트로 모델링되지 않아서 ContainerStarted 이벤트 한 순간으로 보여요.",
-        en: "Container start phases (namespaces, cgroup, rootfs mount, exec) are not modelled as events yet, so a start shows as its one ContainerStarted instant.",
+    PhaseNamespaces { ko: "네임스페이스 만들기", en: "create namespaces" }
+    PhaseCgroup { ko: "cgroup 만들기", en: "cgroup" }
+    PhaseMount { ko: "루트 파일시스템 마운트", en: "mount rootfs" }
+    PhaseExec { ko: "프로세스 실행", en: "exec process" }
+    ContainerLegendTitle { ko: "컨테이너 (docker run, 게스트 커널 없음)", en: "container (docker run, no guest kernel)" }
+
+    // Host tab sections
+    HostSections { ko: "호스트 화면 구역", en: "Host sections" }
+    HostSecStacks { ko: "스택과 부팅", en: "Stacks & boot" }
+    HostSecIsolation { ko: "격리", en: "Isolation" }
+    HostSecBench { ko: "성능 비교", en: "Benchmarks" }
+    HostSecDensity { ko: "집적도", en: "Density" }
+
+    // Density section
+    DensityTitle { ko: "집적도 실험: 몇 개나 들어갈까요?", en: "Density: how many fit?" }
+    DensityEmpty {
+        ko: "아직 실험하지 않았어요. host density 를 입력하면 이 호스트에 전체 VM, 마이크로VM, 컨테이너가 각각 몇 개나 들어가는지 세어 봐요.",
+        en: "No experiment yet. Type host density to count how many full VMs, microVMs and containers fit on this host.",
+    }
+    DensitySummary {
+        ko: "{time}에 실험 · 호스트 메모리 {memory} (남은 메모리 {free}) · 남은 디스크 {disk} · 종류마다 최대 {max}개",
+        en: "measured at {time} · host memory {memory} ({free} free) · {disk} disk free · at most {max} of each kind",
+    }
+    DensityFullVm { ko: "전체 VM", en: "full VM" }
+    DensityMicroVm { ko: "마이크로VM", en: "microVM" }
+    DensityContainer { ko: "컨테이너", en: "container" }
+    DensityFit { ko: "{count}개 들어가요", en: "{count} fit" }
+    DensityRowLabel { ko: "{kind}: {count}개 들어가요", en: "{kind}: {count} fit" }
+    DensityDotOne { ko: "점 하나 = 인스턴스 하나", en: "one dot = one instance" }
+    DensityDotMany { ko: "점 하나 = 인스턴스 {count}개", en: "one dot = {count} instances" }
+    DensityPerInstance { ko: "하나당 메모리", en: "Memory per instance" }
+    DensityDisk { ko: "디스크 이미지 {disk}", en: "disk image {disk}" }
+    DensityHostMemory { ko: "호스트 메모리", en: "Host memory" }
+    DensityUsed { ko: "{free} 중 {used} 사용", en: "{used} of {free} taken" }
+    DensityByMemory { ko: "메모리 부족", en: "limited by memory" }
+    DensityByDisk { ko: "디스크 부족", en: "limited by disk" }
+    DensityByMax { ko: "--max 도달", en: "--max reached" }
+    DensityNote {
+        ko: "호스트를 복사해서 한 실험이라 실제로 켜진 것은 없어요. VM은 켜는 순간부터 게스트가 얼마를 쓰든 게스트 메모리 전체와 VMM 오버헤드를 잡아요. 컨테이너는 프로세스가 실제로 쓰는 메모리만 잡고, 이미지 레이어와 호스트 커널은 함께 써요.",
+        en: "An experiment on a copy of the host: nothing was started. A VM holds all its guest memory and its VMM's overhead from power-on, whatever its guest uses; a container holds only its processes' resident memory and shares its image's layers and the host's kernel.",
+    }
+
+    // Isolation section
+    IsoTitle { ko: "격리", en: "Isolation" }
+    IsoEmpty {
+        ko: "컨테이너가 없어요. docker run -d --name hog --memory 64Mi alpine:3.20 sleep infinity 로 하나 실행해 보세요.",
+        en: "No containers yet. Start one with docker run -d --name hog --memory 64Mi alpine:3.20 sleep infinity",
+    }
+    IsoHeading { ko: "{name} 컨테이너의 격리", en: "Isolation of {name}" }
+    IsoExited { ko: "종료됨 (코드 {code})", en: "exited (code {code})" }
+    IsoStateExited { ko: "종료됨", en: "exited" }
+    IsoStateCreated { ko: "생성됨", en: "created" }
+    IsoImage { ko: "이미지", en: "image" }
+    IsoHostname { ko: "호스트 이름(UTS 네임스페이스)", en: "hostname (UTS namespace)" }
+    IsoKernel { ko: "커널 {kernel} (호스트와 같은 커널)", en: "kernel {kernel} (the host's, shared)" }
+    IsoNoNamespace { ko: "없음 (실행 중이 아님)", en: "none (not running)" }
+    IsoProcsTitle { ko: "프로세스: 하나의 프로세스 표를 두 곳에서 보기", en: "Processes: one process table, seen from two places" }
+    IsoInside { ko: "컨테이너 안 (ps)", en: "Inside the container (ps)" }
+    IsoOnHost { ko: "호스트에서 (ps, docker top)", en: "On the host (ps, docker top)" }
+    IsoPidNs { ko: "PID 네임스페이스 {ns}", en: "PID namespace {ns}" }
+    IsoColCommand { ko: "명령", en: "Command" }
+    IsoColPidInside { ko: "안의 PID", en: "PID inside" }
+    IsoColPidHost { ko: "호스트 PID", en: "host PID" }
+    IsoColPpidHost { ko: "호스트 PPID", en: "host PPID" }
+    IsoProcsCaption {
+        ko: "프로세스 표: 컨테이너 안(PID 네임스페이스 {inside})과 호스트(PID 네임스페이스 {host})",
+        en: "Processes inside the container (PID namespace {inside}) and on the host (PID namespace {host})",
+    }
+    IsoColSame { ko: "같은 프로세스", en: "same process" }
+    IsoColUser { ko: "사용자", en: "User" }
+    IsoMoreHost { ko: "그 밖의 호스트 프로세스 {count}개", en: "{count} more host processes" }
+    IsoProcsNote {
+        ko: "한 행이 프로세스 하나예요. 컨테이너 안에서는 자기 PID 네임스페이스만 보여서 컨테이너의 명령이 PID 1이고, 호스트에서는 같은 프로세스가 평범한 호스트 PID로 보여요. 빗금 친 칸(—)은 컨테이너 안에서 보이지 않는 호스트 프로세스예요.",
+        en: "A row is one process. Inside, the container sees only its own PID namespace, so its command is PID 1; the host sees the same process under an ordinary host PID. A hatched cell (—) is a host process, invisible inside.",
+    }
+    IsoProcMeta { ko: "메모리 {rss} · CPU {cpu}", en: "RSS {rss} · CPU {cpu}" }
+    IsoKilled { ko: "강제 종료 · {code} {reason}", en: "killed · {code} {reason}" }
+    IsoSameProcess { ko: "안의 PID {pid} = 호스트 PID {host}", en: "PID {pid} inside = host PID {host}" }
+    IsoNotVisible { ko: "— 컨테이너 안에서는 보이지 않아요", en: "— not visible inside" }
+    IsoRowLabel {
+        ko: "컨테이너 안 PID {pid}, 호스트 PID {host}: {command}",
+        en: "PID {pid} inside, host PID {host}: {command}",
+    }
+    IsoHostRowLabel { ko: "호스트 PID {host}: {command} (컨테이너 안에서는 안 보임)", en: "Host PID {host}: {command} (not visible inside)" }
+    IsoRootTitle { ko: "루트 디렉터리 ( / )", en: "Root directory ( / )" }
+    IsoRootInside { ko: "{name} 안의 /", en: "/ inside {name}" }
+    IsoRootHost { ko: "호스트의 /", en: "/ on the host" }
+    IsoRootNote {
+        ko: "컨테이너의 / 는 이미지 레이어와 쓰기 가능한 레이어를 합친 파일시스템이에요(마운트 네임스페이스와 pivot_root). 호스트에서는 이 경로예요:",
+        en: "The container's / is its image layers merged with its writable layer (a mount namespace and pivot_root). On the host it is:",
+    }
+    IsoCgroupTitle { ko: "cgroup: 메모리와 CPU", en: "cgroup: memory and CPU" }
+    IsoMemTitle { ko: "메모리", en: "Memory" }
+    IsoMemLimit { ko: "제한 {limit} (--memory)", en: "limit {limit} (--memory)" }
+    IsoMemNoLimit { ko: "제한 없음 (호스트 전체 {limit})", en: "no limit (the host's {limit})" }
+    IsoMemLabel { ko: "{usage} 사용 / {limit}", en: "{usage} in use / {limit}" }
+    IsoMemAtOom { ko: "OOM 킬러가 나선 순간 {usage} / {limit}", en: "{usage} when the OOM killer struck / {limit}" }
+    IsoPids { ko: "프로세스 수 {count} (pids.current)", en: "processes: {count} (pids.current)" }
+    IsoOomNote {
+        ko: "{time}에 메모리가 {usage}로 제한 {limit}을 넘어서 OOM 킬러가 PID {pid}(호스트 PID {host}, {command})를 죽였어요. 종료 코드 {code} = 128 + SIGKILL(9). 이벤트 #{event}",
+        en: "At {time} memory reached {usage}, over the {limit} limit: the OOM killer killed PID {pid} (host PID {host}, {command}). Exit code {code} = 128 + SIGKILL (9). Event #{event}",
+    }
+    IsoCpuTitle { ko: "CPU 사용량", en: "CPU" }
+    IsoCpuQuota { ko: "할당량 {quota} CPU (--cpus)", en: "quota {quota} CPU (--cpus)" }
+    IsoCpuNoQuota { ko: "할당량 없음 (코어 {cores}개)", en: "no quota ({cores} cores)" }
+    IsoCpuLabel { ko: "{used} CPU 사용 · 원하는 양 {wanted} CPU · {quota}", en: "{used} CPU in use · {wanted} CPU wanted · {quota}" }
+    IsoThrottled {
+        ko: "스로틀링 {time}: {period} 주기 {periods}번 중 {throttled}번 할당량을 다 썼어요 (cpu.stat)",
+        en: "throttled {time}: the quota ran out in {throttled} of {periods} periods of {period} (cpu.stat)",
+    }
+    IsoThrottledNow { ko: "스로틀링 중", en: "throttled" }
+    IsoCpuUsage { ko: "누적 CPU 시간 {usage} · CPU 가중치(shares) {shares}", en: "CPU time used {usage} · CPU shares {shares}" }
+    IsoCgroupNote {
+        ko: "막대 끝의 선이 제한이에요. 메모리가 제한을 넘는 순간 커널의 OOM 킬러가 가장 많이 쓰는 프로세스를 SIGKILL로 죽여요. CPU는 100 ms 주기마다 할당량만큼만 돌고 나머지 시간은 기다려요.",
+        en: "The line is the limit. The instant memory crosses it, the kernel's OOM killer sends SIGKILL to the process using the most. CPU runs only its quota in every 100 ms period and waits for the rest.",
+    }
+
+    // Benchmark section
+    BenchTitle { ko: "성능 비교: 논문과 샌드박스", en: "Benchmarks: the paper and the sandbox" }
+    BenchCaption { ko: "출처: {source}", en: "Source: {source}" }
+    BenchRanCount { ko: "이 세션에서 bench 실행 {count}번", en: "bench runs in this session: {count}" }
+    BenchWorkloadHead { ko: "{benchmark} · 부하: {stresses} · 단위: {unit}", en: "{benchmark} · stresses {stresses} · unit: {unit}" }
+    BenchColPlatform { ko: "플랫폼", en: "Platform" }
+    BenchColSandbox { ko: "샌드박스", en: "Sandbox" }
+    BenchColPaper { ko: "논문", en: "Paper" }
+    BenchColSource { ko: "근거", en: "Where the figure comes from" }
+    BenchRanTimes { ko: "실행함 ×{count}", en: "ran ×{count}" }
+    PlatformHost { ko: "베어메탈 (호스트)", en: "bare metal (host)" }
+    PlatformContainer { ko: "컨테이너 (Docker)", en: "container (Docker)" }
+    PlatformVm { ko: "VM (KVM, 튜닝 전)", en: "VM (KVM, untuned)" }
+    PlatformVmTuned { ko: "VM (KVM, 튜닝 후)", en: "VM (KVM, tuned)" }
+    BenchNote {
+        ko: "bench linpack --on vm 처럼 실행하면 해당 행이 강조돼요. 논문 수치는 ../shared/FACTS.md 에 옮긴 값이에요: Linpack은 정확한 값, 나머지는 반올림한 값이고, 논문에 없는 값은 ASSUMPTION(가정)이라고 적혀 있어요.",
+        en: "Run one with bench linpack --on vm and its row lights up. The paper's figures are as ../shared/FACTS.md records them: Linpack exact, the rest rounded; a figure the paper does not give says ASSUMPTION.",
     }
 
     // Files view

@@ -216,24 +216,91 @@ impl StageTab {
     }
 }
 
-/// The tab a newly typed command brings up, if any: a build shows its steps, `docker save`
+/// A section of the Host tab.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum HostSection {
+    /// Both stacks, the host memory bar and the boot race.
+    Stacks,
+    /// One container's processes, root and cgroup, seen from inside and from the host.
+    Isolation,
+    /// The benchmark comparison table: the paper's figures beside the sandbox's.
+    Bench,
+    /// The density experiment: how many VMs and containers fit.
+    Density,
+}
+
+impl HostSection {
+    /// Every section, in the order the switcher shows them.
+    pub const ALL: [HostSection; 4] = [
+        HostSection::Stacks,
+        HostSection::Isolation,
+        HostSection::Bench,
+        HostSection::Density,
+    ];
+
+    /// The element id of the section's button.
+    pub fn id(self) -> &'static str {
+        match self {
+            HostSection::Stacks => "host-sec-stacks",
+            HostSection::Isolation => "host-sec-isolation",
+            HostSection::Bench => "host-sec-bench",
+            HostSection::Density => "host-sec-density",
+        }
+    }
+}
+
+/// `docker exec` flags that take a value as the next word.
+const EXEC_VALUE_FLAGS: &[&str] = &["-u", "--user", "-e", "--env", "-w", "--workdir"];
+
+/// The program a `docker exec` line runs (after its flags and the container), if any.
+fn exec_program<'a>(words: &[&'a str]) -> Option<&'a str> {
+    let mut rest = words.iter().copied();
+    while let Some(w) = rest.next() {
+        if EXEC_VALUE_FLAGS.contains(&w) {
+            rest.next();
+        } else if !w.starts_with('-') {
+            // `w` is the container; the next word is the program.
+            return rest.next().map(|p| p.rsplit('/').next().unwrap_or(p));
+        }
+    }
+    None
+}
+
+/// The view a newly typed command brings up, if any: a build shows its steps, `docker save`
 /// the files (its archive), other image commands the images; `vm`, `host` and `bench` the
-/// host. Everything else leaves the stage as it is.
-pub fn tab_for_command(command: &str) -> Option<StageTab> {
-    let words: Vec<&str> = command.split_whitespace().take(3).collect();
+/// host, and so do the commands that look at isolation (`docker top`, `docker stats`, the
+/// host's `ps`, a `stress` or `tail /dev/zero` workload run with `docker exec`), with the Host
+/// tab's section that shows what they did. Everything else leaves the stage as it is.
+pub fn view_for_command(command: &str) -> Option<(StageTab, Option<HostSection>)> {
+    let words: Vec<&str> = command.split_whitespace().take(12).collect();
+    let host = |section| Some((StageTab::Host, Some(section)));
     match words.as_slice() {
         ["docker", "build" | "buildx", ..] | ["docker", "image", "build", ..] => {
-            Some(StageTab::Build)
+            Some((StageTab::Build, None))
         }
-        ["docker", "save", ..] | ["docker", "image", "save", ..] => Some(StageTab::Files),
+        ["docker", "save", ..] | ["docker", "image", "save", ..] => Some((StageTab::Files, None)),
         ["docker", "images" | "history" | "inspect" | "tag" | "rmi" | "pull" | "image" | "push", ..] => {
-            Some(StageTab::Images)
+            Some((StageTab::Images, None))
+        }
+        ["docker", "top" | "stats", ..] | ["ps", ..] => host(HostSection::Isolation),
+        ["docker", "exec", rest @ ..]
+            if exec_program(rest) == Some("stress")
+                || (exec_program(rest) == Some("tail") && rest.contains(&"/dev/zero")) =>
+        {
+            host(HostSection::Isolation)
         }
         ["docker", "run" | "create" | "exec" | "diff" | "commit" | "ps" | "rm" | "start" | "stop" | "kill"
-        | "container", ..] => Some(StageTab::Containers),
-        ["vm" | "host" | "bench", ..] => Some(StageTab::Host),
+        | "container", ..] => Some((StageTab::Containers, None)),
+        ["bench", ..] => host(HostSection::Bench),
+        ["host", "density", ..] => host(HostSection::Density),
+        ["vm" | "host", ..] => host(HostSection::Stacks),
         _ => None,
     }
+}
+
+/// The tab a newly typed command brings up, if any (see [`view_for_command`]).
+pub fn tab_for_command(command: &str) -> Option<StageTab> {
+    view_for_command(command).map(|(tab, _)| tab)
 }
 
 /// True for a BuildKit progress line that reports a cache hit (`#6 CACHED`).
@@ -405,6 +472,38 @@ mod tests {
             Some(StageTab::Host)
         );
         assert_eq!(tab_for_command("ls"), None);
+        assert_eq!(
+            view_for_command("docker exec hog stress --vm 1 --vm-bytes 300M"),
+            Some((StageTab::Host, Some(HostSection::Isolation)))
+        );
+        assert_eq!(
+            view_for_command("docker exec -u 0 hog /usr/bin/tail /dev/zero"),
+            Some((StageTab::Host, Some(HostSection::Isolation)))
+        );
+        assert_eq!(
+            view_for_command("docker exec hog tail /etc/hosts"),
+            Some((StageTab::Containers, None))
+        );
+        assert_eq!(
+            view_for_command("docker exec hog sh -c 'echo hi > /x'"),
+            Some((StageTab::Containers, None))
+        );
+        assert_eq!(
+            view_for_command("docker top hog"),
+            Some((StageTab::Host, Some(HostSection::Isolation)))
+        );
+        assert_eq!(
+            view_for_command("bench --table"),
+            Some((StageTab::Host, Some(HostSection::Bench)))
+        );
+        assert_eq!(
+            view_for_command("host density --max 50"),
+            Some((StageTab::Host, Some(HostSection::Density)))
+        );
+        assert_eq!(
+            view_for_command("vm start a"),
+            Some((StageTab::Host, Some(HostSection::Stacks)))
+        );
         assert_eq!(tab_for_command("echo docker build"), None);
     }
 

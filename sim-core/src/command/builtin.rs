@@ -78,7 +78,8 @@ pub(super) const FAMILY: Family = Family {
             name: "clock",
             usage: "clock",
             summary: "show the simulated time, seed and scheduled work",
-            help: "Simulated time starts at 00:00:00 and moves only with `step` and `run`.",
+            help: "Simulated time starts at 00:00:00 and moves with `step` and `run`, and with commands \
+                   that wait as their real tools do (`docker run` waits for its container's start).",
             schedulable: true,
             handles_redirect: false,
             plan: clock,

@@ -1,7 +1,7 @@
 //! The `docker` family: builds, images, the registry. Words, flags, output columns and error
 //! messages are Docker's (CLI 27, BuildKit); the model is in [`crate::image`].
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::docker_container as dc;
@@ -24,14 +24,17 @@ pub(super) const FAMILY: Family = Family {
         usage: "docker build|images|history|inspect|tag|rmi|pull|push|save|image prune|run|create|exec|diff|commit|ps|top|stats|start|stop|rm ...",
         summary: "build, run, inspect, push and save images and containers",
         help: "docker build -t NAME:TAG [-f FILE] [--no-cache] DIR\n\
-               docker images                 list local images\n\
+               docker images [--digests] [--no-trunc] [REPO[:TAG]]   list local images\n\
                docker history IMAGE          the layers and the instructions that made them\n\
+               \x20   IMAGE is NAME[:TAG], NAME@sha256:DIGEST (through RepoDigests) or an id\n\
                docker inspect IMAGE          the image's JSON (Id, RootFS.Layers, Config…)\n\
                docker tag SOURCE TARGET      another name for an image\n\
-               docker rmi IMAGE...           untag, and delete images no tag names\n\
-               docker pull NAME[:TAG]        bring an image from the registry\n\
+               docker rmi IMAGE...           untag, and delete images nothing names any more\n\
+               docker pull NAME[:TAG|@DIGEST]   bring an image from a registry\n\
                docker image prune [-a] [-f]  delete dangling images\n\
-               docker push NAME[:TAG]        send an image to the sandbox registry\n\
+               docker push NAME[:TAG]        send an image to a registry\n\
+               \x20   NAME is [HOST[:PORT]/]PATH: docker.io (the default) or localhost:5000 \
+               (a private registry:2, empty at first); other hosts do not resolve\n\
                docker save IMAGE -o FILE     write an OCI image layout archive to the workspace\n\
                docker run [-d] [--name N] [--rm] IMAGE [CMD...]   create and start a container\n\
                \x20   -m/--memory 256m  --cpus 0.5  -c/--cpu-shares 512   its cgroup's limits\n\
@@ -194,12 +197,19 @@ fn plan_build(sim: &Sim, args: &[&str]) -> Result<Plan> {
         return Err(usage());
     };
     for t in &tags {
-        parse_reference(t).map_err(|e| {
+        let r = parse_reference(t).map_err(|e| {
             err(format!(
                 "ERROR: invalid tag \"{t}\": {}",
                 e.trim_start_matches("invalid reference format: ")
             ))
         })?;
+        if r.digest.is_some() {
+            // ASSUMPTION: refused before the build, with the words of moby's reference store
+            // (which would refuse to name the built image so).
+            return Err(err(format!(
+                "ERROR: invalid tag \"{t}\": refusing to create a tag with a digest reference"
+            )));
+        }
     }
     let ctx_dir = normalize("docker", dir).map_err(|_| {
         err(format!(
@@ -250,7 +260,23 @@ fn plan_build(sim: &Sim, args: &[&str]) -> Result<Plan> {
         no_cache,
         now_ms: now_ms(sim),
     };
-    let out = build(&sim.docker, &sim.registry, &req).map_err(err)?;
+    let out = match build(&sim.docker, &sim.registry, &req) {
+        Ok(out) => out,
+        // A RUN that exits non-zero keeps the steps before it in the cache (BuildKit): the
+        // command fails, no image and no tag is made, but a rebuild finds them `CACHED`.
+        Err(f) if f.keeps_anything() => {
+            let error = err(f.log);
+            let (cache, pulled) = (f.kept_cache, f.kept_pulled);
+            return Ok(Plan::EffectThenFail(
+                Box::new(move |sim, cause| {
+                    keep_build_work(sim, pulled, cache, cause);
+                    String::new()
+                }),
+                error,
+            ));
+        }
+        Err(f) => return Err(err(f.log)),
+    };
     if !sim.docker.images.contains_key(&out.image.id)
         && sim.docker.images.len() >= crate::image::engine::MAX_IMAGES
     {
@@ -285,17 +311,7 @@ fn plan_build(sim: &Sim, args: &[&str]) -> Result<Plan> {
                 },
             );
         }
-        for p in out.pulled {
-            let new = sim.docker.store_layers(&p);
-            for (c, l) in p.chain_ids().iter().zip(p.layers.iter()) {
-                if new.contains(c) {
-                    record_layer(sim, &c.to_string(), l, cause);
-                }
-            }
-        }
-        for (k, e) in out.cache {
-            sim.docker.cache_put(k, e);
-        }
+        keep_build_work(sim, out.pulled, out.cache, cause);
         let id = out.image.id.clone();
         store(sim, out.image, cause);
         sim.record(
@@ -311,34 +327,116 @@ fn plan_build(sim: &Sim, args: &[&str]) -> Result<Plan> {
     })))
 }
 
-/// `REPOSITORY:TAG` pairs for display (`<none>` for dangling images).
-fn repo_tag_rows(engine: &Engine) -> Vec<(String, String, &Image)> {
-    let mut rows = Vec::new();
-    for img in engine.images.values() {
-        let tags = engine.tags_of(&img.id);
-        if tags.is_empty() {
-            rows.push(("<none>".to_string(), "<none>".to_string(), img));
-        }
-        for t in tags {
-            let (r, tag) = t.rsplit_once(':').unwrap_or((t.as_str(), "latest"));
-            rows.push((r.to_string(), tag.to_string(), img));
+/// Stores what a build made besides its image: the layers of the base images it pulled
+/// (untagged, as BuildKit keeps them) and its new cache entries.
+fn keep_build_work(
+    sim: &mut Sim,
+    pulled: Vec<Image>,
+    cache: Vec<(String, crate::image::engine::CacheEntry)>,
+    cause: EventId,
+) {
+    for p in pulled {
+        let new = sim.docker.store_layers(&p);
+        for (c, l) in p.chain_ids().iter().zip(p.layers.iter()) {
+            if new.contains(c) {
+                record_layer(sim, &c.to_string(), l, cause);
+            }
         }
     }
+    for (k, e) in cache {
+        sim.docker.cache_put(k, e);
+    }
+}
+
+/// One row of `docker images`.
+struct ImageRow<'a> {
+    repo: String,
+    tag: String,
+    /// The manifest digest (`--digests`), `<none>` when the repository has none.
+    digest: String,
+    img: &'a Image,
+}
+
+/// The rows of `docker images`, as docker's CLI makes them from RepoTags and RepoDigests: a row
+/// per tag (per tag and digest with `--digests`), then a `<none>` tag for each repository known
+/// only by digest, and `<none> <none>` for an image with no reference at all.
+fn image_rows(engine: &Engine, digests: bool) -> Vec<ImageRow<'_>> {
+    let mut rows = Vec::new();
+    for img in engine.images.values() {
+        let mut repo_tags: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for t in engine.tags_of(&img.id) {
+            let (r, tag) = t.rsplit_once(':').unwrap_or((t.as_str(), "latest"));
+            repo_tags
+                .entry(r.to_string())
+                .or_default()
+                .push(tag.to_string());
+        }
+        let mut repo_digests: BTreeMap<String, Vec<String>> = BTreeMap::new();
+        for d in &img.repo_digests {
+            if let Some((r, digest)) = d.split_once('@') {
+                repo_digests
+                    .entry(r.to_string())
+                    .or_default()
+                    .push(digest.to_string());
+            }
+        }
+        let mut mine = Vec::new();
+        for (repo, tags) in repo_tags {
+            let ds = repo_digests
+                .remove(&repo)
+                .filter(|_| digests)
+                .unwrap_or_default();
+            for tag in tags {
+                if ds.is_empty() {
+                    mine.push((repo.clone(), tag.clone(), "<none>".to_string()));
+                }
+                for d in &ds {
+                    mine.push((repo.clone(), tag.clone(), d.clone()));
+                }
+            }
+        }
+        for (repo, ds) in repo_digests {
+            if digests {
+                for d in ds {
+                    mine.push((repo.clone(), "<none>".into(), d));
+                }
+            } else {
+                mine.push((repo, "<none>".into(), "<none>".into()));
+            }
+        }
+        if mine.is_empty() {
+            mine.push(("<none>".into(), "<none>".into(), "<none>".into()));
+        }
+        rows.extend(mine.into_iter().map(|(repo, tag, digest)| ImageRow {
+            repo,
+            tag,
+            digest,
+            img,
+        }));
+    }
     rows.sort_by(|a, b| {
-        b.2.created_ms
-            .cmp(&a.2.created_ms)
-            .then_with(|| a.0.cmp(&b.0))
-            .then_with(|| a.1.cmp(&b.1))
+        b.img
+            .created_ms
+            .cmp(&a.img.created_ms)
+            .then_with(|| a.repo.cmp(&b.repo))
+            .then_with(|| a.tag.cmp(&b.tag))
+            .then_with(|| a.digest.cmp(&b.digest))
     });
     rows
 }
 
 fn plan_images(sim: &Sim, args: &[&str]) -> Result<Plan> {
-    let quiet = args.contains(&"-q") || args.contains(&"--quiet");
-    if let Some(bad) = args
-        .iter()
-        .find(|a| a.starts_with('-') && !matches!(**a, "-q" | "--quiet" | "-a" | "--all"))
-    {
+    let flag = |names: &[&str]| args.iter().any(|a| names.contains(a));
+    let quiet = flag(&["-q", "--quiet"]);
+    let digests = flag(&["--digests"]);
+    let no_trunc = flag(&["--no-trunc"]);
+    if let Some(bad) = args.iter().find(|a| {
+        a.starts_with('-')
+            && !matches!(
+                **a,
+                "-q" | "--quiet" | "-a" | "--all" | "--digests" | "--no-trunc"
+            )
+    }) {
         return Err(err(format!(
             "unknown flag: {bad}\nSee 'docker images --help'."
         )));
@@ -348,40 +446,53 @@ fn plan_images(sim: &Sim, args: &[&str]) -> Result<Plan> {
         .find(|a| !a.starts_with('-'))
         .map(|s| s.to_string());
     let now = now_ms(sim);
-    let mut rows = vec![vec![
-        "REPOSITORY".to_string(),
-        "TAG".into(),
-        "IMAGE ID".into(),
-        "CREATED".into(),
-        "SIZE".into(),
-    ]];
+    let mut header = vec!["REPOSITORY".to_string(), "TAG".into()];
+    if digests {
+        header.push("DIGEST".into());
+    }
+    header.extend(["IMAGE ID".into(), "CREATED".into(), "SIZE".into()]);
+    let mut rows = vec![header];
     let mut ids = Vec::new();
-    for (repo, tag, img) in repo_tag_rows(&sim.docker) {
+    let shown_id = |img: &Image| {
+        if no_trunc {
+            img.id.to_string()
+        } else {
+            img.id.short().to_string()
+        }
+    };
+    for row in image_rows(&sim.docker, digests) {
         if let Some(f) = &filter {
-            let (fr, ft) = f
-                .split_once(':')
-                .map_or((f.as_str(), None), |(r, t)| (r, Some(t)));
-            if repo != fr || ft.is_some_and(|t| t != tag) {
+            let (fr, ft) = match f.rsplit_once(':') {
+                Some((r, t)) if !t.contains('/') => (r, Some(t)),
+                _ => (f.as_str(), None),
+            };
+            if row.repo != fr || ft.is_some_and(|t| t != row.tag) {
                 continue;
             }
         }
         if quiet {
-            if !ids.contains(&img.id) {
-                ids.push(img.id.clone());
+            if !ids.contains(&row.img.id) {
+                ids.push(row.img.id.clone());
             }
             continue;
         }
-        rows.push(vec![
-            repo,
-            tag,
-            img.id.short().to_string(),
-            ago(img.created_ms, now),
-            human_size(img.size()),
+        let mut cells = vec![row.repo, row.tag];
+        if digests {
+            cells.push(row.digest);
+        }
+        cells.extend([
+            shown_id(row.img),
+            ago(row.img.created_ms, now),
+            human_size(row.img.size()),
         ]);
+        rows.push(cells);
     }
     if quiet {
         return Ok(Plan::Output(
-            ids.iter().map(|i| format!("{}\n", i.short())).collect(),
+            ids.iter()
+                .filter_map(|i| sim.docker.images.get(i))
+                .map(|img| format!("{}\n", shown_id(img)))
+                .collect(),
         ));
     }
     Ok(Plan::Output(table(&rows)))
@@ -390,7 +501,7 @@ fn plan_images(sim: &Sim, args: &[&str]) -> Result<Plan> {
 pub(super) fn find_image<'a>(sim: &'a Sim, name: &str) -> Result<&'a Image> {
     sim.docker.find(name).ok_or_else(|| {
         let shown = match parse_reference(name) {
-            Ok(r) if !name.chars().all(|c| c.is_ascii_hexdigit()) => r.full(),
+            Ok(r) if !name.chars().all(|c| c.is_ascii_hexdigit()) => r.familiar(),
             _ => name.to_string(),
         };
         err(format!(
@@ -569,8 +680,12 @@ fn plan_tag(sim: &Sim, args: &[&str]) -> Result<Plan> {
     let [source, target] = args else {
         return Err(err("\"docker tag\" requires exactly 2 arguments.\nSee 'docker tag --help'.\n\nUsage:  docker tag SOURCE_IMAGE[:TAG] TARGET_IMAGE[:TAG]"));
     };
+    // The client checks the target before it asks the daemon about the source.
+    let target = parse_reference(target)
+        .map_err(err)?
+        .tag_key()
+        .ok_or_else(|| err("refusing to create a tag with a digest reference"))?;
     let img = find_image(sim, source)?;
-    let target = parse_reference(target).map_err(err)?.full();
     let id = img.id.clone();
     Ok(Plan::Effect(Box::new(move |sim, cause| {
         tag_image(sim, &target, &id, cause);
@@ -590,7 +705,7 @@ fn plan_rmi(sim: &Sim, args: &[&str]) -> Result<Plan> {
     }
     // Plan on a copy of the engine so that several names in one command see each other's effect.
     let mut engine = sim.docker.clone();
-    let mut actions: Vec<(Vec<String>, Option<crate::image::Digest>)> = Vec::new();
+    let mut actions: Vec<RmiAction> = Vec::new();
     for name in names {
         let img = engine
             .find(name)
@@ -598,24 +713,26 @@ fn plan_rmi(sim: &Sim, args: &[&str]) -> Result<Plan> {
                 err(format!(
                     "Error response from daemon: No such image: {}",
                     parse_reference(name)
-                        .map(|r| r.full())
+                        .map(|r| r.familiar())
                         .unwrap_or_else(|_| name.to_string())
                 ))
             })?
             .clone();
-        let tags = engine.tags_of(&img.id);
-        let by_tag = parse_reference(name)
+        let refs = engine.references_of(&img.id);
+        // The reference the name gives (`repo:tag` or `repo@digest`), when it is one of the
+        // image's; otherwise the name is an id.
+        let by_ref = parse_reference(name)
             .ok()
-            .map(|r| r.full())
-            .filter(|t| tags.contains(t));
+            .map(|r| r.familiar())
+            .filter(|t| refs.contains(t));
         // Containers keep their image (moby `daemon/images/image_delete.go`): removing its last
-        // tag needs -f (and then only untags); deleting it by id is refused while a container
-        // runs on it, and needs -f while only stopped ones do.
+        // reference needs -f (and then only untags); deleting it by id is refused while a
+        // container runs on it, and needs -f while only stopped ones do.
         let users = sim.docker.containers_using(&img.id);
         let mut keep = false;
         if let Some(first) = users.first() {
-            match &by_tag {
-                Some(t) if tags.len() == 1 && !force => {
+            match &by_ref {
+                Some(t) if is_single_reference(&refs) && !force => {
                     return Err(err(format!(
                         "Error response from daemon: conflict: unable to remove repository reference \"{t}\" (must force) - container {} is using its referenced image {}",
                         first.short_id(),
@@ -641,35 +758,50 @@ fn plan_rmi(sim: &Sim, args: &[&str]) -> Result<Plan> {
                 }
             }
         }
-        let untag: Vec<String> = match by_tag {
-            Some(t) => vec![t],
-            None if tags.len() > 1 && !force => {
+        let untag: Vec<String> = match by_ref {
+            Some(t) => {
+                // Untagging a repository's last tag also drops its digest references.
+                let repo = repo_of(&t).to_string();
+                let mut v = vec![t.clone()];
+                let last_tag = !t.contains('@')
+                    && !refs
+                        .iter()
+                        .any(|r| *r != t && !r.contains('@') && repo_of(r) == repo);
+                if last_tag {
+                    v.extend(
+                        refs.iter()
+                            .filter(|r| r.contains('@') && repo_of(r) == repo)
+                            .cloned(),
+                    );
+                }
+                v
+            }
+            None if !force && !is_single_reference(&refs) && !refs.is_empty() => {
                 return Err(err(format!(
                     "Error response from daemon: conflict: unable to delete {} (must be forced) - image is referenced in multiple repositories",
                     img.id.short()
                 )))
             }
-            None => tags.clone(),
+            None => refs.clone(),
         };
         for t in &untag {
-            engine.tags.remove(t);
+            engine.remove_reference(&img.id, t);
         }
-        let delete = !keep && engine.tags_of(&img.id).is_empty();
+        let delete = !keep && engine.references_of(&img.id).is_empty();
         if delete {
             engine.delete_image(&img.id);
         }
-        actions.push((untag, delete.then(|| img.id.clone())));
+        actions.push(RmiAction {
+            id: img.id.clone(),
+            untag,
+            delete,
+        });
     }
     Ok(Plan::Effect(Box::new(move |sim, cause| {
         let mut out = String::new();
-        for (untag, delete) in actions {
+        for RmiAction { id, untag, delete } in actions {
             for t in untag {
-                let digests = sim
-                    .docker
-                    .find(&t)
-                    .map(|i| i.repo_digests.clone())
-                    .unwrap_or_default();
-                sim.docker.tags.remove(&t);
+                sim.docker.remove_reference(&id, &t);
                 sim.record(
                     EventKind::ImageUntagged,
                     ObjectRef::new("image", t.clone()),
@@ -677,22 +809,8 @@ fn plan_rmi(sim: &Sim, args: &[&str]) -> Result<Plan> {
                     format!("untagged {t}"),
                 );
                 let _ = writeln!(out, "Untagged: {t}");
-                let repo = t.rsplit_once(':').map_or(t.as_str(), |(r, _)| r);
-                for d in digests
-                    .iter()
-                    .filter(|d| d.starts_with(&format!("{repo}@")))
-                {
-                    if sim
-                        .docker
-                        .tags
-                        .keys()
-                        .all(|k| !k.starts_with(&format!("{repo}:")))
-                    {
-                        let _ = writeln!(out, "Untagged: {d}");
-                    }
-                }
             }
-            if let Some(id) = delete {
+            if delete {
                 let gone = sim.docker.delete_image(&id);
                 sim.record(
                     EventKind::ImageDeleted { id: id.to_string() },
@@ -716,18 +834,50 @@ fn plan_rmi(sim: &Sim, args: &[&str]) -> Result<Plan> {
     })))
 }
 
+/// What `docker rmi` does to one image: the references it removes, and whether the image goes.
+struct RmiAction {
+    id: crate::image::Digest,
+    untag: Vec<String>,
+    delete: bool,
+}
+
+/// The repository of a reference string (`alpine` of `alpine:3.20` or `alpine@sha256:…`).
+fn repo_of(reference: &str) -> &str {
+    match reference.split_once('@') {
+        Some((r, _)) => r,
+        None => reference.rsplit_once(':').map_or(reference, |(r, _)| r),
+    }
+}
+
+/// moby's `isSingleReference`: at most one tag, and every digest reference in its repository
+/// (or, without a tag, all digest references in one repository).
+fn is_single_reference(refs: &[String]) -> bool {
+    if refs.len() <= 1 {
+        return refs.len() == 1;
+    }
+    let tags: Vec<&String> = refs.iter().filter(|r| !r.contains('@')).collect();
+    if tags.len() > 1 {
+        return false;
+    }
+    let digest_repos: BTreeSet<&str> = refs
+        .iter()
+        .filter(|r| r.contains('@'))
+        .map(|r| repo_of(r))
+        .collect();
+    let single = tags
+        .first()
+        .map_or_else(|| repo_of(&refs[0]), |t| repo_of(t));
+    digest_repos.len() == 1 && digest_repos.contains(single)
+}
+
 pub(super) fn pull_text(plan: &PullPlan) -> String {
     let mut out = String::new();
     let r = &plan.reference;
-    if !r.explicit_tag {
+    if !r.explicit_tag && r.digest.is_none() {
         out.push_str("Using default tag: latest\n");
     }
-    let repo = if r.repository.contains('/') {
-        r.repository.clone()
-    } else {
-        format!("library/{}", r.repository)
-    };
-    let _ = writeln!(out, "{}: Pulling from {repo}", r.tag);
+    // The repository's path in its registry: `library/alpine`, or `app` on localhost:5000.
+    let _ = writeln!(out, "{}: Pulling from {}", r.tag_or_digest(), r.path);
     for (l, dl) in plan.image.layers.iter().zip(&plan.download) {
         let _ = writeln!(
             out,
@@ -742,9 +892,9 @@ pub(super) fn pull_text(plan: &PullPlan) -> String {
     }
     let _ = writeln!(out, "Digest: {}", plan.digest);
     if plan.up_to_date {
-        let _ = writeln!(out, "Status: Image is up to date for {}", r.full());
+        let _ = writeln!(out, "Status: Image is up to date for {}", r.familiar());
     } else {
-        let _ = writeln!(out, "Status: Downloaded newer image for {}", r.full());
+        let _ = writeln!(out, "Status: Downloaded newer image for {}", r.familiar());
     }
     let _ = writeln!(out, "{}", r.canonical());
     out
@@ -783,16 +933,17 @@ pub(super) fn commit_pull(sim: &mut Sim, plan: PullPlan, cause: EventId) -> Stri
         pull_text(&p)
     };
     let id = plan.image.id.clone();
-    let full = plan.reference.full();
+    let shown = plan.reference.familiar();
     store(sim, plan.image, cause);
     sim.record(
         EventKind::ImagePulled { id: id.to_string() },
-        ObjectRef::new("image", full.clone()),
+        ObjectRef::new("image", shown.clone()),
         Some(cause),
-        format!("pulled {full} ({})", id.short()),
+        format!("pulled {shown} ({})", id.short()),
     );
-    if !plan.up_to_date {
-        tag_image(sim, &full, &id, cause);
+    // A pull by digest records the RepoDigest only; a pull by tag also moves the tag.
+    if let Some(tag) = plan.reference.tag_key().filter(|_| !plan.up_to_date) {
+        tag_image(sim, &tag, &id, cause);
     }
     text
 }
@@ -832,8 +983,9 @@ fn plan_prune(sim: &Sim, args: &[&str]) -> Result<Plan> {
         let mut reclaimed = 0;
         let mut lines = Vec::new();
         for id in victims {
-            for t in sim.docker.tags_of(&id) {
-                sim.docker.tags.remove(&t);
+            // Tags and digest references alike (an image known only by digest is dangling).
+            for t in sim.docker.references_of(&id) {
+                sim.docker.remove_reference(&id, &t);
                 lines.push(format!("untagged: {t}"));
                 sim.record(
                     EventKind::ImageUntagged,

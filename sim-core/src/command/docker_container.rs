@@ -216,7 +216,7 @@ fn plan_creation(sim: &Sim, sub: &str, o: &RunOptions, rest: &[&str]) -> Result<
             let plan = sim.docker.plan_pull(&sim.registry, &r).map_err(|e| {
                 err(format!(
                     "Unable to find image '{}' locally\ndocker: {e}.\nSee 'docker {sub} --help'.",
-                    r.full()
+                    r.familiar()
                 ))
             })?;
             (plan.image.clone(), Some(plan))
@@ -333,13 +333,27 @@ fn create(sim: &mut Sim, spec: ContainerSpec, cause: EventId) -> String {
     id
 }
 
-/// Starts a container; returns what its command printed.
-fn start(sim: &mut Sim, id: &str, cause: EventId) -> String {
+/// Starts a container and, as the docker CLI does, waits until it has started: its start's
+/// phases take simulated time ([`crate::image::cgroup::START_PHASES_MS`]). Returns what
+/// scheduled commands printed meanwhile, and what the container's command printed.
+fn start(sim: &mut Sim, id: &str, cause: EventId) -> (String, String) {
+    let idle = sim
+        .docker
+        .containers
+        .get(id)
+        .is_some_and(|c| !c.is_running() && !c.is_starting());
+    if idle {
+        super::isolation::begin_start(sim, id, cause);
+    }
+    super::isolation::wait_for_start(sim, id)
+}
+
+/// The end of a container's last start phase: its command starts (PID 1 in a new PID
+/// namespace, a fresh cgroup account); one that runs to completion runs now. Returns what the
+/// command printed.
+pub(super) fn complete_start(sim: &mut Sim, id: &str, cause: EventId) -> String {
     let now = now_ms(sim);
     super::isolation::settle_cpu(sim);
-    if let Some(name) = sim.docker.containers.get(id).map(|c| c.name.clone()) {
-        super::isolation::record_start_phases(sim, &name, cause);
-    }
     let Some(c) = sim.docker.containers.get_mut(id) else {
         return String::new();
     };
@@ -382,6 +396,11 @@ fn stop(sim: &mut Sim, id: &str, kill: bool, cause: EventId) {
     let Some(c) = sim.docker.containers.get_mut(id) else {
         return;
     };
+    if c.is_starting() {
+        // Stopped before its command started: the start ends here, nothing ran.
+        super::isolation::cancel_start(sim, id);
+        return;
+    }
     if !c.is_running() {
         return;
     }
@@ -427,6 +446,7 @@ pub(super) fn exited(sim: &mut Sim, id: &str, code: i32, cause: EventId) {
 }
 
 fn remove(sim: &mut Sim, id: &str, cause: EventId) {
+    super::isolation::cancel_start(sim, id);
     if let Some(c) = sim.docker.containers.remove(id) {
         record(
             sim,
@@ -472,6 +492,9 @@ pub(super) fn plan_create_or_run(sim: &Sim, sub: &'static str, args: &[&str]) ->
     };
     let (o, rest) = parse_options(sub, args, allowed)?;
     let creation = plan_creation(sim, sub, &o, rest)?;
+    if sub == "run" {
+        sim.check_schedule("docker run")?;
+    }
     let detach = o.detach;
     Ok(Plan::Effect(Box::new(move |sim, cause| {
         let mut out = String::new();
@@ -479,7 +502,7 @@ pub(super) fn plan_create_or_run(sim: &Sim, sub: &'static str, args: &[&str]) ->
             let _ = writeln!(
                 out,
                 "Unable to find image '{}' locally",
-                plan.reference.full()
+                plan.reference.familiar()
             );
             let text = commit_pull(sim, plan, cause);
             // `docker run` prints the pull's progress but neither the default-tag notice nor
@@ -494,13 +517,17 @@ pub(super) fn plan_create_or_run(sim: &Sim, sub: &'static str, args: &[&str]) ->
             }
         }
         let id = create(sim, creation.spec, cause);
-        if sub == "create" || detach {
-            if sub == "run" {
-                start(sim, &id, cause);
-            }
+        if sub == "create" {
+            let _ = writeln!(out, "{id}");
+        } else if detach {
+            // The id is printed once the container runs; what its command prints is not.
+            let (meanwhile, _) = start(sim, &id, cause);
+            out.push_str(&meanwhile);
             let _ = writeln!(out, "{id}");
         } else {
-            out.push_str(&start(sim, &id, cause));
+            let (meanwhile, printed) = start(sim, &id, cause);
+            out.push_str(&meanwhile);
+            out.push_str(&printed);
         }
         out
     })))
@@ -536,12 +563,17 @@ Error: failed to start containers: {n}"
         }
         ids.push((n.to_string(), c.id.clone(), c.is_running()));
     }
+    if ids.iter().any(|(_, _, running)| !running) {
+        sim.check_schedule("docker start")?;
+    }
     Ok(Plan::Effect(Box::new(move |sim, cause| {
         let mut out = String::new();
+        // One after another, each waited for, as the docker CLI starts them.
         for (n, id, running) in ids {
             if !running {
                 // `docker start` without -a does not show the command's output.
-                start(sim, &id, cause);
+                let (meanwhile, _) = start(sim, &id, cause);
+                out.push_str(&meanwhile);
             }
             let _ = writeln!(out, "{n}");
         }
@@ -589,7 +621,7 @@ pub(super) fn plan_rm(sim: &Sim, args: &[&str]) -> Result<Plan> {
     let mut ids = Vec::new();
     for n in &names {
         let c = find(sim, n)?;
-        if c.is_running() && !force {
+        if (c.is_running() || c.is_starting()) && !force {
             return Err(err(format!(
                 "Error response from daemon: cannot remove container \"{n}\": container is running: stop the container before removing or force remove"
             )));
@@ -767,7 +799,10 @@ pub(super) fn plan_commit(sim: &Sim, args: &[&str]) -> Result<Plan> {
                         "Error parsing reference: \"{t}\" is not a valid repository/tag: {e}"
                     ))
                 })?
-                .full(),
+                // The client refuses a digest before it calls the daemon (docker/client
+                // `ContainerCommit`).
+                .tag_key()
+                .ok_or_else(|| err("refusing to create a tag with a digest reference"))?,
         ),
         None => None,
     };

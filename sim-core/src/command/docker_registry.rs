@@ -9,12 +9,13 @@ use crate::error::Result;
 use crate::event::{EventKind, ObjectRef};
 use crate::image::engine::parse_reference;
 use crate::image::oci::{self, Saved};
-use crate::image::registry::{path_of, LayerPush};
+use crate::image::registry::{host_of, LayerPush};
 use crate::sim::Sim;
 use crate::workspace::{normalize, FileContent};
 
 /// `docker push NAME[:TAG]`. A name without a registry host goes to the sandbox registry
-/// (Docker Hub's place; no login needed in the sandbox).
+/// (Docker Hub's place; no login needed in the sandbox); `localhost:5000/NAME[:TAG]` goes to the
+/// private registry; any other host does not resolve.
 pub(super) fn plan_push(sim: &Sim, args: &[&str]) -> Result<Plan> {
     let names: Vec<&str> = args
         .iter()
@@ -30,28 +31,34 @@ pub(super) fn plan_push(sim: &Sim, args: &[&str]) -> Result<Plan> {
         return Err(err("\"docker push\" requires exactly 1 argument.\nSee 'docker push --help'.\n\nUsage:  docker push [OPTIONS] NAME[:TAG]\n\nUpload an image to a registry"));
     };
     let reference = parse_reference(name).map_err(err)?;
-    let pushing = format!(
-        "The push refers to repository [docker.io/{}]",
-        path_of(&reference.repository)
-    );
+    let pushing = format!("The push refers to repository [{}]", reference.name());
+    // moby checks the name locally (tags and digest references), then reaches the registry,
+    // then looks for the tag.
     let prefix = format!("{}:", reference.repository);
-    if !sim.docker.tags.keys().any(|t| t.starts_with(&prefix)) {
+    let by_digest = format!("{}@", reference.repository);
+    if !sim.docker.tags.keys().any(|t| t.starts_with(&prefix))
+        && !sim
+            .docker
+            .images
+            .values()
+            .any(|i| i.repo_digests.iter().any(|d| d.starts_with(&by_digest)))
+    {
         return Err(err(format!(
             "{pushing}\nAn image does not exist locally with the tag: {}",
             reference.repository
         )));
     }
-    let Some(id) = sim.docker.tags.get(&reference.full()) else {
-        return Err(err(format!(
-            "{pushing}\ntag does not exist: {}",
-            reference.full()
-        )));
+    host_of(&reference.domain).map_err(|e| err(format!("{pushing}\n{e}")))?;
+    let Some(tag) = reference.tag_key() else {
+        return Err(err(format!("{pushing}\ncannot push a digest reference")));
     };
-    let Some(image) = sim.docker.images.get(id) else {
-        return Err(err(format!(
-            "{pushing}\ntag does not exist: {}",
-            reference.full()
-        )));
+    let Some(image) = sim
+        .docker
+        .tags
+        .get(&tag)
+        .and_then(|id| sim.docker.images.get(id))
+    else {
+        return Err(err(format!("{pushing}\ntag does not exist: {tag}")));
     };
     let plan = sim.registry.plan_push(&reference, image).map_err(err)?;
     Ok(Plan::Effect(Box::new(move |sim, cause| {
@@ -75,7 +82,7 @@ pub(super) fn plan_push(sim: &Sim, args: &[&str]) -> Result<Plan> {
         let size = plan.manifest.to_bytes().len();
         let _ = writeln!(out, "{}: digest: {digest} size: {size}", plan.reference.tag);
         sim.registry.push(&plan);
-        let full = plan.reference.full();
+        let full = plan.reference.familiar();
         sim.record(
             EventKind::ImagePushed {
                 digest: digest.to_string(),
@@ -85,7 +92,7 @@ pub(super) fn plan_push(sim: &Sim, args: &[&str]) -> Result<Plan> {
             format!("pushed {full} ({digest})"),
         );
         // The local image now knows its registry digest (`docker images --digests`).
-        let repo_digest = format!("{}@{digest}", plan.reference.repository);
+        let repo_digest = plan.reference.repo_digest(&digest);
         if let Some(img) = sim.docker.images.get_mut(&plan.image.id) {
             if !img.repo_digests.contains(&repo_digest) {
                 img.repo_digests.push(repo_digest);
@@ -127,9 +134,10 @@ pub(super) fn plan_save(sim: &Sim, args: &[&str]) -> Result<Plan> {
     let mut saved = Vec::new();
     for n in &names {
         let image = find_image(sim, n)?;
-        let tagged = parse_reference(n)
-            .ok()
-            .filter(|r| sim.docker.tags.get(&r.full()) == Some(&image.id));
+        let tagged = parse_reference(n).ok().filter(|r| {
+            r.tag_key()
+                .is_some_and(|t| sim.docker.tags.get(&t) == Some(&image.id))
+        });
         saved.push(Saved {
             image,
             name: tagged.as_ref().map(|r| (r.canonical(), r.tag.clone())),

@@ -20,10 +20,11 @@ use crate::host::process::{
     busybox_time, container_pid_ns, procps_time, tabwrite, HostProcess, HOST_PID_NS, HOST_PROCESSES,
 };
 use crate::host::quantity::{KIB, MIB};
+use crate::image::cgroup::START_PHASES_MS;
 use crate::image::cgroup::{allocate, CpuStat, Demand, Rate, CFS_PERIOD_MS};
-use crate::image::container::Container;
+use crate::image::container::{Container, Starting};
 use crate::image::format::table;
-use crate::image::process::{workload, Activity, Process, Stress, Workload};
+use crate::image::process::{activities, workload, Activity, Process, Stress, Workload};
 use crate::sim::{Action, Sim};
 
 /// What a scheduled [`Action::Workload`] does.
@@ -86,6 +87,17 @@ pub fn memory_usage(c: &Container, now_ms: u64) -> u64 {
     c.processes.iter().map(|p| p.rss_bytes(now_ms)).sum()
 }
 
+/// Host memory in use by every container's processes now (a container has no guest kernel and
+/// reserves nothing: it costs what its processes use).
+pub fn containers_memory_bytes(sim: &Sim) -> u64 {
+    let t = now(sim);
+    sim.docker
+        .containers
+        .values()
+        .map(|c| memory_usage(c, t))
+        .sum()
+}
+
 /// The limit the OOM killer enforces: the cgroup's, or the host's memory without one.
 fn memory_limit(sim: &Sim, c: &Container) -> u64 {
     c.limits
@@ -134,11 +146,9 @@ fn spawn(
     let shim = c.shim_pid.unwrap_or(0);
     let work = workload(argv).ok().flatten();
     let (ppid, host_ppid) = parent.unwrap_or((0, shim));
+    let mut activities = activities(work.as_ref()).into_iter();
+    let activity = activities.next().unwrap_or(Activity::Idle);
     let (pid, host_pid) = alloc_pids(sim, id);
-    let activity = match &work {
-        Some(Workload::TailZero) => Activity::MemHog { target_bytes: None },
-        _ => Activity::Idle,
-    };
     let stress_group = matches!(work, Some(Workload::Stress(_))).then_some(pid);
     let mut procs = vec![Process {
         pid,
@@ -151,33 +161,45 @@ fn spawn(
         activity,
         stress_group,
     }];
-    if let Some(Workload::Stress(s)) = &work {
-        let workers =
-            std::iter::repeat_n(Activity::CpuHog, s.cpu as usize).chain(std::iter::repeat_n(
-                Activity::MemHog {
-                    target_bytes: Some(s.vm_bytes),
-                },
-                s.vm as usize,
-            ));
-        for activity in workers {
-            let (wpid, whost) = alloc_pids(sim, id);
-            procs.push(Process {
-                pid: wpid,
-                ppid: pid,
-                host_pid: whost,
-                host_ppid: host_pid,
-                user: user.clone(),
-                argv: argv.to_vec(),
-                started_ms: t,
-                activity,
-                stress_group,
-            });
-        }
+    // A stress run's workers.
+    for activity in activities {
+        let (wpid, whost) = alloc_pids(sim, id);
+        procs.push(Process {
+            pid: wpid,
+            ppid: pid,
+            host_pid: whost,
+            host_ppid: host_pid,
+            user: user.clone(),
+            argv: argv.to_vec(),
+            started_ms: t,
+            activity,
+            stress_group,
+        });
     }
     if let Some(c) = sim.docker.containers.get_mut(id) {
         c.processes.extend(procs);
     }
     (pid, host_pid, work)
+}
+
+/// The processes `argv` starts as a container's command (what [`spawn`] puts in the container),
+/// each with a label and its resident memory at the instant it starts. Commands that run to
+/// completion or exit at once are not asked about: only a command that keeps running holds memory.
+pub(crate) fn start_processes(argv: &[String]) -> Vec<(String, u64)> {
+    let command = argv.join(" ");
+    let work = workload(argv).ok().flatten();
+    activities(work.as_ref())
+        .iter()
+        .enumerate()
+        .map(|(i, a)| {
+            let label = match (i, a) {
+                (0, _) => format!("PID 1: {command}"),
+                (_, Activity::CpuHog) => format!("PID {}: cpu worker", i + 1),
+                _ => format!("PID {}: vm worker", i + 1),
+            };
+            (label, a.rss_bytes(0))
+        })
+        .collect()
 }
 
 fn stress_line(pid: u32, s: &Stress) -> String {
@@ -187,26 +209,149 @@ fn stress_line(pid: u32, s: &Stress) -> String {
     )
 }
 
-/// Records the phases of a container's start (see [`crate::image::cgroup::START_PHASES_MS`]).
-///
-/// The phases are recorded at the instant of the start with their offsets and durations; the
-/// engine starts containers at once (commands run to completion inside one instant), so the
-/// clock does not wait for them.
-pub(crate) fn record_start_phases(sim: &mut Sim, name: &str, cause: EventId) {
-    let mut offset = 0;
-    for (phase, ms) in crate::image::cgroup::START_PHASES_MS {
-        sim.record(
-            EventKind::ContainerStartPhase {
-                phase: phase.to_string(),
-                offset_ms: offset,
-                duration_ms: ms,
-            },
-            ObjectRef::new("container", name),
-            Some(cause),
-            format!("{name}: {phase} ({ms} ms, from +{offset} ms)"),
-        );
-        offset += ms;
+/// Begins a container's start (the caller has checked that it can start): the first of its
+/// phases ([`START_PHASES_MS`]) goes on the queue; each phase's end schedules the next, and the
+/// last one's end starts the command ([`finish_start_phase`]). Until then the container is not
+/// running: it has no processes and its status is what it was.
+pub(crate) fn begin_start(sim: &mut Sim, id: &str, cause: EventId) {
+    let began_ms = now(sim);
+    let Some(c) = sim.docker.containers.get_mut(id) else {
+        return;
+    };
+    c.starts += 1;
+    c.starting = Some(Starting {
+        start: c.starts,
+        phase: 0,
+        began_ms,
+    });
+    let start = c.starts;
+    schedule_start_phase(sim, id, start, 0, cause);
+}
+
+fn schedule_start_phase(sim: &mut Sim, id: &str, start: u64, phase: usize, cause: EventId) {
+    let Some((_, ms)) = START_PHASES_MS.get(phase) else {
+        return;
+    };
+    let at = sim.now().plus_ms(*ms);
+    // The plan checked that the queue has room for the first phase; each later phase takes the
+    // place its predecessor left.
+    sim.schedule(
+        at,
+        Action::ContainerStartPhase {
+            container: id.to_string(),
+            start,
+            phase,
+            scheduled_by: cause,
+        },
+    );
+}
+
+/// The end of one phase of a container's start: records it, then schedules the next phase or,
+/// after the last, starts the command. A phase of a start that was stopped (or of a container
+/// since removed) does nothing.
+pub(crate) fn finish_start_phase(
+    sim: &mut Sim,
+    id: &str,
+    start: u64,
+    phase: usize,
+    scheduled_by: EventId,
+) {
+    let Some(c) = sim.docker.containers.get_mut(id) else {
+        return;
+    };
+    let Some(starting) = c.starting.as_mut() else {
+        return;
+    };
+    if starting.start != start || starting.phase != phase {
+        return;
     }
+    let Some((name, ms)) = START_PHASES_MS.get(phase).copied() else {
+        return;
+    };
+    let offset_ms = START_PHASES_MS[..phase].iter().map(|(_, ms)| ms).sum();
+    let last = phase + 1 == START_PHASES_MS.len();
+    if last {
+        c.starting = None;
+    } else {
+        starting.phase = phase + 1;
+    }
+    let cname = c.name.clone();
+    let done = sim.record(
+        EventKind::ContainerStartPhase {
+            phase: name.to_string(),
+            offset_ms,
+            duration_ms: ms,
+        },
+        ObjectRef::new("container", cname.clone()),
+        Some(scheduled_by),
+        format!("{cname}: {name} done in {ms} ms (from +{offset_ms} ms)"),
+    );
+    if !last {
+        schedule_start_phase(sim, id, start, phase + 1, done);
+        return;
+    }
+    let output = super::docker_container::complete_start(sim, id, done);
+    match sim.awaited_start.as_mut() {
+        Some((awaited, out)) if awaited == id => out.push_str(&output),
+        _ if output.is_empty() => {}
+        _ => {
+            sim.scheduled_output
+                .push_str(&format!("[{}] container {cname}\n", sim.now()));
+            for l in output.lines() {
+                sim.scheduled_output.push_str(&format!("  | {l}\n"));
+            }
+        }
+    }
+}
+
+/// Waits, as the docker CLI does, until the start of container `id` has ended: processes every
+/// instant up to the end of its last phase (a VM booting meanwhile goes on booting; commands
+/// scheduled meanwhile run). Returns what scheduled commands printed meanwhile, and what the
+/// container's command printed. A command run by the queue (`after`) cannot move time: its
+/// container starts on its own, and the output shows up in the `step`/`run` that reaches it.
+pub(crate) fn wait_for_start(sim: &mut Sim, id: &str) -> (String, String) {
+    if !sim.can_wait() {
+        return (String::new(), String::new());
+    }
+    // The last phase ends at the latest this long after the start began.
+    let total_ms: u64 = START_PHASES_MS.iter().map(|(_, ms)| ms).sum();
+    let deadline = match sim
+        .docker
+        .containers
+        .get(id)
+        .and_then(|c| c.starting.as_ref())
+    {
+        Some(s) => s.began_ms + total_ms,
+        None => return (String::new(), String::new()),
+    };
+    sim.awaited_start = Some((id.to_string(), String::new()));
+    while sim
+        .docker
+        .containers
+        .get(id)
+        .is_some_and(Container::is_starting)
+        && sim.next_time().is_some_and(|t| t.as_ms() <= deadline)
+        && !sim.is_paused()
+    {
+        sim.step();
+    }
+    let own = sim
+        .awaited_start
+        .take()
+        .map(|(_, out)| out)
+        .unwrap_or_default();
+    (std::mem::take(&mut sim.scheduled_output), own)
+}
+
+/// Takes every queued phase of container `id`'s start out of the queue (it was stopped or
+/// removed while starting).
+pub(crate) fn cancel_start(sim: &mut Sim, id: &str) {
+    if let Some(c) = sim.docker.containers.get_mut(id) {
+        c.starting = None;
+    }
+    sim.cancel_scheduled(
+        |a| matches!(a, Action::ContainerStartPhase { container, .. } if container == id),
+    );
 }
 
 /// After a container's command started and keeps running: a new PID namespace (its command is
@@ -551,13 +696,7 @@ fn container_ps(sim: &Sim, c: &Container) -> String {
 /// cgroup's limit does not show here (only in `docker stats` and memory.max).
 fn container_free(sim: &Sim, _c: &Container, unit: u64) -> String {
     let total = sim.host.memory_bytes;
-    let t = now(sim);
-    let containers: u64 = sim
-        .docker
-        .containers
-        .values()
-        .map(|c| memory_usage(c, t))
-        .sum();
+    let containers = containers_memory_bytes(sim);
     let used = (sim.host.memory_reserved_bytes() + containers).min(total);
     let free = total - used;
     let mut out = String::new();

@@ -27,6 +27,10 @@ pub enum Plan {
     /// Change the simulation; returns the text to print. Runs after the `CommandRun` event was
     /// recorded and receives its id, to use as the cause of the events it records.
     Effect(EffectFn),
+    /// Change the simulation, then fail with the error: the one exception to "a failed command
+    /// changes nothing", for work real tools keep when they fail part-way (a build whose RUN
+    /// exits non-zero keeps the cache of the steps before it, as BuildKit does).
+    EffectThenFail(EffectFn, CommandError),
 }
 
 /// The change a [`Plan::Effect`] makes: applied to the simulation with the id of the command's
@@ -220,14 +224,28 @@ pub fn commit(sim: &mut Sim, prepared: Prepared, cause: Option<EventId>) -> Stri
             }
         },
         Plan::Effect(effect) => effect(sim, id),
+        Plan::EffectThenFail(effect, _) => {
+            effect(sim, id);
+            String::new()
+        }
+    }
+}
+
+/// The error a prepared command ends with after its effect, if it is one that fails part-way.
+fn failure_of(prepared: &Prepared) -> Option<CommandError> {
+    match &prepared.plan {
+        Plan::EffectThenFail(_, e) => Some(e.clone()),
+        _ => None,
     }
 }
 
 /// Runs one command line: plans it, and commits it when planning succeeded. On error nothing
-/// in the simulation has changed.
+/// in the simulation has changed, except for a [`Plan::EffectThenFail`].
 pub fn execute(sim: &mut Sim, line: &CommandLine) -> Result<String> {
     let prepared = prepare(sim, line)?;
-    Ok(commit(sim, prepared, None))
+    let failure = failure_of(&prepared);
+    let output = commit(sim, prepared, None);
+    failure.map_or(Ok(output), Err)
 }
 
 /// Runs a command that `after` scheduled, now that its time has come.
@@ -239,11 +257,24 @@ pub(crate) fn run_scheduled(sim: &mut Sim, line: &CommandLine, scheduled_by: Eve
                 EventKind::ScheduledCommandRan {
                     command: line.source.clone(),
                 },
-                object,
+                object.clone(),
                 Some(scheduled_by),
                 format!("scheduled command ran: {}", line.source),
             );
+            let failure = failure_of(&prepared);
             let output = commit(sim, prepared, Some(ran));
+            if let Some(err) = failure {
+                sim.record(
+                    EventKind::ScheduledCommandFailed {
+                        command: line.source.clone(),
+                        error: err.to_string(),
+                    },
+                    object,
+                    Some(ran),
+                    format!("scheduled command failed: {}: {err}", line.source),
+                );
+                return;
+            }
             if !output.is_empty() {
                 let at = sim.now();
                 sim.scheduled_output

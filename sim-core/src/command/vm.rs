@@ -278,7 +278,10 @@ fn plan_start(sim: &Sim, name: &str) -> Result<Plan> {
     }
     let overhead = vm.profile.vmm_overhead_bytes();
     let needs = vm.memory_bytes + overhead;
-    let free = host.memory_free_bytes();
+    // Containers' processes use host memory too (they reserve nothing beyond it).
+    let free = host
+        .memory_free_bytes()
+        .saturating_sub(super::isolation::containers_memory_bytes(sim));
     if needs > free {
         return Err(fail(format!(
             "not enough memory: needs {} + {} {} overhead, host has {} free (short by {})",

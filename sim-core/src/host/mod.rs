@@ -8,6 +8,8 @@
 //! [`process`], filled from both.
 
 pub mod bench;
+pub mod density;
+pub mod isolation_view;
 pub mod process;
 pub mod profile;
 pub mod quantity;

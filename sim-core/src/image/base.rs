@@ -44,7 +44,7 @@ pub struct RegistryImage {
 pub enum RegistryError {
     /// No repository of that name.
     NoSuchRepository,
-    /// The repository exists but not that tag.
+    /// The repository exists but not that tag (or manifest digest).
     NoSuchTag,
 }
 
@@ -90,6 +90,21 @@ pub fn lookup(repository: &str, tag: &str) -> Result<Arc<RegistryImage>, Registr
         m.insert(key, img.clone());
     }
     Ok(img)
+}
+
+/// The image of `repository` whose manifest digest is `digest` (`sha256:…`): each shipped
+/// repository holds one manifest, which all its tags name.
+pub fn lookup_digest(repository: &str, digest: &str) -> Result<Arc<RegistryImage>, RegistryError> {
+    let (_, _, canonical) = CATALOGUE
+        .iter()
+        .find(|(r, _, _)| *r == repository)
+        .ok_or(RegistryError::NoSuchRepository)?;
+    let img = lookup(repository, canonical)?;
+    if img.manifest.digest().as_str() == digest {
+        Ok(img)
+    } else {
+        Err(RegistryError::NoSuchTag)
+    }
 }
 
 const DAY_MS: i64 = 86_400_000;

@@ -6,6 +6,9 @@
 //! a checksum of the copied files' contents and metadata (never mtime). The first miss makes
 //! every later key new, so everything after it rebuilds. `--no-cache` skips lookups.
 //!
+//! A RUN that exits non-zero fails the build but, as BuildKit does, keeps the cache of the
+//! steps that completed before it (no image, no tag); every other failure keeps nothing.
+//!
 //! A build takes no simulated time (the progress prints `DONE 0.0s`): time moves only with
 //! `step`/`run`.
 
@@ -21,7 +24,7 @@ use super::engine::{parse_reference, CacheEntry, Engine, Image};
 use super::format::human_size;
 use super::fs::{base_name, join, parent, resolve, Content, Meta, Node, Tree};
 use super::layer::Overlay;
-use super::registry::Registry;
+use super::registry::{host_of, Host, Registry};
 use super::sh::{self, resolve_links, Context};
 use crate::event::FromStep;
 use crate::sim::hex;
@@ -89,6 +92,8 @@ struct Run<'a> {
     steps: Vec<StepReport>,
     done: BTreeMap<usize, StageState>,
     multi: bool,
+    /// Set when a RUN exited non-zero: the failure keeps the cache built so far.
+    run_failed: bool,
 }
 
 fn key_of(parts: &[&str]) -> String {
@@ -106,16 +111,45 @@ fn no_registry(name: &str, canonical: &str) -> String {
     )
 }
 
-/// Runs a build. `Err` is the whole text the terminal prints for a failed build (progress up to
-/// the failure, then BuildKit's error block).
+/// A build that failed.
+#[derive(Clone, Debug)]
+pub struct BuildFailure {
+    /// The whole text the terminal prints (progress up to the failure, then BuildKit's error
+    /// block).
+    pub log: String,
+    /// What the build keeps although it failed: when a RUN exits non-zero, the cache entries
+    /// of the steps that completed before it and the base images it pulled, as BuildKit keeps
+    /// them (fix the line and rebuild: the earlier steps are `CACHED`). Empty for every other
+    /// failure (a parse error, a missing COPY source, an unknown base…), which changes nothing.
+    pub kept_cache: Vec<(String, CacheEntry)>,
+    /// Base images pulled before the failing RUN (their layers stay in the local store).
+    pub kept_pulled: Vec<Image>,
+}
+
+impl BuildFailure {
+    fn plain(log: String) -> BuildFailure {
+        BuildFailure {
+            log,
+            kept_cache: Vec::new(),
+            kept_pulled: Vec::new(),
+        }
+    }
+
+    /// True when the failure keeps something (and so is not a failure that changes nothing).
+    pub fn keeps_anything(&self) -> bool {
+        !self.kept_cache.is_empty() || !self.kept_pulled.is_empty()
+    }
+}
+
+/// Runs a build. `Err` says what the terminal prints for a failed build, and what it keeps.
 pub fn build(
     engine: &Engine,
     registry: &Registry,
     req: &BuildRequest,
-) -> Result<BuildOutput, String> {
-    let df =
-        dockerfile::parse(&req.dockerfile).map_err(|e| format!("ERROR: failed to solve: {e}"))?;
-    let run = Run {
+) -> Result<BuildOutput, BuildFailure> {
+    let df = dockerfile::parse(&req.dockerfile)
+        .map_err(|e| BuildFailure::plain(format!("ERROR: failed to solve: {e}")))?;
+    let mut run = Run {
         engine,
         registry,
         req,
@@ -127,8 +161,23 @@ pub fn build(
         steps: Vec::new(),
         done: BTreeMap::new(),
         multi: false,
+        run_failed: false,
     };
-    run.go()
+    match run.go() {
+        Ok(image) => Ok(BuildOutput {
+            log: run.log,
+            image,
+            pulled: run.pulled,
+            cache: run.new_cache,
+            steps: run.steps,
+        }),
+        Err(log) if run.run_failed => Err(BuildFailure {
+            log,
+            kept_cache: run.new_cache,
+            kept_pulled: run.pulled,
+        }),
+        Err(log) => Err(BuildFailure::plain(log)),
+    }
 }
 
 impl Run<'_> {
@@ -169,7 +218,8 @@ impl Run<'_> {
         need.into_iter().collect()
     }
 
-    fn go(mut self) -> Result<BuildOutput, String> {
+    /// Runs every needed stage; returns the image, or the failure's text.
+    fn go(&mut self) -> Result<Image, String> {
         let needed = self.needed();
         self.multi = needed.len() > 1;
         let _ = writeln!(
@@ -239,13 +289,7 @@ impl Run<'_> {
             }
         }
         let _ = writeln!(self.log, "#{v} DONE 0.0s");
-        Ok(BuildOutput {
-            log: self.log,
-            image,
-            pulled: self.pulled,
-            cache: self.new_cache,
-            steps: self.steps,
-        })
+        Ok(image)
     }
 
     fn label(&self, stage_index: usize, stage: &Stage, n: usize, total: usize) -> String {
@@ -279,14 +323,26 @@ impl Run<'_> {
             return Ok((Image::new(config, Vec::new(), Arc::new(Tree::new())), true));
         }
         let r = parse_reference(text).map_err(|e| format!("ERROR: failed to solve: {e}"))?;
-        if let Some(img) = self.engine.find(&r.full()) {
+        if let Some(img) = self.engine.find_reference(&r) {
             return Ok((img.clone(), true));
         }
         let plan = self.engine.plan_pull(self.registry, &r).map_err(|_| {
-            format!(
-                "ERROR: failed to solve: {}",
-                no_registry(&r.full(), &r.canonical())
-            )
+            let (name, canonical) = (r.familiar(), r.canonical());
+            let why = match host_of(&r.domain) {
+                // The host does not resolve: BuildKit's resolver fails on its HEAD request.
+                Err(e) => format!(
+                    "{name}: failed to resolve source metadata for {canonical}: failed to do request: Head \"https://{}/v2/{}/manifests/{}\": {}",
+                    r.domain,
+                    r.path,
+                    r.tag_or_digest(),
+                    e.split_once("\": ").map_or(e.as_str(), |(_, tail)| tail)
+                ),
+                Ok(Host::Local) => format!(
+                    "{name}: failed to resolve source metadata for {canonical}: {canonical}: not found"
+                ),
+                Ok(Host::Hub) => no_registry(&name, &canonical),
+            };
+            format!("ERROR: failed to solve: {why}")
         })?;
         let img = plan.image.clone();
         // Layers already in the local store (an earlier build pulled them): nothing to fetch.
@@ -337,7 +393,11 @@ impl Run<'_> {
             let (img, local) = self.resolve_image(&stage.base)?;
             let shown = match parse_reference(&stage.base) {
                 Ok(r) if stage.base != "scratch" => {
-                    format!("{}@{}", r.canonical(), img.manifest().digest())
+                    // BuildKit pins the base: `NAME:TAG@DIGEST` (a digest reference already is).
+                    match r.digest {
+                        Some(_) => r.canonical(),
+                        None => format!("{}@{}", r.canonical(), img.manifest().digest()),
+                    }
                 }
                 _ => stage.base.clone(),
             };
@@ -508,6 +568,7 @@ impl Run<'_> {
                             "process \"{process}\" did not complete successfully: exit code: {}",
                             outcome.exit_code
                         );
+                        self.run_failed = true;
                         return Err(self.fail(v, &label, ins, &outcome.output, &msg, &msg));
                     }
                     let args: Vec<String> =

@@ -91,6 +91,24 @@ pub struct Container {
     pub shim_pid: Option<u32>,
     /// `State.OOMKilled`: the OOM killer killed one of its processes since it last started.
     pub oom_killed: bool,
+    /// Counts the container's starts: queued phases of an earlier start (one that was stopped)
+    /// carry an older number and do nothing when their time comes.
+    pub starts: u64,
+    /// The start in progress, while the runtime goes through its phases
+    /// ([`super::cgroup::START_PHASES_MS`]); its status stays what it was (`created` or
+    /// `exited`) until the last phase ends, as Docker's does.
+    pub starting: Option<Starting>,
+}
+
+/// A container's start in progress.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Starting {
+    /// Which start it is (see [`Container::starts`]).
+    pub start: u64,
+    /// The phase in progress: an index into [`super::cgroup::START_PHASES_MS`].
+    pub phase: usize,
+    /// When the start began (simulated ms).
+    pub began_ms: u64,
 }
 
 /// How a command behaves once started (see the module docs).
@@ -142,6 +160,11 @@ impl Container {
     /// True while running.
     pub fn is_running(&self) -> bool {
         self.state.status == Status::Running
+    }
+
+    /// True while its start goes through its phases (not running yet).
+    pub fn is_starting(&self) -> bool {
+        self.starting.is_some()
     }
 
     /// The 12-digit short id.
@@ -260,7 +283,7 @@ impl Container {
         self.state.finished_ms = Some(now_ms);
     }
 
-    /// The exit code `docker stop` leaves (see [`HANDLES_SIGTERM`]).
+    /// The exit code `docker stop` leaves (see `HANDLES_SIGTERM` in this module).
     pub fn stop_code(&self) -> i32 {
         let argv = self.argv();
         // An entrypoint script execs the real server (`docker-entrypoint.sh nginx -g …`).
@@ -606,6 +629,8 @@ pub fn new_container(
         next_pid: 1,
         shim_pid: None,
         oom_killed: false,
+        starts: 0,
+        starting: None,
     }
 }
 

@@ -27,6 +27,41 @@ pub enum Activity {
     },
 }
 
+impl Activity {
+    /// Resident memory of a process doing this after `running_ms` (a memory hog grows at
+    /// [`HOG_ALLOC_BYTES_PER_MS`] up to its target; everything else holds
+    /// [`IDLE_PROCESS_RSS_BYTES`]).
+    pub fn rss_bytes(&self, running_ms: u64) -> u64 {
+        match self {
+            Activity::MemHog { target_bytes } => {
+                let grown = running_ms.saturating_mul(HOG_ALLOC_BYTES_PER_MS);
+                IDLE_PROCESS_RSS_BYTES + target_bytes.map_or(grown, |t| grown.min(t))
+            }
+            _ => IDLE_PROCESS_RSS_BYTES,
+        }
+    }
+}
+
+/// The processes a command starts, parent first: a workload's parent and its workers, or one
+/// process that idles (see [`Activity`]).
+pub fn activities(work: Option<&Workload>) -> Vec<Activity> {
+    let parent = match work {
+        Some(Workload::TailZero) => Activity::MemHog { target_bytes: None },
+        _ => Activity::Idle,
+    };
+    let mut all = vec![parent];
+    if let Some(Workload::Stress(s)) = work {
+        all.extend(std::iter::repeat_n(Activity::CpuHog, s.cpu as usize));
+        all.extend(std::iter::repeat_n(
+            Activity::MemHog {
+                target_bytes: Some(s.vm_bytes),
+            },
+            s.vm as usize,
+        ));
+    }
+    all
+}
+
 /// One process.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Process {
@@ -58,15 +93,8 @@ impl Process {
 
     /// Resident memory at `now_ms`.
     pub fn rss_bytes(&self, now_ms: u64) -> u64 {
-        match self.activity {
-            Activity::MemHog { target_bytes } => {
-                let grown = now_ms
-                    .saturating_sub(self.started_ms)
-                    .saturating_mul(HOG_ALLOC_BYTES_PER_MS);
-                IDLE_PROCESS_RSS_BYTES + target_bytes.map_or(grown, |t| grown.min(t))
-            }
-            _ => IDLE_PROCESS_RSS_BYTES,
-        }
+        self.activity
+            .rss_bytes(now_ms.saturating_sub(self.started_ms))
     }
 
     /// True when it wants a CPU all the time.

@@ -6,7 +6,13 @@
 //! Layers are stored uncompressed, so a layer's blob digest is its DiffID (the real Docker Hub
 //! stores gzip blobs whose digests differ; FACTS.md "Images and layers").
 //!
-//! Every host's engine keeps its own local layer store; the registry is shared by all of them.
+//! Two registries answer: Docker Hub's place (`docker.io`, the default domain: the base images
+//! and what students push there) and a private registry at `localhost:5000`, empty at first, as
+//! if `docker run -d -p 5000:5000 registry:2` were running on the host. A blob is mounted only
+//! from a repository of the same registry. Any other registry host does not resolve, and docker
+//! says so (`dial tcp: lookup HOST: no such host`).
+//!
+//! Every host's engine keeps its own local layer store; the registries are shared by all of them.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -35,11 +41,46 @@ pub struct Repository {
     pub blobs: BTreeSet<Digest>,
 }
 
-/// The registry's state beyond the shipped base images.
+/// The host and port of the private registry (`docker run -d -p 5000:5000 registry:2`).
+pub const LOCAL_REGISTRY: &str = "localhost:5000";
+
+/// Which registry a reference's domain names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Host {
+    /// `docker.io`: the shipped base images and what students push there.
+    Hub,
+    /// `localhost:5000` (also `127.0.0.1:5000`): the private registry, empty at first.
+    Local,
+}
+
+/// The registry `domain` names; `Err` is the message docker's daemon gives when it cannot
+/// reach it (without the `Error response from daemon: ` a pull puts before it).
+pub fn host_of(domain: &str) -> Result<Host, String> {
+    let domain = domain.to_ascii_lowercase();
+    if domain == super::engine::DEFAULT_DOMAIN {
+        return Ok(Host::Hub);
+    }
+    let (name, port) = domain.split_once(':').unwrap_or((domain.as_str(), "443"));
+    match name {
+        "localhost" | "127.0.0.1" if port == "5000" => Ok(Host::Local),
+        // ASSUMPTION: nothing else listens on the host, so the loopback address answers any
+        // other port with a refusal.
+        "localhost" | "127.0.0.1" => Err(format!(
+            "Get \"https://{domain}/v2/\": dial tcp 127.0.0.1:{port}: connect: connection refused"
+        )),
+        _ => Err(format!(
+            "Get \"https://{domain}/v2/\": dial tcp: lookup {name}: no such host"
+        )),
+    }
+}
+
+/// The registries' state beyond the shipped base images.
 #[derive(Clone, Debug, Default)]
 pub struct Registry {
-    /// Pushed repositories, by short name (`app`, `me/app`).
+    /// Repositories pushed to `docker.io`, by familiar name (`app`, `me/app`).
     pub repositories: BTreeMap<String, Repository>,
+    /// Repositories pushed to `localhost:5000`, by path (`app`, `team/app`).
+    pub local: BTreeMap<String, Repository>,
     /// Every pushed layer blob, by digest (stored once whatever repositories name it).
     pub layers: BTreeMap<Digest, Arc<Layer>>,
 }
@@ -60,6 +101,8 @@ pub enum LayerPush {
 pub struct PushPlan {
     /// The reference pushed to.
     pub reference: Reference,
+    /// The registry it names.
+    pub host: Host,
     /// The image.
     pub image: Image,
     /// Per layer, base first.
@@ -78,62 +121,111 @@ pub fn path_of(repository: &str) -> String {
 }
 
 impl Registry {
-    /// The image `repository:tag`: pushed repositories first, then the shipped base images.
-    /// A name the sandbox ships is never a pushed repository (push refuses those).
-    pub fn lookup(&self, repository: &str, tag: &str) -> Result<Arc<RegistryImage>, RegistryError> {
-        match self.repositories.get(repository) {
+    /// The repositories of one registry, and the key a reference has among them.
+    fn repos(&self, host: Host) -> &BTreeMap<String, Repository> {
+        match host {
+            Host::Hub => &self.repositories,
+            Host::Local => &self.local,
+        }
+    }
+
+    fn key(host: Host, reference: &Reference) -> String {
+        match host {
+            Host::Hub => reference.repository.clone(),
+            Host::Local => reference.path.clone(),
+        }
+    }
+
+    /// The manifest a reference names (by tag, or by digest); `Err` is docker's message
+    /// without the daemon prefix.
+    pub fn resolve(&self, reference: &Reference) -> Result<Arc<RegistryImage>, String> {
+        let host = host_of(&reference.domain)?;
+        let not_found = || {
+            format!(
+                "manifest for {} not found: manifest unknown: manifest unknown",
+                reference.familiar()
+            )
+        };
+        let found = match self.repos(host).get(&Self::key(host, reference)) {
             Some(repo) => {
-                let digest = repo.tags.get(tag).ok_or(RegistryError::NoSuchTag)?;
-                repo.manifests
-                    .get(digest)
+                let digest = match &reference.digest {
+                    Some(d) => repo.manifests.keys().find(|m| m.as_str() == d),
+                    None => repo.tags.get(&reference.tag),
+                };
+                digest
+                    .and_then(|d| repo.manifests.get(d))
                     .cloned()
                     .ok_or(RegistryError::NoSuchTag)
             }
-            None => base::lookup(repository, tag),
-        }
+            None if host == Host::Local => Err(RegistryError::NoSuchTag),
+            None => match &reference.digest {
+                Some(d) => base::lookup_digest(&reference.repository, d),
+                None => base::lookup(&reference.repository, &reference.tag),
+            },
+        };
+        found.map_err(|e| match e {
+            // Docker Hub answers a repository it does not have with a denial (it cannot tell
+            // a private repository from a missing one); registry:2 says the manifest is unknown.
+            RegistryError::NoSuchRepository => format!(
+                "pull access denied for {}, repository does not exist or may require 'docker login': denied: requested access to the resource is denied",
+                reference.repository
+            ),
+            RegistryError::NoSuchTag => not_found(),
+        })
     }
 
-    /// True when the repository holds `digest` (pushed blobs, or a base image's layers).
-    fn repository_has(&self, repository: &str, digest: &Digest) -> bool {
-        if let Some(r) = self.repositories.get(repository) {
+    /// True when the repository `key` of `host` holds `digest` (pushed blobs, or a base
+    /// image's layers).
+    fn repository_has(&self, host: Host, key: &str, digest: &Digest) -> bool {
+        if let Some(r) = self.repos(host).get(key) {
             return r.blobs.contains(digest);
         }
-        base::catalogue()
-            .find(|(r, _)| *r == repository)
-            .and_then(|(r, tags)| base::lookup(r, tags[0]).ok())
-            .is_some_and(|img| img.layers.iter().any(|l| &l.diff_id().0 == digest))
+        host == Host::Hub
+            && base::catalogue()
+                .find(|(r, _)| *r == key)
+                .and_then(|(r, tags)| base::lookup(r, tags[0]).ok())
+                .is_some_and(|img| img.layers.iter().any(|l| &l.diff_id().0 == digest))
     }
 
-    /// Which repository (other than `repository`) the blob could be mounted from.
-    fn mount_source(&self, repository: &str, digest: &Digest) -> Option<String> {
-        for (name, r) in &self.repositories {
-            if name != repository && r.blobs.contains(digest) {
-                return Some(name.clone());
+    /// Which repository of the same registry (other than `key`) the blob could be mounted
+    /// from, in the form `docker push` prints (`library/alpine`, `app`).
+    fn mount_source(&self, host: Host, key: &str, digest: &Digest) -> Option<String> {
+        for (name, r) in self.repos(host) {
+            if name != key && r.blobs.contains(digest) {
+                return Some(match host {
+                    Host::Hub => path_of(name),
+                    Host::Local => name.clone(),
+                });
             }
+        }
+        if host == Host::Local {
+            return None;
         }
         base::catalogue()
             .map(|(r, _)| r)
-            .filter(|r| *r != repository)
-            .find(|r| self.repository_has(r, digest))
-            .map(str::to_string)
+            .filter(|r| *r != key)
+            .find(|r| self.repository_has(host, r, digest))
+            .map(path_of)
     }
 
     /// Plans `docker push`; `Err` is Docker's message.
     pub fn plan_push(&self, reference: &Reference, image: &Image) -> Result<PushPlan, String> {
-        let repo = &reference.repository;
-        let pushing = format!(
-            "The push refers to repository [docker.io/{}]",
-            path_of(repo)
-        );
+        let pushing = format!("The push refers to repository [{}]", reference.name());
+        let host = host_of(&reference.domain).map_err(|e| format!("{pushing}\n{e}"))?;
+        if reference.digest.is_some() {
+            return Err(format!("{pushing}\ncannot push a digest reference"));
+        }
+        let key = Self::key(host, reference);
         // The shipped official images belong to Docker Hub's library, which students cannot
         // write to (Hub answers a push there with this denial).
-        if base::catalogue().any(|(r, _)| r == repo) {
+        if host == Host::Hub && base::catalogue().any(|(r, _)| r == key) {
             return Err(format!(
                 "{pushing}\ndenied: requested access to the resource is denied"
             ));
         }
-        match self.repositories.get(repo) {
-            None if self.repositories.len() >= MAX_REPOSITORIES => {
+        let repos = self.repos(host);
+        match repos.get(&key) {
+            None if repos.len() >= MAX_REPOSITORIES => {
                 return Err(format!(
                     "{pushing}\nthe sandbox registry holds at most {MAX_REPOSITORIES} repositories"
                 ))
@@ -151,17 +243,18 @@ impl Registry {
         let mut layers = Vec::new();
         for l in &image.layers {
             let d = &l.diff_id().0;
-            layers.push(if self.repository_has(repo, d) {
+            layers.push(if self.repository_has(host, &key, d) {
                 LayerPush::AlreadyExists
             } else {
-                match self.mount_source(repo, d) {
-                    Some(from) => LayerPush::MountedFrom(path_of(&from)),
+                match self.mount_source(host, &key, d) {
+                    Some(from) => LayerPush::MountedFrom(from),
                     None => LayerPush::Pushed,
                 }
             });
         }
         Ok(PushPlan {
             reference: reference.clone(),
+            host,
             image: image.clone(),
             layers,
             manifest: image.manifest(),
@@ -170,9 +263,12 @@ impl Registry {
 
     /// Applies a push plan.
     pub fn push(&mut self, plan: &PushPlan) {
-        let repo = self
-            .repositories
-            .entry(plan.reference.repository.clone())
+        let repos = match plan.host {
+            Host::Hub => &mut self.repositories,
+            Host::Local => &mut self.local,
+        };
+        let repo = repos
+            .entry(Self::key(plan.host, &plan.reference))
             .or_default();
         for l in &plan.image.layers {
             let d = l.diff_id().0.clone();
@@ -211,14 +307,17 @@ impl Registry {
     /// A hash of the pushed state (for `Sim::state_fingerprint`).
     pub fn fingerprint(&self) -> [u8; 32] {
         let mut h = Sha256::new();
-        for (name, r) in &self.repositories {
-            h.update(name.as_bytes());
-            for (t, d) in &r.tags {
-                h.update(t.as_bytes());
-                h.update(d.as_str());
-            }
-            for d in r.manifests.keys().chain(r.blobs.iter()) {
-                h.update(d.as_str());
+        for repos in [&self.repositories, &self.local] {
+            h.update(b"|");
+            for (name, r) in repos {
+                h.update(name.as_bytes());
+                for (t, d) in &r.tags {
+                    h.update(t.as_bytes());
+                    h.update(d.as_str());
+                }
+                for d in r.manifests.keys().chain(r.blobs.iter()) {
+                    h.update(d.as_str());
+                }
             }
         }
         for d in self.layers.keys() {

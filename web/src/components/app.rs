@@ -23,7 +23,7 @@ use super::top_bar::TopBar;
 use super::transport::Transport;
 use crate::controls::{shortcut_for, KeyPress, Shortcut, Speed};
 use crate::i18n::{tr, Lang, Msg};
-use crate::layers::{tab_for_command, StageTab};
+use crate::layers::{view_for_command, HostSection, StageTab};
 use crate::prefs;
 use crate::state::{Action, Sandbox};
 
@@ -48,11 +48,13 @@ pub fn app() -> Html {
     let inject = use_state_eq(|| (0u64, AttrValue::default()));
     let tab = use_state_eq(|| StageTab::Timeline);
     let picked_image = use_state_eq(|| None::<String>);
+    let host_section = use_state_eq(|| HostSection::Stacks);
 
     // A newly typed docker command brings up the view that shows what it did. Only new input
     // counts: stepping through the timeline leaves the tab alone.
     {
         let tab = tab.clone();
+        let host_section = host_section.clone();
         let session = sandbox.session();
         let inputs = session.inputs().count();
         let newest = session.inputs().last().map(str::to_string);
@@ -61,8 +63,15 @@ pub fn app() -> Html {
         use_effect_with(inputs, move |inputs| {
             let grew = *inputs > *seen.borrow();
             *seen.borrow_mut() = *inputs;
-            if let Some(next) = newest.as_deref().filter(|_| grew).and_then(tab_for_command) {
+            if let Some((next, section)) = newest
+                .as_deref()
+                .filter(|_| grew)
+                .and_then(view_for_command)
+            {
                 tab.set(next);
+                if let Some(section) = section {
+                    host_section.set(section);
+                }
             }
         });
     }
@@ -121,6 +130,10 @@ pub fn app() -> Html {
     let on_tab = |which: StageTab| {
         let tab = tab.clone();
         Callback::from(move |_: MouseEvent| tab.set(which))
+    };
+    let on_host_section = {
+        let host_section = host_section.clone();
+        Callback::from(move |s: HostSection| host_section.set(s))
     };
     let on_pick_image = {
         let picked = picked_image.clone();
@@ -263,7 +276,8 @@ pub fn app() -> Html {
                             <FilesView lang={lang_now} sandbox={sandbox.clone()} />
                         },
                         StageTab::Host => html! {
-                            <HostViewPane lang={lang_now} sandbox={sandbox.clone()} />
+                            <HostViewPane lang={lang_now} sandbox={sandbox.clone()} section={*host_section}
+                                on_section={on_host_section} />
                         },
                     } }
                     </div>

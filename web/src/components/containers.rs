@@ -3,10 +3,14 @@
 //! writable layer, deletions marked with the whiteout that records them.
 //!
 //! Everything shown comes from [`sim_core::image::view::container_detail`] at the frame being
-//! viewed.
+//! viewed. A tree row is keyed on what the writable layer holds for its path, so each write
+//! that copies a file up, rewrites it or deletes it plays the row's animation again.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::hash::{Hash, Hasher};
 
+use sim_core::image::fs::{Content, Node};
+use sim_core::image::layer::Upper;
 use sim_core::image::view::{container_detail, containers};
 use yew::prelude::*;
 
@@ -14,6 +18,42 @@ use super::images::{file_tree, TreeMarks};
 use crate::i18n::{fill, tr, Lang, Msg};
 use crate::layers::{depth_colors, ellipsize, short_instruction, WRITABLE_COLORS};
 use crate::state::Sandbox;
+
+/// Bytes of a file's content hashed whole; a larger file is fingerprinted by its length and
+/// its first and last 64 KiB, which keeps a render cheap.
+const HASHED_WHOLE_BYTES: usize = 1 << 20;
+const HASHED_ENDS_BYTES: usize = 64 << 10;
+
+/// A fingerprint of what the writable layer holds at a path (`None`: nothing, as for a path
+/// hidden by a whiteout of its parent): it changes with every write that changes the file —
+/// its content, mode, owner or kind — so a tree row keyed on it is drawn anew, and its
+/// copy-up or whiteout animation plays again, at each such write. Not a digest the user sees.
+fn fingerprint(upper: Option<&Upper>) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    match upper {
+        None => 0u8.hash(&mut h),
+        Some(Upper::Whiteout) => 1u8.hash(&mut h),
+        Some(Upper::Node(node)) => {
+            let meta = node.meta();
+            (meta.mode, meta.uid, meta.gid).hash(&mut h);
+            match node {
+                Node::Dir(_) => 2u8.hash(&mut h),
+                Node::Symlink(_, target) => (3u8, target).hash(&mut h),
+                Node::File(_, Content::Synthetic { seed, size }) => (4u8, seed, size).hash(&mut h),
+                Node::File(_, Content::Bytes(bytes)) => {
+                    (5u8, bytes.len()).hash(&mut h);
+                    if bytes.len() <= HASHED_WHOLE_BYTES {
+                        bytes.hash(&mut h);
+                    } else {
+                        bytes[..HASHED_ENDS_BYTES].hash(&mut h);
+                        bytes[bytes.len() - HASHED_ENDS_BYTES..].hash(&mut h);
+                    }
+                }
+            }
+        }
+    }
+    h.finish()
+}
 
 /// Properties of [`ContainersView`].
 #[derive(Properties, PartialEq)]
@@ -99,9 +139,20 @@ pub fn containers_view(props: &ContainersViewProps) -> Html {
         .filter(|d| d.whiteout)
         .map(|d| d.path.clone())
         .collect();
+    let versions: BTreeMap<String, u64> = engine
+        .find_container(&current.id)
+        .map(|c| {
+            detail
+                .diff
+                .iter()
+                .map(|d| (d.path.clone(), fingerprint(c.rootfs.upper().get(&d.path))))
+                .collect()
+        })
+        .unwrap_or_default();
     let marks = TreeMarks {
         copied_up: &copied,
         whiteouts: &whiteouts,
+        versions: &versions,
     };
     let writable_facts = fill(
         t(Msg::WritableFacts),

@@ -1,6 +1,8 @@
-//! The Host tab: a VM stack and a container stack side by side, drawn bottom-up (hardware at the
-//! bottom), the host memory bar, and the boot race — a Gantt chart of each VM's boot phases and
-//! each container's start along simulated time, with the sourced durations in a legend.
+//! The Host tab, in sections. Stacks: a VM stack and a container stack side by side, drawn
+//! bottom-up (hardware at the bottom), the host memory bar, and the boot race — a Gantt chart of
+//! each VM's boot phases and each container's start along simulated time, with the sourced
+//! durations in a legend. Isolation ([`super::isolation`]), the benchmark comparison
+//! ([`super::bench`]) and the density experiment ([`super::density`]) are the other sections.
 //!
 //! Everything shown comes from [`sim_core::host::view::host_view`] at the frame being viewed;
 //! this file only lays it out. Clicking a layer explains it below the stacks.
@@ -9,7 +11,11 @@ use sim_core::host::quantity::format_bytes;
 use sim_core::host::view::{host_view, GanttRow, HostView, MemorySegment};
 use yew::prelude::*;
 
+use super::bench::BenchSection;
+use super::density::DensitySection;
+use super::isolation::IsolationSection;
 use crate::i18n::{fill, tr, Lang, Msg};
+use crate::layers::HostSection;
 use crate::state::Sandbox;
 
 /// Okabe–Ito colours with the text colour that reads on each.
@@ -56,11 +62,72 @@ pub struct HostViewProps {
     pub lang: Lang,
     /// The app state.
     pub sandbox: UseReducerHandle<Sandbox>,
+    /// The section shown.
+    pub section: HostSection,
+    /// Picks a section.
+    pub on_section: Callback<HostSection>,
 }
 
-/// The stage's Host tab.
+/// The stage's Host tab: a switcher of its sections, then the section.
 #[function_component(HostViewPane)]
 pub fn host_view_pane(props: &HostViewProps) -> Html {
+    let lang = props.lang;
+    let t = |m| tr(lang, m);
+    let buttons = HostSection::ALL.iter().map(|&which| {
+        let selected = props.section == which;
+        let label = match which {
+            HostSection::Stacks => Msg::HostSecStacks,
+            HostSection::Isolation => Msg::HostSecIsolation,
+            HostSection::Bench => Msg::HostSecBench,
+            HostSection::Density => Msg::HostSecDensity,
+        };
+        let onclick = {
+            let cb = props.on_section.clone();
+            Callback::from(move |_: MouseEvent| cb.emit(which))
+        };
+        html! {
+            <button id={which.id()} type="button" role="tab" class="host-sec"
+                aria-selected={selected.to_string()} aria-controls="host-section" onclick={onclick}>
+                { t(label) }
+            </button>
+        }
+    });
+    let body = match props.section {
+        HostSection::Stacks => {
+            html! { <StacksSection lang={lang} sandbox={props.sandbox.clone()} /> }
+        }
+        HostSection::Isolation => {
+            html! { <IsolationSection lang={lang} sandbox={props.sandbox.clone()} /> }
+        }
+        HostSection::Bench => {
+            html! { <BenchSection lang={lang} sandbox={props.sandbox.clone()} /> }
+        }
+        HostSection::Density => {
+            html! { <DensitySection lang={lang} sandbox={props.sandbox.clone()} /> }
+        }
+    };
+    html! {
+        <div class="host-view" id="host-view">
+            <div class="host-sections" role="tablist" aria-label={t(Msg::HostSections)}>
+                { for buttons }
+            </div>
+            <div id="host-section" role="tabpanel" aria-labelledby={props.section.id()}>{ body }</div>
+        </div>
+    }
+}
+
+/// Properties of a Host tab section.
+#[derive(Properties, PartialEq)]
+pub struct SectionProps {
+    /// UI language.
+    pub lang: Lang,
+    /// The app state.
+    pub sandbox: UseReducerHandle<Sandbox>,
+}
+
+/// The stacks section.
+#[function_component(StacksSection)]
+fn stacks_section(props: &SectionProps) -> Html {
     let lang = props.lang;
     let t = |m| tr(lang, m);
     let picked = use_state_eq(|| None::<Layer>);
@@ -224,7 +291,7 @@ pub fn host_view_pane(props: &HostViewProps) -> Html {
     };
 
     html! {
-        <div class="host-view" id="host-view">
+        <div class="host-stacks-section">
             <div class="host-stacks">
                 { vm_stack }
                 { container_stack }
@@ -251,13 +318,9 @@ fn memory_bar(lang: Lang, view: &HostView) -> Html {
     let segments = view.memory.iter().map(|seg| {
         let (bg, fg, msg) = segment_style(seg);
         let pct = seg.bytes as f64 * 100.0 / total as f64;
-        let label = if seg.modelled {
-            format!("{}: {} {}", seg.owner, t(msg), format_bytes(seg.bytes))
-        } else {
-            format!("{}: {}", seg.owner, t(msg))
-        };
+        let label = format!("{}: {} {}", seg.owner, t(msg), format_bytes(seg.bytes));
         html! {
-            <div class={classes!("mem-seg", format!("mem-{}", seg.kind), (!seg.modelled).then_some("unmodelled"))}
+            <div class={classes!("mem-seg", format!("mem-{}", seg.kind))}
                 style={format!("flex-basis: {pct:.3}%; --seg-bg: {bg}; --seg-fg: {fg}")}
                 data-owner={seg.owner.clone()} data-kind={seg.kind.clone()} data-bytes={seg.bytes.to_string()}
                 title={label.clone()} aria-label={label}></div>
@@ -276,11 +339,7 @@ fn memory_bar(lang: Lang, view: &HostView) -> Html {
             .filter(|s| s.owner == *owner)
             .map(|s| {
                 let (bg, _, msg) = segment_style(s);
-                let text = if s.modelled {
-                    format!("{} {}", t(msg), format_bytes(s.bytes))
-                } else {
-                    t(msg).to_string()
-                };
+                let text = format!("{} {}", t(msg), format_bytes(s.bytes));
                 html! {
                     <span class="mem-part"><span class="swatch" style={format!("background: {bg}")} aria-hidden="true"></span>
                         { text }</span>
@@ -318,6 +377,10 @@ fn phase_msg(phase: &str) -> Msg {
         "init" => Msg::PhaseInit,
         "services" => Msg::PhaseServices,
         "app" => Msg::PhaseApp,
+        "create namespaces" => Msg::PhaseNamespaces,
+        "cgroup" => Msg::PhaseCgroup,
+        "mount rootfs" => Msg::PhaseMount,
+        "exec process" => Msg::PhaseExec,
         _ => Msg::PhaseStart,
     }
 }
@@ -329,6 +392,10 @@ fn phase_color(phase: &str) -> &'static str {
         "init" => "#56B4E9",
         "services" => "#E69F00",
         "app" => "#CC79A7",
+        "create namespaces" => "#004D38",
+        "cgroup" => "#007A5A",
+        "mount rootfs" => "#009E73",
+        "exec process" => "#33C79A",
         _ => "#009E73",
     }
 }
@@ -366,7 +433,7 @@ fn boot_race(lang: Lang, view: &HostView) -> Html {
                 format_ms(b.end_ms - b.start_ms)
             );
             html! {
-                <div class={classes!("gantt-bar", format!("phase-{}", b.phase))}
+                <div class={classes!("gantt-bar", format!("phase-{}", b.phase.replace(' ', "-")))}
                     style={format!("left: {left:.3}%; width: {width:.3}%; --bar-bg: {}", phase_color(&b.phase))}
                     data-phase={b.phase.clone()} data-start-ms={b.start_ms.to_string()} data-end-ms={b.end_ms.to_string()}
                     title={label.clone()} aria-label={label}></div>
@@ -395,7 +462,7 @@ fn boot_race(lang: Lang, view: &HostView) -> Html {
             </li>
         }
     });
-    let legend = ["microvm", "full"].map(|profile| {
+    let legend = ["microvm", "full", "container"].map(|profile| {
         let items = view.legend.iter().filter(|l| l.profile == profile).map(|l| {
             html! {
                 <li>
@@ -404,7 +471,11 @@ fn boot_race(lang: Lang, view: &HostView) -> Html {
                 </li>
             }
         });
-        let title = if profile == "microvm" { "microVM (Firecracker)" } else { "full VM (QEMU/KVM, Ubuntu)" };
+        let title = match profile {
+            "microvm" => "microVM (Firecracker)",
+            "full" => "full VM (QEMU/KVM, Ubuntu)",
+            _ => t(Msg::ContainerLegendTitle),
+        };
         html! {
             <div class="legend-group">
                 <h4>{ title }</h4>
@@ -422,7 +493,6 @@ fn boot_race(lang: Lang, view: &HostView) -> Html {
             <div class="gantt-legend" id="boot-legend">
                 <h4 class="visually-hidden">{ t(Msg::LegendTitle) }</h4>
                 { for legend }
-                <p class="view-note">{ t(Msg::ContainerStartNote) }</p>
             </div>
         </section>
     }

@@ -5,7 +5,7 @@
 //!
 //! Everything shown comes from [`sim_core::image::view`] at the frame being viewed.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::rc::Rc;
 
 use sim_core::image::view::{
@@ -276,6 +276,10 @@ pub(crate) struct TreeMarks<'a> {
     pub copied_up: &'a BTreeSet<String>,
     /// Paths the writable layer holds a whiteout for.
     pub whiteouts: &'a BTreeSet<String>,
+    /// A fingerprint of what the writable layer holds for each changed path: a row is keyed
+    /// on it, so every write that changes the row (a copy-up, a rewrite, a delete) draws it
+    /// anew and its animation plays again.
+    pub versions: &'a BTreeMap<String, u64>,
 }
 
 /// A collapsible file tree (the rows of `files` whose parents are open). With `marks`, rows
@@ -315,6 +319,13 @@ pub(crate) fn file_tree(
         };
         let copied = marks.is_some_and(|m| m.copied_up.contains(&r.path));
         let whiteout = marks.is_some_and(|m| m.whiteouts.contains(&r.path));
+        let version = marks.and_then(|m| m.versions.get(&r.path)).copied();
+        let row_key = match version {
+            Some(v) => format!("{}#{v:016x}", r.path),
+            None => r.path.clone(),
+        };
+        // A write that is not a copy-up (a new file, a rewrite of one already up) pulses.
+        let written = version.is_some() && !copied && r.change != FileChange::Removed;
         let symbol = match (marks.is_some(), r.change) {
             (true, FileChange::Added) => "A",
             (true, FileChange::Changed) => "C",
@@ -322,7 +333,9 @@ pub(crate) fn file_tree(
             (_, change) => change_symbol(change),
         };
         html! {
-            <li key={r.path.clone()} class={classes!("file-row", change_class(r.change), copied.then_some("copied-up"))}
+            <li key={row_key} class={classes!("file-row", change_class(r.change), copied.then_some("copied-up"),
+                    written.then_some("written"), whiteout.then_some("whited-out"))}
+                data-version={version.map(|v| format!("{v:016x}"))}
                 role="treeitem" aria-level={(r.depth + 1).to_string()}
                 aria-expanded={r.is_dir.then(|| is_open.to_string())}
                 style={format!("--depth: {}", r.depth)} data-path={r.path.clone()}>

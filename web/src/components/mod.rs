@@ -1,13 +1,16 @@
 //! The app's components, one pane per file.
 
 pub mod app;
+pub mod bench;
 pub mod build_view;
 pub mod containers;
+pub mod density;
 pub mod event_log;
 pub mod files;
 pub mod host;
 pub mod icons;
 pub mod images;
+pub mod isolation;
 pub mod kind_icon;
 pub mod lesson;
 pub mod shortcuts;
