@@ -256,6 +256,16 @@ pub enum EventKind {
         /// Its exit code.
         exit_code: i32,
     },
+    /// The guest kernel's OOM killer killed a process inside a VM: the guest ran out of its own
+    /// memory. The host (which reserved the guest memory at power-on) is not touched.
+    VmGuestOomKilled {
+        /// The killed process's PID in the guest.
+        pid: u32,
+        /// What it tried to hold.
+        bytes: u64,
+        /// What the guest had available for it.
+        available_bytes: u64,
+    },
     /// `host density` ran its experiment on a copy of the host (object: `host/host`); nothing
     /// was started. One row per kind: how many fit and what stopped the next one.
     DensityMeasured {
@@ -326,6 +336,7 @@ impl EventKind {
             EventKind::VmStopped { .. } => "VmStopped",
             EventKind::VmDeleted => "VmDeleted",
             EventKind::VmExec { .. } => "VmExec",
+            EventKind::VmGuestOomKilled { .. } => "VmGuestOomKilled",
             EventKind::BenchRan { .. } => "BenchRan",
             EventKind::DensityMeasured { .. } => "DensityMeasured",
         }

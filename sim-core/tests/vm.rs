@@ -321,9 +321,9 @@ fn bad_input_gets_a_clear_error_and_changes_nothing() {
                 .into(),
         ),
         (
-            "vm exec fc ls /",
-            "vm exec fc: \"ls /\" is not modelled in the guest yet; try uname -r, hostname, \
-             cat /etc/os-release or free"
+            "vm exec fc ls -l /",
+            "vm exec fc: \"ls -l /\" is not modelled in the guest yet; try uname -r, hostname, \
+             cat /etc/os-release, ls /, ps, free or stress"
                 .into(),
         ),
         (
@@ -477,4 +477,85 @@ proptest::proptest! {
     fn quantity_parsing_never_panics(text in "\\PC{0,40}") {
         let _ = sim_core::host::quantity::parse_bytes(&text);
     }
+}
+
+#[test]
+fn ls_in_a_vm_lists_the_guests_own_root_not_an_image_or_the_host() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "vm create web\nvm create fc --profile microvm\nvm start web\nvm start fc\nrun 20s",
+    );
+    let web = ok(&mut s, "vm exec web ls /");
+    assert!(web.starts_with("bin\nboot\ndev\netc\n"), "{web}");
+    assert!(web.contains("\nsnap\n"), "{web}");
+    let fc = ok(&mut s, "vm exec fc ls /");
+    assert!(
+        !fc.contains("boot"),
+        "a microVM boots its kernel directly: {fc}"
+    );
+    assert!(fc.starts_with("bin\ndev\netc\n"), "{fc}");
+}
+
+#[test]
+fn a_hog_bigger_than_the_guest_is_killed_by_the_guest_kernel_and_the_host_is_untouched() {
+    let mut s = session();
+    ok(&mut s, "vm create web --memory 1Gi\nvm start web\nrun 20s");
+    let free_before = s.sim().host().memory_free_bytes();
+    let entries = s.submit("vm exec web stress --vm 1 --vm-bytes 2G");
+    let e = entries.last().expect("one entry");
+    assert_eq!(e.error, None);
+    assert_eq!(
+        e.output,
+        "stress: info: [1100] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd\n\
+         stress: FAIL: [1100] (415) <-- worker 1101 got signal 9\n\
+         stress: WARN: [1100] (417) now reaping child worker processes\n\
+         stress: FAIL: [1100] (451) failed run completed in 0s\n"
+    );
+    let kill = s
+        .sim()
+        .log()
+        .iter()
+        .find_map(|ev| match &ev.kind {
+            EventKind::VmGuestOomKilled {
+                pid,
+                bytes,
+                available_bytes,
+            } => Some((*pid, *bytes, *available_bytes)),
+            _ => None,
+        })
+        .expect("a guest OOM kill event");
+    // The guest had its 1 GiB less the guest OS's 110 MiB share (profile constant).
+    let guest_os = Profile::Full.guest_os_bytes();
+    assert_eq!(kill, (1101, 2 * GIB, GIB - guest_os));
+    assert_eq!(s.sim().host().memory_free_bytes(), free_before);
+    assert!(!ok(&mut s, "vm exec web ps").contains("stress"));
+}
+
+#[test]
+fn a_hog_that_fits_holds_guest_memory_until_its_timeout_or_the_vm_stops() {
+    let mut s = session();
+    ok(&mut s, "vm create web --memory 2Gi\nvm start web\nrun 20s");
+    let free_before = s.sim().host().memory_free_bytes();
+    let out = ok(
+        &mut s,
+        "vm exec web stress --vm 1 --vm-bytes 500M --timeout 10s",
+    );
+    assert!(out.starts_with("stress: info: [1100] dispatching hogs: 0 cpu, 0 io, 1 vm, 0 hdd\n"));
+    assert!(ok(&mut s, "vm exec web ps").contains("   1100 ?        00:00:00 stress\n"));
+    let idle = sim_core::image::cgroup::IDLE_PROCESS_RSS_BYTES;
+    // free(1) prints used = total - free, each in whole MiB.
+    let used_mib = 2048 - (2 * GIB - Profile::Full.guest_os_bytes() - 500 * MIB - idle) / MIB;
+    let free = ok(&mut s, "vm exec web free -m");
+    assert!(
+        free.contains(&format!("Mem:            2048 {used_mib:>11}")),
+        "{free}"
+    );
+    // The host reserved the guest's memory at power-on: a hog inside changes nothing there.
+    assert_eq!(s.sim().host().memory_free_bytes(), free_before);
+    ok(&mut s, "run 10s");
+    assert!(!ok(&mut s, "vm exec web ps").contains("stress"));
+    ok(&mut s, "vm exec web stress --vm 1 --vm-bytes 500M");
+    ok(&mut s, "vm stop web\nvm start web\nrun 20s");
+    assert!(!ok(&mut s, "vm exec web ps").contains("stress"));
 }

@@ -9,11 +9,11 @@ use crate::error::{CommandError, Result};
 use crate::event::{EventKind, ObjectRef};
 use crate::host::profile::{self, BootPhase, Profile};
 use crate::host::quantity::{format_bytes, parse_bytes, KIB, MIB};
-use crate::host::{Vm, VmState};
+use crate::host::{GuestHog, Vm, VmState};
 use crate::image::format::table;
 use crate::limits;
 use crate::sim::Sim;
-use crate::time::format_duration_ms;
+use crate::time::{format_duration_ms, SimTime};
 
 /// The vm family.
 pub(super) const FAMILY: Family = Family {
@@ -208,6 +208,7 @@ fn plan_create(sim: &Sim, args: &[&str]) -> Result<Plan> {
         boots: 0,
         started_at: None,
         vmm_pid: None,
+        guest_hogs: Vec::new(),
     };
     Ok(Plan::Effect(Box::new(move |sim, id| {
         let text = format!(
@@ -320,6 +321,7 @@ fn plan_stop(sim: &Sim, name: &str) -> Result<Plan> {
     Ok(Plan::Effect(Box::new(move |sim, id| {
         if let Some(vm) = sim.host.vms.get_mut(&name) {
             vm.state = VmState::Stopped;
+            vm.guest_hogs.clear();
             vm.started_at = None;
             vm.vmm_pid = None;
         }
@@ -376,6 +378,11 @@ fn plan_exec(sim: &Sim, name: &str, cmd: &[&str]) -> Result<Plan> {
         )));
     }
     let image = profile::image(&vm.image);
+    if let [prog, args @ ..] = cmd {
+        if crate::image::fs::base_name(prog) == "stress" {
+            return plan_guest_stress(sim, vm, args, cmd);
+        }
+    }
     let output = match cmd {
         ["uname"] | ["uname", "-s"] => "Linux\n".to_string(),
         ["uname", "-r"] => format!("{}\n", vm.guest_kernel()),
@@ -384,7 +391,8 @@ fn plan_exec(sim: &Sim, name: &str, cmd: &[&str]) -> Result<Plan> {
         ["cat", "/etc/os-release" | "/usr/lib/os-release"] => {
             image.map_or(String::new(), |i| i.os_release.to_string())
         }
-        ["ps"] | ["ps", "-e" | "-A"] => guest_ps(vm),
+        ["ps"] | ["ps", "-e" | "-A"] => guest_ps(vm, sim.now()),
+        ["ls", "/"] | ["ls", "-a" | "-A", "/"] => guest_root(vm),
         ["free", rest @ ..] => {
             let unit = match rest {
                 [] | ["-k"] => KIB,
@@ -395,12 +403,12 @@ fn plan_exec(sim: &Sim, name: &str, cmd: &[&str]) -> Result<Plan> {
                     )))
                 }
             };
-            free(vm, unit)
+            free(vm, unit, sim.now())
         }
         _ => {
             return Err(fail(format!(
                 "\"{}\" is not modelled in the guest yet; try uname -r, hostname, \
-                 cat /etc/os-release or free",
+                 cat /etc/os-release, ls /, ps, free or stress",
                 cmd.join(" ")
             )))
         }
@@ -425,7 +433,7 @@ fn plan_exec(sim: &Sim, name: &str, cmd: &[&str]) -> Result<Plan> {
 /// `ps -e` in the guest: the guest kernel's own process table, from its own PID 1. The host's
 /// processes (and the other VMs') are not in it; the host sees this whole VM as one VMM process.
 /// ASSUMPTION: the PIDs and CPU times are plausible values for a freshly booted guest.
-fn guest_ps(vm: &Vm) -> String {
+fn guest_ps(vm: &Vm, now: SimTime) -> String {
     let procs: &[(u32, &str, &str)] = match vm.profile {
         crate::host::profile::Profile::Full => &[
             (1, "00:00:01", "systemd"),
@@ -449,18 +457,166 @@ fn guest_ps(vm: &Vm) -> String {
         "    PID TTY          TIME CMD
 ",
     );
-    for (pid, time, cmd) in procs {
+    let (ps_pid, rest) = procs.split_last().expect("the table ends with ps");
+    for (pid, time, cmd) in rest {
         let _ = writeln!(out, "{pid:>7} {:<8} {time:>8} {cmd}", "?");
     }
+    for hog in vm.guest_hogs.iter().filter(|h| h.is_running(now)) {
+        let _ = writeln!(out, "{:>7} {:<8} {:>8} stress", hog.pid, "?", "00:00:00");
+    }
+    let _ = writeln!(
+        out,
+        "{:>7} {:<8} {:>8} {}",
+        ps_pid.0, "?", ps_pid.1, ps_pid.2
+    );
     out
+}
+
+/// `ls /` in the guest: the guest's own root filesystem, not the host's and not an image's.
+/// Full VM: the Ubuntu 24.04 cloud image's top level (the same usrmerge layout as the host's,
+/// [`crate::host::isolation_view::HOST_ROOT`]). MicroVM: ASSUMPTION, a minimal rootfs of the
+/// kind Firecracker's getting-started guide builds (busybox-style top level).
+fn guest_root(vm: &Vm) -> String {
+    let names: Vec<&str> = match vm.profile {
+        crate::host::profile::Profile::Full => crate::host::isolation_view::HOST_ROOT
+            .iter()
+            .map(|(n, _)| *n)
+            .collect(),
+        crate::host::profile::Profile::Microvm => vec![
+            "bin", "dev", "etc", "home", "lib", "proc", "root", "run", "sbin", "sys", "tmp", "usr",
+            "var",
+        ],
+    };
+    let mut out = names.join("\n");
+    out.push('\n');
+    out
+}
+
+/// First guest PID a `stress` started by `vm exec` gets. ASSUMPTION: a little above the
+/// guest's last boot-time process (see [`guest_ps`]).
+fn first_hog_pid(vm: &Vm) -> u32 {
+    let base = match vm.profile {
+        crate::host::profile::Profile::Full => 1100,
+        crate::host::profile::Profile::Microvm => 120,
+    };
+    vm.guest_hogs
+        .iter()
+        .map(|h| h.pid + 1)
+        .max()
+        .unwrap_or(base)
+        .max(base)
+}
+
+/// Guest memory left for processes: the guest's memory less the guest OS's share and what the
+/// running `stress` processes hold.
+fn guest_available(vm: &Vm, now: SimTime) -> u64 {
+    let held: u64 = vm
+        .guest_hogs
+        .iter()
+        .filter(|h| h.is_running(now))
+        .map(|h| h.bytes)
+        .sum();
+    vm.memory_bytes
+        .saturating_sub(vm.profile.guest_os_bytes())
+        .saturating_sub(held)
+}
+
+/// `vm exec NAME stress …`: a memory or CPU hog inside the guest. A memory hog larger than
+/// what the guest has left is killed by the *guest* kernel's OOM killer (stress then reports
+/// the worker's signal 9 and exits 1); the host is untouched, because the VM reserved all its
+/// memory at power-on. One that fits keeps running in the guest (until `--timeout`, or until
+/// the VM stops) and shows in the guest's `ps` and `free`.
+fn plan_guest_stress(sim: &Sim, vm: &Vm, args: &[&str], cmd: &[&str]) -> Result<Plan> {
+    let name = vm.name.clone();
+    let s = crate::image::process::parse_stress(args)
+        .map_err(|e| err(format!("vm exec {name}: {e}")))?;
+    let now = sim.now();
+    let pid = first_hog_pid(vm);
+    let idle = crate::image::cgroup::IDLE_PROCESS_RSS_BYTES;
+    let wanted = u64::from(s.vm).saturating_mul(s.vm_bytes) + idle * (1 + u64::from(s.cpu));
+    let available = guest_available(vm, now);
+    let words: Vec<String> = cmd.iter().map(|w| w.to_string()).collect();
+    let command = shell_quote(&words);
+    let mut output = format!(
+        "stress: info: [{pid}] dispatching hogs: {} cpu, 0 io, {} vm, 0 hdd\n",
+        s.cpu, s.vm
+    );
+    if wanted > available {
+        // The first vm worker is the one the kernel picks: it holds the most.
+        let victim = pid + 1 + s.cpu;
+        let _ = write!(
+            output,
+            "stress: FAIL: [{pid}] (415) <-- worker {victim} got signal 9\n\
+             stress: WARN: [{pid}] (417) now reaping child worker processes\n\
+             stress: FAIL: [{pid}] (451) failed run completed in 0s\n"
+        );
+        let bytes = s.vm_bytes;
+        return Ok(Plan::Effect(Box::new(move |sim, id| {
+            let exec = sim.record(
+                EventKind::VmExec {
+                    command: command.clone(),
+                    exit_code: 1,
+                },
+                ObjectRef::new("vm", name.clone()),
+                Some(id),
+                format!("exec in {name}: {command} (exit code 1)"),
+            );
+            sim.record(
+                EventKind::VmGuestOomKilled {
+                    pid: victim,
+                    bytes,
+                    available_bytes: available,
+                },
+                ObjectRef::new("vm", name.clone()),
+                Some(exec),
+                format!(
+                    "{name}: the guest kernel's OOM killer killed stress worker (guest PID \
+                     {victim}): it wanted {}, the guest had {} left; the host is untouched",
+                    format_bytes(bytes),
+                    format_bytes(available)
+                ),
+            );
+            output
+        })));
+    }
+    let until = s.timeout_ms.map(|ms| now.plus_ms(ms));
+    if let Some(t) = until {
+        let _ = writeln!(
+            output,
+            "(runs in the guest until {t}, then stress: info: [{pid}] successful run completed)"
+        );
+    }
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        if let Some(vm) = sim.host.vms.get_mut(&name) {
+            vm.guest_hogs.push(GuestHog {
+                pid,
+                command: command.clone(),
+                bytes: wanted,
+                until,
+            });
+        }
+        sim.record(
+            EventKind::VmExec {
+                command: command.clone(),
+                exit_code: 0,
+            },
+            ObjectRef::new("vm", name.clone()),
+            Some(id),
+            format!(
+                "exec in {name}: {command} started as guest PID {pid}, holding {}",
+                format_bytes(wanted)
+            ),
+        );
+        output
+    })))
 }
 
 /// `free` as the guest sees it: its own memory, of which the guest OS takes its share. The host's
 /// memory is invisible from inside a VM.
-fn free(vm: &Vm, unit: u64) -> String {
+fn free(vm: &Vm, unit: u64, now: SimTime) -> String {
     let total = vm.memory_bytes / unit;
-    let used = vm.profile.guest_os_bytes() / unit;
-    let free = total - used;
+    let free = guest_available(vm, now) / unit;
+    let used = total - free;
     let mut out = String::new();
     let _ = writeln!(
         out,

@@ -81,6 +81,7 @@ pub fn vm_row(profile: Profile, image: &str, memory_bytes: u64, budget: &Budget)
         boots: 1,
         started_at: Some(SimTime::ZERO),
         vmm_pid: None,
+        guest_hogs: Vec::new(),
     };
     let needs = vm.reserved_bytes();
     let disk = vm.disk_bytes;

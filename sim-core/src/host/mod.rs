@@ -150,6 +150,29 @@ pub struct Vm {
     pub started_at: Option<SimTime>,
     /// The host PID of its VMM process (`qemu-system-x86_64` or `firecracker`) while powered on.
     pub vmm_pid: Option<u32>,
+    /// Workloads started in the guest with `vm exec NAME stress …`; gone when the VM stops.
+    pub guest_hogs: Vec<GuestHog>,
+}
+
+/// A `stress` process running inside a VM's guest kernel. Its memory comes out of the guest's
+/// own memory (reserved on the host when the VM powered on), so it never changes the host's.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct GuestHog {
+    /// Its PID in the guest.
+    pub pid: u32,
+    /// The command as typed.
+    pub command: String,
+    /// Guest memory it holds.
+    pub bytes: u64,
+    /// When `--timeout` ends it, if given.
+    pub until: Option<SimTime>,
+}
+
+impl GuestHog {
+    /// True while it runs at `now`.
+    pub fn is_running(&self, now: SimTime) -> bool {
+        self.until.is_none_or(|u| now < u)
+    }
 }
 
 impl Vm {
@@ -195,6 +218,7 @@ pub(crate) fn begin_boot(sim: &mut Sim, name: &str, cause: EventId) {
     };
     vm.boots += 1;
     vm.started_at = Some(now);
+    vm.guest_hogs.clear();
     vm.vmm_pid = Some(sim.host.next_pid);
     sim.host.next_pid = sim.host.next_pid.saturating_add(1);
     vm.state = VmState::Booting {
