@@ -294,6 +294,27 @@ pub enum EventKind {
         /// Simulated time the run took.
         run_ms: u64,
     },
+    /// `cluster create` made a cluster (object: `cluster/<name>`).
+    ClusterCreated {
+        /// Worker nodes.
+        nodes: u32,
+    },
+    /// An API object was created, changed or deleted (object: `pod/web-abc`, `pod/ns/web-abc`
+    /// outside `default`).
+    ApiObjectChanged {
+        /// `created`, `configured`, `updated`, `status`, `deleting`, `deleted`.
+        verb: String,
+    },
+    /// A Kubernetes Event (what `kubectl describe` lists): `Scheduled`, `Pulling`,
+    /// `SuccessfulCreate`, `ScalingReplicaSet`…, about the event's object.
+    KubeEvent {
+        /// The reason.
+        reason: String,
+        /// The reporting component (`default-scheduler`, `kubelet`, `replicaset-controller`).
+        source: String,
+        /// `Warning` rather than `Normal`.
+        warning: bool,
+    },
 }
 
 impl EventKind {
@@ -339,6 +360,9 @@ impl EventKind {
             EventKind::VmGuestOomKilled { .. } => "VmGuestOomKilled",
             EventKind::BenchRan { .. } => "BenchRan",
             EventKind::DensityMeasured { .. } => "DensityMeasured",
+            EventKind::ClusterCreated { .. } => "ClusterCreated",
+            EventKind::ApiObjectChanged { .. } => "ApiObjectChanged",
+            EventKind::KubeEvent { .. } => "KubeEvent",
         }
     }
 }

@@ -10,6 +10,8 @@
 //! dependency. It parses text from `&str` and returns plain data.
 #![warn(missing_docs)]
 
+/// The Kubernetes cluster: API objects, manifests, validation, defaults, and what acts on them.
+pub mod cluster;
 pub mod command;
 pub mod error;
 pub mod event;

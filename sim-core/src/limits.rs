@@ -27,3 +27,13 @@ pub const MAX_HOST_MEMORY_BYTES: u64 = 16 * 1024 * 1024 * 1024 * 1024;
 pub const MAX_HOST_DISK_BYTES: u64 = 1024 * 1024 * 1024 * 1024 * 1024;
 /// Most instances of one kind `host density --max` may start in its experiment.
 pub const MAX_DENSITY_INSTANCES: u64 = 1_000_000;
+/// Most nodes a cluster holds (Kubernetes' tested scale limit, sig-scalability thresholds).
+pub const MAX_NODES: usize = 5_000;
+/// Most pods a cluster holds (Kubernetes' tested scale limit).
+pub const MAX_PODS: usize = 150_000;
+/// Most pods a node's `--pods` may allow.
+pub const MAX_PODS_PER_NODE: i64 = 1_000;
+/// Most objects one `kubectl apply` may hold.
+pub const MAX_APPLY_OBJECTS: usize = 500;
+/// Most replicas one Deployment or ReplicaSet may ask for.
+pub const MAX_REPLICAS: i32 = 150_000;

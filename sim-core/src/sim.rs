@@ -71,6 +71,14 @@ pub enum Action {
         /// The event that scheduled it.
         scheduled_by: EventId,
     },
+    /// A reconcile of the cluster: a controller sync, a scheduling cycle or a kubelet step
+    /// (see [`crate::cluster::state`]).
+    Cluster {
+        /// What to do.
+        work: crate::cluster::state::Work,
+        /// The event that queued it (the store change it watched).
+        scheduled_by: EventId,
+    },
 }
 
 /// The deterministic simulation. Everything that reaches output lives in ordered containers;
@@ -94,6 +102,8 @@ pub struct Sim {
     pub(crate) registry: crate::image::registry::Registry,
     /// The host machine: cores, memory, disk, OS, hypervisor, runtime, and its VMs.
     pub(crate) host: crate::host::Host,
+    /// The Kubernetes cluster, once `cluster create` made one.
+    pub(crate) cluster: Option<Box<crate::cluster::state::Cluster>>,
     /// The terminal's command history. It is not simulation state: it is not in the trace, it
     /// survives `reset`, and it records failed commands too, as a shell's history does.
     pub(crate) history: Vec<String>,
@@ -139,6 +149,7 @@ impl Sim {
             docker: crate::image::engine::Engine::default(),
             registry: crate::image::registry::Registry::default(),
             host: crate::host::Host::default(),
+            cluster: None,
             history: Vec::new(),
             instants: 0,
             budget: None,
@@ -181,6 +192,11 @@ impl Sim {
     /// The host machine and its VMs.
     pub fn host(&self) -> &crate::host::Host {
         &self.host
+    }
+
+    /// The Kubernetes cluster, if one was created.
+    pub fn cluster(&self) -> Option<&crate::cluster::state::Cluster> {
+        self.cluster.as_deref()
     }
 
     /// The terminal history (every line submitted, failed ones included).
@@ -378,6 +394,9 @@ impl Sim {
                 step,
                 scheduled_by,
             } => crate::command::isolation::apply(self, &container, step, scheduled_by),
+            Action::Cluster { work, scheduled_by } => {
+                crate::cluster::state::run(self, work, scheduled_by)
+            }
         }
     }
 
@@ -402,6 +421,9 @@ impl Sim {
         hasher.update(self.docker.fingerprint());
         hasher.update(self.registry.fingerprint());
         hasher.update(serde_json::to_vec(&self.host).unwrap_or_default());
+        if let Some(c) = &self.cluster {
+            hasher.update(c.fingerprint());
+        }
         // The RNG's position: a clone draws the next value without disturbing the original.
         let mut rng = self.rng.clone();
         hasher.update(rand::RngCore::next_u64(&mut rng).to_le_bytes());

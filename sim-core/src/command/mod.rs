@@ -7,11 +7,16 @@
 
 mod bench;
 mod builtin;
+mod cluster;
 mod docker;
 mod docker_container;
 mod docker_registry;
 mod host;
 pub mod isolation;
+mod kubectl;
+mod kubectl_apply;
+mod kubectl_get;
+mod kubectl_node;
 mod vm;
 
 use crate::error::{CommandError, Result};
@@ -94,6 +99,8 @@ pub const FAMILIES: &[&Family] = &[
     &host::FAMILY,
     &vm::FAMILY,
     &bench::FAMILY,
+    &cluster::FAMILY,
+    &kubectl::FAMILY,
 ];
 
 /// Every command name, sorted (for Tab completion).

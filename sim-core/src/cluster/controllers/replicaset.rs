@@ -1,0 +1,212 @@
+//! The ReplicaSet controller (pkg/controller/replicaset): count the active pods it owns, create
+//! the missing ones, delete the surplus in Kubernetes' order, report status.
+
+use std::collections::BTreeMap;
+
+use super::{as_pod, is_active, ready_since, Change, KubeEvent, Why, DELETION_COST};
+use crate::cluster::api::{
+    Object, ObjectKind, OwnerReference, Pod, PodPhase, ReplicaSet, ReplicaSetStatus,
+};
+use crate::cluster::store::{Key, Store};
+use crate::limits;
+use crate::time::SimTime;
+
+/// Most pods one sync creates or deletes (`burstReplicas` in kube-controller-manager).
+pub const BURST_REPLICAS: usize = 500;
+
+const SOURCE: &str = "replicaset-controller";
+
+/// The pods a ReplicaSet controls (controller ownerReference to its uid), in key order.
+pub fn owned_pods<'a>(store: &'a Store, rs: &ReplicaSet) -> Vec<&'a Pod> {
+    store
+        .list(ObjectKind::Pod, Some(&rs.metadata.namespace))
+        .filter_map(as_pod)
+        .filter(|p| {
+            p.metadata
+                .controller_ref()
+                .is_some_and(|r| r.uid == rs.metadata.uid)
+        })
+        .collect()
+}
+
+/// One sync of the ReplicaSet at `key`.
+pub fn sync(store: &Store, key: &Key, now: SimTime) -> Vec<Change> {
+    let Some(Object::ReplicaSet(rs)) = store.get(key) else {
+        return Vec::new();
+    };
+    if rs.metadata.deletion_timestamp.is_some() {
+        return Vec::new();
+    }
+    let pods = owned_pods(store, rs);
+    let active: Vec<&Pod> = pods.iter().copied().filter(|p| is_active(p)).collect();
+    let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
+    let mut changes = Vec::new();
+    let rs_key = Key::new(
+        ObjectKind::ReplicaSet,
+        &rs.metadata.namespace,
+        &rs.metadata.name,
+    );
+    if active.len() < want {
+        let room = limits::MAX_PODS.saturating_sub(store.count(ObjectKind::Pod));
+        let n = (want - active.len()).min(BURST_REPLICAS);
+        if room < n {
+            changes.push(Change::Update {
+                object: Object::ReplicaSet(rs.clone()),
+                why: Why::Event(KubeEvent {
+                    on: rs_key.clone(),
+                    reason: "FailedCreate".into(),
+                    message: format!(
+                        "Error creating: the cluster holds at most {} pods",
+                        limits::MAX_PODS
+                    ),
+                    warning: true,
+                    source: SOURCE,
+                }),
+            });
+        }
+        for _ in 0..n.min(room) {
+            changes.push(Change::Create {
+                object: Object::Pod(Box::new(pod_from_template(rs))),
+                generate_name: true,
+                why: Why::Event(KubeEvent {
+                    on: rs_key.clone(),
+                    reason: "SuccessfulCreate".into(),
+                    message: "Created pod: {name}".into(),
+                    warning: false,
+                    source: SOURCE,
+                }),
+            });
+        }
+    } else if active.len() > want {
+        let n = (active.len() - want).min(BURST_REPLICAS);
+        for pod in scale_down_order(&active).into_iter().take(n) {
+            changes.push(Change::Delete {
+                key: Key::new(ObjectKind::Pod, &pod.metadata.namespace, &pod.metadata.name),
+                why: Why::Event(KubeEvent {
+                    on: rs_key.clone(),
+                    reason: "SuccessfulDelete".into(),
+                    message: format!("Deleted pod: {}", pod.metadata.name),
+                    warning: false,
+                    source: SOURCE,
+                }),
+            });
+        }
+    }
+    let status = status_of(rs, &active, now);
+    if status != rs.status {
+        let mut updated = rs.clone();
+        updated.status = status.clone();
+        changes.push(Change::Update {
+            object: Object::ReplicaSet(updated),
+            why: Why::Note(format!(
+                "replicaset.apps/{} status: {} replicas, {} ready, {} available",
+                rs.metadata.name, status.replicas, status.ready_replicas, status.available_replicas
+            )),
+        });
+    }
+    changes
+}
+
+/// The status a sync reports: counted from the active pods it saw.
+fn status_of(rs: &ReplicaSet, active: &[&Pod], now: SimTime) -> ReplicaSetStatus {
+    let min_ready_ms = u64::try_from(rs.spec.min_ready_seconds.max(0)).unwrap_or(0) * 1000;
+    let labels = &rs.spec.template.metadata.labels;
+    let ready: Vec<SimTime> = active.iter().filter_map(|p| ready_since(p)).collect();
+    ReplicaSetStatus {
+        replicas: active.len() as i32,
+        fully_labeled_replicas: active
+            .iter()
+            .filter(|p| {
+                labels
+                    .iter()
+                    .all(|(k, v)| p.metadata.labels.get(k) == Some(v))
+            })
+            .count() as i32,
+        ready_replicas: ready.len() as i32,
+        available_replicas: ready
+            .iter()
+            .filter(|t| t.as_ms().saturating_add(min_ready_ms) <= now.as_ms())
+            .count() as i32,
+        observed_generation: rs.metadata.generation,
+        conditions: rs.status.conditions.clone(),
+    }
+}
+
+/// A new pod from the ReplicaSet's template: labels and annotations of the template, the
+/// controller ownerReference, `generateName` `RS-`.
+pub fn pod_from_template(rs: &ReplicaSet) -> Pod {
+    let mut pod = Pod::named(&rs.metadata.namespace, "");
+    let t = &rs.spec.template;
+    pod.metadata.generate_name = format!("{}-", rs.metadata.name);
+    pod.metadata.labels = t.metadata.labels.clone();
+    pod.metadata.annotations = t.metadata.annotations.clone();
+    pod.metadata.owner_references = vec![OwnerReference {
+        api_version: "apps/v1".into(),
+        kind: "ReplicaSet".into(),
+        name: rs.metadata.name.clone(),
+        uid: rs.metadata.uid.clone(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }];
+    pod.spec = t.spec.clone();
+    pod.status.phase = Some(PodPhase::Pending);
+    pod
+}
+
+/// Active pods in the order a scale-down deletes them (controller_utils `ActivePodsWithRanks`):
+/// unscheduled before scheduled; Pending before Unknown before Running; not ready before ready;
+/// lower `pod-deletion-cost` first; pods sharing a node with more of this set's pods first;
+/// ready for less time first; more restarts first; newer first.
+pub fn scale_down_order<'a>(active: &[&'a Pod]) -> Vec<&'a Pod> {
+    let mut per_node: BTreeMap<&str, usize> = BTreeMap::new();
+    for p in active {
+        if !p.spec.node_name.is_empty() {
+            *per_node.entry(p.spec.node_name.as_str()).or_default() += 1;
+        }
+    }
+    let mut ranked: Vec<&Pod> = active.to_vec();
+    ranked.sort_by_key(|p| {
+        let assigned = !p.spec.node_name.is_empty();
+        let phase = match p.status.phase {
+            Some(PodPhase::Pending) | None => 0,
+            Some(PodPhase::Unknown) => 1,
+            Some(PodPhase::Running) => 2,
+            _ => 3,
+        };
+        let ready = ready_since(p);
+        let cost: i64 = p
+            .metadata
+            .annotations
+            .get(DELETION_COST)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or(0);
+        let rank = per_node
+            .get(p.spec.node_name.as_str())
+            .copied()
+            .unwrap_or(0);
+        let restarts: i32 = p
+            .status
+            .container_statuses
+            .iter()
+            .map(|c| c.restart_count)
+            .sum();
+        let created = p
+            .metadata
+            .creation_timestamp
+            .map(|t| t.0)
+            .unwrap_or_default();
+        (
+            assigned,
+            phase,
+            ready.is_some(),
+            cost,
+            std::cmp::Reverse(rank),
+            // Ready longer (earlier) sorts later: newer readiness goes first.
+            std::cmp::Reverse(ready.map(|t| t.as_ms()).unwrap_or(u64::MAX)),
+            std::cmp::Reverse(restarts),
+            std::cmp::Reverse(created),
+            p.metadata.name.clone(),
+        )
+    });
+    ranked
+}

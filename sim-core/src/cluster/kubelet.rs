@@ -1,0 +1,865 @@
+//! The kubelet of each node: pulls a bound pod's images into the node's own engine (time from
+//! the bytes of the layers the node lacks), creates and starts its containers one by one,
+//! reports Ready after the readiness probe's initial delay (at once without a probe), and stops
+//! the containers of a deleted pod. Image pulls that fail back off 10 s, doubling to 300 s, as
+//! `ImagePullBackOff`. Event wording is the kubelet's (`pkg/kubelet/events`).
+
+use serde::Serialize;
+
+use super::api::{
+    ConditionStatus, ContainerState, ContainerStateRunning, ContainerStateTerminated,
+    ContainerStateWaiting, ContainerStatus, ImagePullPolicy, Object, Pod, PodCondition, PodPhase,
+    RestartPolicy, Timestamp,
+};
+use super::state::{enqueue, record_kube_event, remove_pod, watch, Work, WATCH_LATENCY_MS};
+use super::store::Key;
+use crate::event::{EventId, EventKind};
+use crate::image::engine::parse_reference;
+use crate::sim::Sim;
+
+/// The kubelet's name in events.
+pub const SOURCE: &str = "kubelet";
+
+/// Bytes per second a node downloads image layers at. ASSUMPTION: 25 MiB/s (≈ 200 Mbit/s to the
+/// registry), a typical cloud VM pulling from Docker Hub.
+pub const PULL_BYTES_PER_S: u64 = 25 * 1024 * 1024;
+/// Fixed cost of a pull: registry auth, manifest and config round trips. ASSUMPTION: 250 ms.
+pub const PULL_OVERHEAD_MS: u64 = 250;
+/// From `Created` to `Started`: the container runtime's start (namespaces, cgroup, rootfs,
+/// exec), the same phases `docker run` goes through ([`crate::image::cgroup::START_PHASES_MS`]).
+pub fn start_ms() -> u64 {
+    crate::image::cgroup::START_PHASES_MS
+        .iter()
+        .map(|(_, ms)| ms)
+        .sum()
+}
+/// From the kill to the pod leaving the store. ASSUMPTION: 1 s (the processes exit on SIGTERM at
+/// once; the grace period of 30 s only bounds a process that ignores it).
+pub const KILL_MS: u64 = 1000;
+/// Image pull back-off: first delay and cap (kubelet `backOffPeriod`, `MaxContainerBackOff`).
+pub const BACKOFF_INITIAL_MS: u64 = 10_000;
+/// The cap of the back-off.
+pub const BACKOFF_MAX_MS: u64 = 300_000;
+
+/// A step of a pod's kubelet.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Step {
+    /// The pod was bound here: set up its status, start with the first container.
+    Sync,
+    /// Pull container `container`'s image (attempt counts failures before it).
+    Pull {
+        /// Index into `spec.containers`.
+        container: usize,
+        /// Failed attempts before this one.
+        attempt: u32,
+    },
+    /// The pull of `container`'s image finished.
+    Pulled {
+        /// Index into `spec.containers`.
+        container: usize,
+        /// How long it took.
+        took_ms: u64,
+    },
+    /// The container's process is running.
+    Started {
+        /// Index into `spec.containers`.
+        container: usize,
+    },
+    /// The readiness probe succeeded for the first time.
+    Ready {
+        /// Index into `spec.containers`.
+        container: usize,
+        /// The container's restart count when it started (a stale step does nothing).
+        run: i32,
+    },
+    /// The container's process exited.
+    Exited {
+        /// Index into `spec.containers`.
+        container: usize,
+        /// The container's restart count when it started.
+        run: i32,
+        /// Its exit code.
+        code: i32,
+    },
+    /// After a crash: report `CrashLoopBackOff` and wait before the restart.
+    CrashBackOff {
+        /// Index into `spec.containers`.
+        container: usize,
+        /// The container's restart count when it started.
+        run: i32,
+        /// When the restart happens, from the exit (ms).
+        delay_ms: u64,
+    },
+    /// The back-off is over: create the container again.
+    Restart {
+        /// Index into `spec.containers`.
+        container: usize,
+        /// The container's restart count when it started.
+        run: i32,
+    },
+    /// After a failed pull: report `ImagePullBackOff` and wait.
+    BackOff {
+        /// Index into `spec.containers`.
+        container: usize,
+        /// Failed attempts so far.
+        attempt: u32,
+    },
+    /// The pod is gone from the API: its containers have stopped.
+    Remove,
+}
+
+/// Queues the kubelet's first look at a pod just bound to its node.
+pub(crate) fn begin(sim: &mut Sim, key: &Key, uid: String, cause: EventId) {
+    let work = Work::Kubelet {
+        pod: key.clone(),
+        uid,
+        step: Step::Sync,
+    };
+    enqueue(sim, work, WATCH_LATENCY_MS, cause);
+}
+
+/// A pod got its deletionTimestamp: stop its containers (`Killing`), then remove it.
+pub(crate) fn kill(sim: &mut Sim, key: &Key, uid: String, cause: EventId) {
+    let Some(pod) = get(sim, key, &uid) else {
+        return;
+    };
+    let mut last = cause;
+    for (i, c) in pod.spec.containers.iter().enumerate() {
+        let started = pod
+            .status
+            .container_statuses
+            .get(i)
+            .is_some_and(|s| s.state.running.is_some());
+        if started {
+            last = record_kube_event(
+                sim,
+                key,
+                "Killing",
+                SOURCE,
+                false,
+                &format!("Stopping container {}", c.name),
+                cause,
+            );
+        }
+    }
+    let work = Work::Kubelet {
+        pod: key.clone(),
+        uid,
+        step: Step::Remove,
+    };
+    enqueue(sim, work, KILL_MS, last);
+}
+
+fn get(sim: &Sim, key: &Key, uid: &str) -> Option<Pod> {
+    match sim.cluster.as_ref()?.store.get(key) {
+        Some(Object::Pod(p)) if p.metadata.uid == uid => Some(p.as_ref().clone()),
+        _ => None,
+    }
+}
+
+/// Stores the pod's new status and runs the watches, caused by `id`.
+fn put(sim: &mut Sim, key: &Key, pod: Pod, id: EventId) {
+    let Some(c) = sim.cluster.as_mut() else {
+        return;
+    };
+    let before = c.store.get(key).cloned();
+    c.store.update(Object::Pod(Box::new(pod)));
+    let after = c.store.get(key).cloned();
+    watch(sim, key, before.as_ref(), after.as_ref(), id);
+}
+
+fn later(sim: &mut Sim, key: &Key, uid: &str, step: Step, delay_ms: u64, cause: EventId) {
+    let work = Work::Kubelet {
+        pod: key.clone(),
+        uid: uid.to_string(),
+        step,
+    };
+    enqueue(sim, work, delay_ms, cause);
+}
+
+fn waiting(reason: &str, message: &str) -> ContainerState {
+    ContainerState {
+        waiting: Some(ContainerStateWaiting {
+            reason: reason.into(),
+            message: message.into(),
+        }),
+        ..Default::default()
+    }
+}
+
+fn set_condition(pod: &mut Pod, type_: &str, status: ConditionStatus, now: Timestamp) {
+    if let Some(c) = pod.status.conditions.iter_mut().find(|c| c.type_ == type_) {
+        if c.status != status {
+            c.status = status;
+            c.last_transition_time = Some(now);
+        }
+        return;
+    }
+    pod.status.conditions.push(PodCondition {
+        type_: type_.into(),
+        status,
+        last_probe_time: None,
+        last_transition_time: Some(now),
+        reason: String::new(),
+        message: String::new(),
+    });
+}
+
+/// Go's `time.Duration` printing for whole milliseconds (`412ms`, `1.2s`, `1m3.5s`).
+pub fn go_duration(ms: u64) -> String {
+    if ms == 0 {
+        return "0s".into();
+    }
+    if ms < 1000 {
+        return format!("{ms}ms");
+    }
+    let (m, rest) = (ms / 60_000, ms % 60_000);
+    let secs = format!("{}.{:03}", rest / 1000, rest % 1000);
+    let secs = secs.trim_end_matches('0').trim_end_matches('.');
+    if m > 0 {
+        let (h, m) = (m / 60, m % 60);
+        if h > 0 {
+            format!("{h}h{m}m{secs}s")
+        } else {
+            format!("{m}m{secs}s")
+        }
+    } else {
+        format!("{secs}s")
+    }
+}
+
+/// Runs one kubelet step for the pod at `key`.
+pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventId) {
+    if step == Step::Remove {
+        if get(sim, key, uid).is_some() {
+            remove_pod(sim, key, cause);
+        }
+        return;
+    }
+    let Some(mut pod) = get(sim, key, uid) else {
+        return;
+    };
+    if pod.metadata.deletion_timestamp.is_some() {
+        return;
+    }
+    let now = Timestamp(sim.now());
+    match step {
+        Step::Sync => {
+            let node = pod.spec.node_name.clone();
+            let (host_ip, pod_ip) = addresses(sim, &node);
+            pod.status.phase = Some(PodPhase::Pending);
+            pod.status.host_ip = host_ip.clone();
+            pod.status.host_ips = vec![super::api::PodIp { ip: host_ip }];
+            pod.status.pod_ip = pod_ip.clone();
+            pod.status.pod_ips = vec![super::api::PodIp { ip: pod_ip }];
+            pod.status.start_time = Some(now);
+            pod.status.qos_class = "BestEffort".into();
+            set_condition(&mut pod, "Initialized", ConditionStatus::True, now);
+            set_condition(&mut pod, "Ready", ConditionStatus::False, now);
+            set_condition(&mut pod, "ContainersReady", ConditionStatus::False, now);
+            pod.status.container_statuses = pod
+                .spec
+                .containers
+                .iter()
+                .map(|c| ContainerStatus {
+                    name: c.name.clone(),
+                    state: waiting("ContainerCreating", ""),
+                    image: c.image.clone(),
+                    started: Some(false),
+                    ..Default::default()
+                })
+                .collect();
+            let id = sim.record(
+                EventKind::ApiObjectChanged {
+                    verb: "status".into(),
+                },
+                key.object_ref(),
+                Some(cause),
+                format!("pod/{} on {node}: ContainerCreating", key.name),
+            );
+            put(sim, key, pod, id);
+            pull(sim, key, uid, 0, 0, id);
+        }
+        Step::Pull { container, attempt } => pull(sim, key, uid, container, attempt, cause),
+        Step::Pulled { container, took_ms } => {
+            let Some(c) = pod.spec.containers.get(container) else {
+                return;
+            };
+            let image = c.image.clone();
+            let node = pod.spec.node_name.clone();
+            let Ok(reference) = parse_reference(&image) else {
+                return;
+            };
+            let Some(cl) = sim.cluster.as_ref() else {
+                return;
+            };
+            let engine = cl.engines.get(&node).cloned().unwrap_or_default();
+            let Ok(plan) = engine.plan_pull(sim.registry(), &reference) else {
+                return;
+            };
+            let size = plan.image.size();
+            let id = plan.image.id.clone();
+            if let Some(c) = sim.cluster.as_mut() {
+                c.engines_version += 1;
+            }
+            if let Some(e) = sim.cluster.as_mut().and_then(|c| c.engines.get_mut(&node)) {
+                e.store(plan.image);
+                if let Some(t) = reference.tag_key() {
+                    e.tag(&t, &id);
+                }
+            }
+            let d = go_duration(took_ms);
+            let ev = record_kube_event(
+                sim,
+                key,
+                "Pulled",
+                SOURCE,
+                false,
+                &format!(
+                    "Successfully pulled image \"{image}\" in {d} ({d} including waiting). Image size: {size} bytes."
+                ),
+                cause,
+            );
+            create(sim, key, uid, container, ev);
+        }
+        Step::Started { container } => {
+            let Some(c) = pod.spec.containers.get(container).cloned() else {
+                return;
+            };
+            let id = record_kube_event(
+                sim,
+                key,
+                "Started",
+                SOURCE,
+                false,
+                &format!("Started container {}", c.name),
+                cause,
+            );
+            if let Some(s) = pod.status.container_statuses.get_mut(container) {
+                s.state = ContainerState {
+                    running: Some(ContainerStateRunning {
+                        started_at: Some(now),
+                    }),
+                    ..Default::default()
+                };
+                s.started = Some(true);
+                let hex = crate::sim::hex(uid.as_bytes());
+                s.container_id = format!("containerd://{}", hex.get(..16).unwrap_or(&hex));
+            }
+            let all_started = pod
+                .status
+                .container_statuses
+                .iter()
+                .all(|s| s.state.running.is_some());
+            if all_started {
+                pod.status.phase = Some(PodPhase::Running);
+            }
+            let delay_ms = c.readiness_probe.as_ref().map_or(0, |p| {
+                u64::try_from(p.initial_delay_seconds.max(0)).unwrap_or(0) * 1000
+            });
+            let restarts = pod
+                .status
+                .container_statuses
+                .get(container)
+                .map_or(0, |s| s.restart_count);
+            put(sim, key, pod, id);
+            let ready = Step::Ready {
+                container,
+                run: restarts,
+            };
+            if delay_ms == 0 {
+                run(sim, key, uid, ready, id);
+            } else {
+                later(sim, key, uid, ready, delay_ms, id);
+            }
+            if let Some((after_ms, code)) = workload_exit(&c) {
+                let exited = Step::Exited {
+                    container,
+                    run: restarts,
+                    code,
+                };
+                later(sim, key, uid, exited, after_ms, id);
+            }
+            let next_waiting = get(sim, key, uid).is_some_and(|p| {
+                p.status
+                    .container_statuses
+                    .get(container + 1)
+                    .is_some_and(|s| s.state.running.is_none() && s.restart_count == 0)
+            });
+            if restarts == 0 && next_waiting {
+                pull(sim, key, uid, container + 1, 0, id);
+            }
+        }
+        Step::Ready { container, run } => {
+            let Some(s) = pod.status.container_statuses.get_mut(container) else {
+                return;
+            };
+            if s.restart_count != run || s.state.running.is_none() {
+                return;
+            }
+            s.ready = true;
+            let all_ready = pod.status.container_statuses.iter().all(|s| s.ready);
+            if all_ready {
+                set_condition(&mut pod, "ContainersReady", ConditionStatus::True, now);
+                set_condition(&mut pod, "Ready", ConditionStatus::True, now);
+            }
+            let id = sim.record(
+                EventKind::ApiObjectChanged {
+                    verb: "status".into(),
+                },
+                key.object_ref(),
+                Some(cause),
+                if all_ready {
+                    format!("pod/{} is Ready", key.name)
+                } else {
+                    format!("pod/{}: container {container} is ready", key.name)
+                },
+            );
+            put(sim, key, pod, id);
+        }
+        Step::BackOff { container, attempt } => {
+            let Some(c) = pod.spec.containers.get(container) else {
+                return;
+            };
+            let image = c.image.clone();
+            let message = format!("Back-off pulling image \"{image}\"");
+            if let Some(s) = pod.status.container_statuses.get_mut(container) {
+                s.state = waiting("ImagePullBackOff", &message);
+            }
+            let id = record_kube_event(sim, key, "BackOff", SOURCE, false, &message, cause);
+            record_kube_event(
+                sim,
+                key,
+                "Failed",
+                SOURCE,
+                true,
+                "Error: ImagePullBackOff",
+                cause,
+            );
+            put(sim, key, pod, id);
+            let shift = attempt.saturating_sub(1).min(16);
+            let delay = (BACKOFF_INITIAL_MS << shift).min(BACKOFF_MAX_MS);
+            later(sim, key, uid, Step::Pull { container, attempt }, delay, id);
+        }
+        Step::Exited {
+            container,
+            run,
+            code,
+        } => exited(sim, key, uid, pod, container, run, code, cause),
+        Step::CrashBackOff {
+            container,
+            run,
+            delay_ms,
+        } => {
+            let Some(c) = pod.spec.containers.get(container).cloned() else {
+                return;
+            };
+            let Some(s) = pod.status.container_statuses.get_mut(container) else {
+                return;
+            };
+            if s.restart_count != run {
+                return;
+            }
+            s.state = waiting(
+                "CrashLoopBackOff",
+                &format!(
+                    "back-off {} restarting failed container={} pod={}_{}({uid})",
+                    go_duration(delay_ms),
+                    c.name,
+                    key.name,
+                    key.namespace
+                ),
+            );
+            let id = record_kube_event(
+                sim,
+                key,
+                "BackOff",
+                SOURCE,
+                true,
+                &format!(
+                    "Back-off restarting failed container {} in pod {}_{}({uid})",
+                    c.name, key.name, key.namespace
+                ),
+                cause,
+            );
+            put(sim, key, pod, id);
+            let restart = Step::Restart { container, run };
+            later(
+                sim,
+                key,
+                uid,
+                restart,
+                delay_ms.saturating_sub(CRASH_SYNC_MS),
+                id,
+            );
+        }
+        Step::Restart { container, run } => {
+            let Some(s) = pod.status.container_statuses.get_mut(container) else {
+                return;
+            };
+            if s.restart_count != run {
+                return;
+            }
+            s.restart_count += 1;
+            let id = sim.record(
+                EventKind::ApiObjectChanged {
+                    verb: "status".into(),
+                },
+                key.object_ref(),
+                Some(cause),
+                format!("pod/{}: restarting container {container}", key.name),
+            );
+            put(sim, key, pod, id);
+            pull(sim, key, uid, container, 0, id);
+        }
+        Step::Remove => {}
+    }
+}
+
+/// From a crash to the kubelet reporting `CrashLoopBackOff` (its next pod sync). ASSUMPTION: 1 s.
+const CRASH_SYNC_MS: u64 = 1000;
+
+/// A container ran for this long before exiting: its back-off starts over (kubelet resets the
+/// back-off after 10 minutes of running).
+pub const BACKOFF_RESET_MS: u64 = 600_000;
+
+/// When and how a container's command ends, for the commands the sandbox models: `false`,
+/// `true`, `sleep N`, `sh -c "…; exit N"` (with `sleep N`, `echo …`, `true`, `false` before
+/// it). `None`: it runs until stopped (an image's own server, or a command not modelled).
+pub fn workload_exit(c: &super::api::Container) -> Option<(u64, i32)> {
+    let words: Vec<&str> = c
+        .command
+        .iter()
+        .chain(&c.args)
+        .map(String::as_str)
+        .collect();
+    let secs = |n: &str| -> Option<u64> {
+        let n = n.strip_suffix('s').unwrap_or(n);
+        n.parse::<u64>().ok().map(|s| s.saturating_mul(1000))
+    };
+    match words.as_slice() {
+        ["false" | "/bin/false"] => Some((0, 1)),
+        ["true" | "/bin/true"] => Some((0, 0)),
+        ["sleep" | "/bin/sleep", n] => Some((secs(n)?, 0)),
+        [sh, "-c", script, ..] if sh.ends_with("sh") => {
+            let mut t: u64 = 0;
+            let mut last = 0;
+            for stmt in script.split([';', '\n']).flat_map(|s| s.split("&&")) {
+                let w: Vec<&str> = stmt.split_whitespace().collect();
+                match w.as_slice() {
+                    [] => {}
+                    ["exit"] => return Some((t, last)),
+                    ["exit", n] => return Some((t, n.parse::<i32>().ok()?.rem_euclid(256))),
+                    ["sleep", n] => {
+                        t = t.saturating_add(secs(n)?);
+                        last = 0;
+                    }
+                    ["echo", ..] | ["true"] => last = 0,
+                    ["false"] => last = 1,
+                    _ => return None,
+                }
+            }
+            Some((t, last))
+        }
+        _ => None,
+    }
+}
+
+/// A container's process ended: terminated state, then a restart after the back-off (by
+/// `restartPolicy`) or, when no container will run again, the pod's final phase.
+#[allow(clippy::too_many_arguments)]
+fn exited(
+    sim: &mut Sim,
+    key: &Key,
+    uid: &str,
+    mut pod: Pod,
+    container: usize,
+    run: i32,
+    code: i32,
+    cause: EventId,
+) {
+    let now = Timestamp(sim.now());
+    let policy = pod
+        .spec
+        .restart_policy
+        .clone()
+        .unwrap_or(RestartPolicy::Always);
+    let Some(s) = pod.status.container_statuses.get_mut(container) else {
+        return;
+    };
+    if s.restart_count != run {
+        return;
+    }
+    let started = s.state.running.as_ref().and_then(|r| r.started_at);
+    let Some(started_at) = started else {
+        return;
+    };
+    let ran_ms = now.0.as_ms().saturating_sub(started_at.0.as_ms());
+    s.state = ContainerState {
+        terminated: Some(ContainerStateTerminated {
+            exit_code: code,
+            reason: if code == 0 { "Completed" } else { "Error" }.into(),
+            started_at: Some(started_at),
+            finished_at: Some(now),
+            container_id: s.container_id.clone(),
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    s.last_state = s.state.clone();
+    s.ready = false;
+    let restarts = s.restart_count;
+    let restart = match policy {
+        RestartPolicy::Never => false,
+        RestartPolicy::OnFailure => code != 0,
+        _ => true,
+    };
+    set_condition(&mut pod, "ContainersReady", ConditionStatus::False, now);
+    set_condition(&mut pod, "Ready", ConditionStatus::False, now);
+    if !restart
+        && pod
+            .status
+            .container_statuses
+            .iter()
+            .all(|s| s.state.terminated.is_some())
+    {
+        let failed = pod.status.container_statuses.iter().any(|s| {
+            s.state
+                .terminated
+                .as_ref()
+                .is_some_and(|t| t.exit_code != 0)
+        });
+        pod.status.phase = Some(if failed {
+            PodPhase::Failed
+        } else {
+            PodPhase::Succeeded
+        });
+    }
+    let id = sim.record(
+        EventKind::ApiObjectChanged {
+            verb: "status".into(),
+        },
+        key.object_ref(),
+        Some(cause),
+        format!(
+            "pod/{}: container {container} exited with code {code}",
+            key.name
+        ),
+    );
+    put(sim, key, pod, id);
+    if restart {
+        // The first restart is at once (the kubelet's back-off has no entry yet); then 10 s,
+        // doubling, at most 300 s; the back-off resets after 10 minutes of running.
+        let k = if ran_ms >= BACKOFF_RESET_MS {
+            0
+        } else {
+            restarts.clamp(0, 16) as u32
+        };
+        if k == 0 {
+            later(
+                sim,
+                key,
+                uid,
+                Step::Restart { container, run },
+                CRASH_SYNC_MS,
+                id,
+            );
+        } else {
+            let delay_ms = (BACKOFF_INITIAL_MS << (k - 1)).min(BACKOFF_MAX_MS);
+            let step = Step::CrashBackOff {
+                container,
+                run,
+                delay_ms,
+            };
+            later(sim, key, uid, step, CRASH_SYNC_MS, id);
+        }
+    }
+}
+
+/// The node's InternalIP and a new pod IP in the node's pod CIDR (`10.244.N.0/24` for node-N).
+fn addresses(sim: &mut Sim, node: &str) -> (String, String) {
+    let n: u32 = node
+        .rsplit('-')
+        .next()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    let Some(c) = sim.cluster.as_mut() else {
+        return (String::new(), String::new());
+    };
+    let host = match c
+        .store
+        .get(&Key::new(super::api::ObjectKind::Node, "", node))
+    {
+        Some(Object::Node(nd)) => nd
+            .status
+            .addresses
+            .iter()
+            .find(|a| a.type_ == "InternalIP")
+            .map(|a| a.address.clone())
+            .unwrap_or_default(),
+        _ => String::new(),
+    };
+    let last = c.pod_ips.entry(node.to_string()).or_insert(1);
+    *last = if *last >= 254 { 2 } else { *last + 1 };
+    (host, format!("10.244.{}.{}", n % 256, last))
+}
+
+/// Pulls (or finds) container `i`'s image.
+fn pull(sim: &mut Sim, key: &Key, uid: &str, i: usize, attempt: u32, cause: EventId) {
+    let Some(pod) = get(sim, key, uid) else {
+        return;
+    };
+    let Some(c) = pod.spec.containers.get(i) else {
+        return;
+    };
+    let image = c.image.clone();
+    let node = pod.spec.node_name.clone();
+    let reference = parse_reference(&image);
+    let policy = c
+        .image_pull_policy
+        .clone()
+        .unwrap_or_else(|| match &reference {
+            Ok(r) if r.explicit_tag && r.tag != "latest" || r.digest.is_some() => {
+                ImagePullPolicy::IfNotPresent
+            }
+            _ => ImagePullPolicy::Always,
+        });
+    let Some(cl) = sim.cluster.as_ref() else {
+        return;
+    };
+    let engine = cl.engines.get(&node).cloned().unwrap_or_default();
+    let present = reference
+        .as_ref()
+        .ok()
+        .and_then(|r| engine.find_reference(r))
+        .is_some();
+    if present && policy != ImagePullPolicy::Always {
+        let ev = record_kube_event(
+            sim,
+            key,
+            "Pulled",
+            SOURCE,
+            false,
+            &format!("Container image \"{image}\" already present on machine"),
+            cause,
+        );
+        create(sim, key, uid, i, ev);
+        return;
+    }
+    let plan = match (&reference, &policy) {
+        (_, ImagePullPolicy::Never) => Err(format!(
+            "Container image \"{image}\" is not present with pull policy of Never"
+        )),
+        (Err(e), _) => Err(format!("couldn't parse image name \"{image}\": {e}")),
+        (Ok(r), _) => engine.plan_pull(sim.registry(), r).map_err(|e| {
+            let e = e
+                .trim_start_matches("Error response from daemon: ")
+                .to_string();
+            format!(
+                "failed to pull and unpack image \"{}\": failed to resolve reference \"{}\": {e}",
+                r.canonical(),
+                r.canonical()
+            )
+        }),
+    };
+    match plan {
+        Ok(plan) => {
+            let missing: u64 = plan
+                .image
+                .layers
+                .iter()
+                .zip(&plan.download)
+                .filter(|(_, d)| **d)
+                .map(|(l, _)| l.size())
+                .sum();
+            let took_ms = PULL_OVERHEAD_MS + missing.saturating_mul(1000) / PULL_BYTES_PER_S;
+            let ev = record_kube_event(
+                sim,
+                key,
+                "Pulling",
+                SOURCE,
+                false,
+                &format!("Pulling image \"{image}\""),
+                cause,
+            );
+            later(
+                sim,
+                key,
+                uid,
+                Step::Pulled {
+                    container: i,
+                    took_ms,
+                },
+                took_ms,
+                ev,
+            );
+        }
+        Err(reason) => {
+            let never = policy == ImagePullPolicy::Never;
+            let (state, message) = if never {
+                ("ErrImageNeverPull", reason.clone())
+            } else {
+                (
+                    "ErrImagePull",
+                    format!("Failed to pull image \"{image}\": rpc error: code = NotFound desc = {reason}"),
+                )
+            };
+            let mut pod = pod.clone();
+            if let Some(s) = pod.status.container_statuses.get_mut(i) {
+                s.state = waiting(state, &message);
+            }
+            let id = record_kube_event(sim, key, "Failed", SOURCE, true, &message, cause);
+            record_kube_event(
+                sim,
+                key,
+                "Failed",
+                SOURCE,
+                true,
+                &format!("Error: {state}"),
+                cause,
+            );
+            put(sim, key, pod, id);
+            if !never {
+                // The next pod sync (ASSUMPTION: 1 s) reports the back-off.
+                later(
+                    sim,
+                    key,
+                    uid,
+                    Step::BackOff {
+                        container: i,
+                        attempt: attempt + 1,
+                    },
+                    1000,
+                    id,
+                );
+            }
+        }
+    }
+}
+
+/// The image is there: create the container; it starts after the runtime's start phases.
+fn create(sim: &mut Sim, key: &Key, uid: &str, i: usize, cause: EventId) {
+    let Some(pod) = get(sim, key, uid) else {
+        return;
+    };
+    let Some(c) = pod.spec.containers.get(i) else {
+        return;
+    };
+    let ev = record_kube_event(
+        sim,
+        key,
+        "Created",
+        SOURCE,
+        false,
+        &format!("Created container {}", c.name),
+        cause,
+    );
+    later(
+        sim,
+        key,
+        uid,
+        Step::Started { container: i },
+        start_ms(),
+        ev,
+    );
+}

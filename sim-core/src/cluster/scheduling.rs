@@ -1,0 +1,152 @@
+//! The scheduler in the simulation: one cycle per queued pod, over a snapshot built from the
+//! store and the nodes' engines (ImageLocality sees the images each node holds), with the
+//! simulation's RNG for the tie-break. Binding sets `spec.nodeName`; a pod that fits nowhere
+//! gets `FailedScheduling` and waits until nodes or pods change.
+
+use super::api::{ConditionStatus, Object, ObjectKind, PodCondition, PodPhase, Timestamp};
+use super::scheduler::{self, convert, NodeSpec, SchedulerConfig, Snapshot};
+use super::state::{record_kube_event, watch, Cluster};
+use super::store::Key;
+use crate::event::EventId;
+use crate::image::engine::parse_reference;
+use crate::sim::Sim;
+
+/// The scheduler's name in events.
+pub const SOURCE: &str = "default-scheduler";
+
+/// The scheduler's view of a node: the Node object's labels, taints and allocatable, and the
+/// images in the node's engine under their familiar and canonical names.
+pub fn node_spec(cluster: &Cluster, node: &super::api::Node) -> NodeSpec {
+    let mut spec = convert::node_spec(node);
+    if let Some(engine) = cluster.engines.get(&node.metadata.name) {
+        spec.images.clear();
+        for (tag, id) in &engine.tags {
+            let size = engine.images.get(id).map_or(0, |i| i.size());
+            spec.images.push((tag.clone(), size));
+            if let Ok(r) = parse_reference(tag) {
+                spec.images.push((r.canonical(), size));
+            }
+        }
+    }
+    spec
+}
+
+/// The snapshot of every node and every pod bound to one (terminal pods hold nothing).
+pub fn snapshot(cluster: &Cluster) -> Snapshot {
+    let mut snap = Snapshot::new();
+    for o in cluster.store.list(ObjectKind::Node, None) {
+        if let Object::Node(n) = o {
+            let _ = snap.add_node(node_spec(cluster, n));
+        }
+    }
+    for o in cluster.store.list(ObjectKind::Pod, None) {
+        if let Object::Pod(p) = o {
+            if p.spec.node_name.is_empty()
+                || matches!(
+                    p.status.phase,
+                    Some(PodPhase::Succeeded) | Some(PodPhase::Failed)
+                )
+            {
+                continue;
+            }
+            if let Some(i) = snap.index_of(&p.spec.node_name) {
+                let _ = snap.add_pod(i, &convert::bound_pod(p));
+            }
+        }
+    }
+    snap
+}
+
+/// One scheduling cycle for the pod at `key`.
+pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
+    let now = sim.now();
+    let Some(c) = sim.cluster.as_ref() else {
+        return;
+    };
+    let Some(Object::Pod(pod)) = c.store.get(key) else {
+        return;
+    };
+    if !pod.spec.node_name.is_empty() || pod.metadata.deletion_timestamp.is_some() {
+        return;
+    }
+    let before = Object::Pod(pod.clone());
+    let mut pod = pod.as_ref().clone();
+    // The owner's selector, for the default topology spreading.
+    let owner_selector = pod.metadata.controller_ref().and_then(|r| {
+        match c
+            .store
+            .get(&Key::new(ObjectKind::ReplicaSet, &key.namespace, &r.name))
+        {
+            Some(Object::ReplicaSet(rs)) => rs.spec.selector.clone(),
+            _ => None,
+        }
+    });
+    let to_schedule = convert::pod_to_schedule(&pod, owner_selector.as_ref(), now.as_ms());
+    let version = (c.store.resource_version(), c.engines_version);
+    let snap = match &c.snapshot_cache {
+        Some((rv, ev, snap)) if (*rv, *ev) == version => snap.clone(),
+        _ => snapshot(c),
+    };
+    let mut state = c.scheduler;
+    let decision = scheduler::schedule(
+        &snap,
+        &to_schedule,
+        &SchedulerConfig::default(),
+        &mut state,
+        sim.rng(),
+    );
+    let Some(c) = sim.cluster.as_mut() else {
+        return;
+    };
+    c.scheduler = state;
+    c.decisions.insert(key.clone(), decision.clone());
+    let condition = |status, reason: &str, message: &str| PodCondition {
+        type_: "PodScheduled".into(),
+        status,
+        last_probe_time: None,
+        last_transition_time: Some(Timestamp(now)),
+        reason: reason.into(),
+        message: message.into(),
+    };
+    pod.status.conditions.retain(|c| c.type_ != "PodScheduled");
+    match decision.selected {
+        Some(sel) => {
+            c.unschedulable.remove(key);
+            pod.spec.node_name = sel.node.clone();
+            pod.status
+                .conditions
+                .push(condition(ConditionStatus::True, "", ""));
+            let mut snap = snap;
+            let _ = snap.add_pod(sel.index, &convert::bound_pod(&pod));
+            c.store.update(Object::Pod(Box::new(pod)));
+            c.snapshot_cache = Some((c.store.resource_version(), c.engines_version, snap));
+            let id = record_kube_event(
+                sim,
+                key,
+                "Scheduled",
+                SOURCE,
+                false,
+                &format!(
+                    "Successfully assigned {}/{} to {}",
+                    key.namespace, key.name, sel.node
+                ),
+                cause,
+            );
+            let after = sim.cluster.as_ref().and_then(|c| c.store.get(key).cloned());
+            watch(sim, key, Some(&before), after.as_ref(), id);
+        }
+        None => {
+            let message = decision
+                .message
+                .unwrap_or_else(|| "no nodes available to schedule pods".into());
+            c.unschedulable.insert(key.clone());
+            pod.status.conditions.push(condition(
+                ConditionStatus::False,
+                "Unschedulable",
+                &message,
+            ));
+            c.store.update(Object::Pod(Box::new(pod)));
+            record_kube_event(sim, key, "FailedScheduling", SOURCE, true, &message, cause);
+        }
+    }
+}

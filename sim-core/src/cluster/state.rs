@@ -1,0 +1,427 @@
+//! The cluster inside the simulation: the object store, each node's container engine (its own
+//! layer store, which the kubelet pulls into and ImageLocality reads), the scheduler's state and
+//! last decisions, and the work queued for controllers, the scheduler and kubelets.
+//!
+//! ## The reconcile model
+//!
+//! Every store change is recorded as an event and, like a watch, queues the work it concerns
+//! (`Action::Cluster` on the simulation's queue) [`WATCH_LATENCY_MS`] later, with that event as
+//! its cause: a Deployment change queues its controller's sync, a ReplicaSet change its own sync
+//! and its Deployment's, a pod change its ReplicaSet's sync, an unbound pod a scheduling cycle,
+//! a binding the kubelet, a deletion the garbage collector. Queued syncs of the same object
+//! coalesce, as a workqueue does. So each reconcile is one action, and `step` walks them one by
+//! one; the event log links every change back to the command that started it.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde::Serialize;
+
+use super::api::{Object, ObjectKind};
+use super::controllers::{self, Change, Why};
+use super::scheduler::{Decision, SchedulerState};
+use super::store::{Key, Store};
+use crate::event::{EventId, EventKind};
+use crate::image::engine::Engine;
+use crate::sim::{Action, Sim};
+
+/// From a store change to the reconcile it triggers (informer delivery + workqueue).
+/// ASSUMPTION: real informers deliver in milliseconds; 100 ms makes each reconcile its own
+/// instant, so `step` shows one at a time.
+pub const WATCH_LATENCY_MS: u64 = 100;
+
+/// The name `cluster create` gives the cluster.
+pub const CLUSTER_NAME: &str = "kind";
+
+/// The Kubernetes version the nodes report.
+pub const KUBELET_VERSION: &str = "v1.31.0";
+
+/// Work a controller, the scheduler or a kubelet does at its time.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Work {
+    /// The Deployment controller syncs one Deployment.
+    SyncDeployment(Key),
+    /// The ReplicaSet controller syncs one ReplicaSet.
+    SyncReplicaSet(Key),
+    /// One scheduling cycle for a pod.
+    Schedule(Key),
+    /// One garbage collector pass.
+    GarbageCollect,
+    /// A step of the kubelet for a pod (the pod's uid guards against a replaced pod).
+    Kubelet {
+        /// The pod.
+        pod: Key,
+        /// Its uid when the step was queued.
+        uid: String,
+        /// What to do.
+        step: super::kubelet::Step,
+    },
+}
+
+impl Work {
+    /// Whether queued copies of this work coalesce (syncs do; kubelet steps are each timed).
+    fn coalesces(&self) -> bool {
+        !matches!(self, Work::Kubelet { .. })
+    }
+}
+
+/// The cluster's state.
+#[derive(Clone, Debug, Default)]
+pub struct Cluster {
+    /// The API objects.
+    pub store: Store,
+    /// Each node's container engine, by node name.
+    pub engines: BTreeMap<String, Engine>,
+    /// The scheduler's state between cycles.
+    pub scheduler: SchedulerState,
+    /// The last scheduling decision of each pod (for `explain-schedule`).
+    pub decisions: BTreeMap<Key, Decision>,
+    /// Pods the scheduler could not place; retried when nodes or pods change.
+    pub unschedulable: BTreeSet<Key>,
+    /// Coalescing work queued and not yet run.
+    pending: BTreeSet<Work>,
+    /// Pod IPs handed out on each node (the last host number).
+    pub(crate) pod_ips: BTreeMap<String, u32>,
+    /// ClusterIPs handed out (the last one's offset in 10.96.0.0/12).
+    pub(crate) service_ips: u32,
+    /// Counts changes of the nodes' engines (images pulled), for the snapshot cache.
+    pub(crate) engines_version: u64,
+    /// The scheduler's snapshot as of (store resourceVersion, engines version): derived data,
+    /// reused by the scheduling cycles of one instant and updated as they bind pods. Not part of
+    /// the fingerprint (it is a function of the store and the engines).
+    pub(crate) snapshot_cache: Option<(u64, u64, super::scheduler::Snapshot)>,
+}
+
+impl Cluster {
+    /// A hash of the cluster's state for `Sim::state_fingerprint`.
+    pub fn fingerprint(&self) -> Vec<u8> {
+        let mut out = serde_json::to_vec(&(
+            &self.store,
+            &self.scheduler,
+            &self.decisions,
+            &self.unschedulable,
+            &self.pending,
+            &self.pod_ips,
+            self.service_ips,
+            self.engines_version,
+        ))
+        .unwrap_or_default();
+        for (name, e) in &self.engines {
+            out.extend_from_slice(name.as_bytes());
+            out.extend_from_slice(&e.fingerprint());
+        }
+        out
+    }
+}
+
+/// Queues `work` after the watch latency (or at `delay_ms`), caused by `cause`; coalesces syncs.
+pub(crate) fn enqueue(sim: &mut Sim, work: Work, delay_ms: u64, cause: EventId) {
+    let Some(c) = sim.cluster.as_mut() else {
+        return;
+    };
+    if work.coalesces() && !c.pending.insert(work.clone()) {
+        return;
+    }
+    if sim.check_schedule("cluster").is_err() {
+        // The queue is full: the work is dropped, as a full workqueue would delay it; the next
+        // change of the object queues it again.
+        if let Some(c) = sim.cluster.as_mut() {
+            c.pending.remove(&work);
+        }
+        return;
+    }
+    let at = sim.now().plus_ms(delay_ms);
+    sim.schedule(
+        at,
+        Action::Cluster {
+            work,
+            scheduled_by: cause,
+        },
+    );
+}
+
+/// Runs queued work (the `Action::Cluster` arm of the simulation).
+pub(crate) fn run(sim: &mut Sim, work: Work, cause: EventId) {
+    let now = sim.now();
+    let Some(c) = sim.cluster.as_mut() else {
+        return;
+    };
+    c.pending.remove(&work);
+    match work {
+        Work::SyncDeployment(key) => {
+            let changes = controllers::deployment::sync(&c.store, &key, now);
+            apply_all(sim, changes, cause);
+        }
+        Work::SyncReplicaSet(key) => {
+            let changes = controllers::replicaset::sync(&c.store, &key, now);
+            apply_all(sim, changes, cause);
+        }
+        Work::GarbageCollect => {
+            let changes = controllers::garbage::sync(&c.store);
+            apply_all(sim, changes, cause);
+        }
+        Work::Schedule(key) => super::scheduling::schedule_pod(sim, &key, cause),
+        Work::Kubelet { pod, uid, step } => super::kubelet::run(sim, &pod, &uid, step, cause),
+    }
+}
+
+/// Applies a controller's changes in order.
+pub(crate) fn apply_all(sim: &mut Sim, changes: Vec<Change>, cause: EventId) {
+    for change in changes {
+        apply(sim, change, cause);
+    }
+}
+
+/// Records a change: as a Kubernetes Event or a store note. Returns the event's id.
+fn report(sim: &mut Sim, why: &Why, key: &Key, verb: &str, name: &str, cause: EventId) -> EventId {
+    match why {
+        Why::Event(e) => record_kube_event(
+            sim,
+            &e.on,
+            &e.reason,
+            e.source,
+            e.warning,
+            &e.message.replace("{name}", name),
+            cause,
+        ),
+        Why::Note(message) => sim.record(
+            EventKind::ApiObjectChanged { verb: verb.into() },
+            key.object_ref(),
+            Some(cause),
+            message.replace("{name}", name),
+        ),
+    }
+}
+
+/// Records a Kubernetes Event about `on`.
+pub(crate) fn record_kube_event(
+    sim: &mut Sim,
+    on: &Key,
+    reason: &str,
+    source: &str,
+    warning: bool,
+    message: &str,
+    cause: EventId,
+) -> EventId {
+    sim.record(
+        EventKind::KubeEvent {
+            reason: reason.into(),
+            source: source.into(),
+            warning,
+        },
+        on.object_ref(),
+        Some(cause),
+        message,
+    )
+}
+
+/// Generated-name suffix: five characters of [`controllers::deployment::ALPHANUMS`] from the
+/// simulation's RNG (`names.SimpleNameGenerator`).
+fn suffix(sim: &mut Sim) -> String {
+    use rand::Rng;
+    let a = controllers::deployment::ALPHANUMS;
+    (0..5)
+        .map(|_| a[sim.rng().random_range(0..a.len())] as char)
+        .collect()
+}
+
+/// Applies one change to the store, records it and queues what watches it. Returns the id of
+/// the event that recorded it (None when the change no longer applies).
+pub(crate) fn apply(sim: &mut Sim, change: Change, cause: EventId) -> Option<EventId> {
+    sim.cluster.as_ref()?;
+    let now = sim.now();
+    match change {
+        Change::Create {
+            mut object,
+            generate_name,
+            why,
+        } => {
+            if generate_name {
+                let base = object.metadata().generate_name.clone();
+                let mut name = format!("{base}{}", suffix(sim));
+                for _ in 0..16 {
+                    let key = Key::new(object.kind(), object.namespace().unwrap_or(""), &name);
+                    if sim.cluster.as_ref()?.store.get(&key).is_none() {
+                        break;
+                    }
+                    name = format!("{base}{}", suffix(sim));
+                }
+                object.metadata_mut().name = name;
+            }
+            if object.kind() == ObjectKind::Pod {
+                // What kube-apiserver does to every new pod: defaults, then admission.
+                super::defaults::apply_defaults(&mut object);
+                super::defaults::admit(&mut object);
+            }
+            let c = sim.cluster.as_mut()?;
+            let key = Key::of(&object);
+            if c.store.get(&key).is_some() {
+                return None;
+            }
+            let key = c.store.create(object, now);
+            let id = report(sim, &why, &key, "created", &key.name, cause);
+            let after = sim.cluster.as_ref()?.store.get(&key).cloned();
+            watch(sim, &key, None, after.as_ref(), id);
+            Some(id)
+        }
+        Change::Update { object, why } => {
+            let c = sim.cluster.as_mut()?;
+            let key = Key::of(&object);
+            let before = c.store.get(&key).cloned()?;
+            // A change computed from an older read of the object: skip (optimistic concurrency).
+            if before.metadata().uid != object.metadata().uid {
+                return None;
+            }
+            c.store.update(object);
+            let id = report(sim, &why, &key, "updated", &key.name, cause);
+            let after = sim.cluster.as_ref()?.store.get(&key).cloned();
+            watch(sim, &key, Some(&before), after.as_ref(), id);
+            Some(id)
+        }
+        Change::Delete { key, why } => delete(sim, &key, why, cause),
+    }
+}
+
+/// Deletes an object: a pod bound to a node gets its deletionTimestamp and terminates on its
+/// kubelet; anything else leaves the store at once (dependents go through the garbage
+/// collector, as with `propagationPolicy: Background`).
+pub(crate) fn delete(sim: &mut Sim, key: &Key, why: Why, cause: EventId) -> Option<EventId> {
+    let now = sim.now();
+    let c = sim.cluster.as_mut()?;
+    let before = c.store.get(key).cloned()?;
+    if let Object::Pod(pod) = &before {
+        if pod.metadata.deletion_timestamp.is_some() {
+            return None;
+        }
+        if !pod.spec.node_name.is_empty() {
+            let mut p = pod.clone();
+            p.metadata.deletion_timestamp = Some(super::api::Timestamp(now));
+            p.metadata.deletion_grace_period_seconds =
+                Some(p.spec.termination_grace_period_seconds.unwrap_or(30));
+            c.store.update(Object::Pod(p));
+            let id = report(sim, &why, key, "deleting", &key.name, cause);
+            let after = sim.cluster.as_ref()?.store.get(key).cloned();
+            watch(sim, key, Some(&before), after.as_ref(), id);
+            return Some(id);
+        }
+    }
+    c.store.remove(key);
+    let id = report(sim, &why, key, "deleted", &key.name, cause);
+    watch(sim, key, Some(&before), None, id);
+    Some(id)
+}
+
+/// Removes a pod whose containers have stopped (the kubelet's final delete).
+pub(crate) fn remove_pod(sim: &mut Sim, key: &Key, cause: EventId) {
+    let Some(c) = sim.cluster.as_mut() else {
+        return;
+    };
+    let Some(before) = c.store.remove(key) else {
+        return;
+    };
+    let id = sim.record(
+        EventKind::ApiObjectChanged {
+            verb: "deleted".into(),
+        },
+        key.object_ref(),
+        Some(cause),
+        format!("pod/{} deleted: its containers stopped", key.name),
+    );
+    watch(sim, key, Some(&before), None, id);
+}
+
+/// The watches: what a change of `key` from `before` to `after` queues.
+pub(crate) fn watch(
+    sim: &mut Sim,
+    key: &Key,
+    before: Option<&Object>,
+    after: Option<&Object>,
+    id: EventId,
+) {
+    let ns = key.namespace.as_str();
+    let controller_of = |o: Option<&Object>, kind: &str| {
+        o.and_then(|o| {
+            o.metadata()
+                .controller_ref()
+                .filter(|r| r.kind == kind)
+                .map(|r| r.name.clone())
+        })
+    };
+    match key.kind {
+        ObjectKind::Deployment if after.is_some() => {
+            enqueue(sim, Work::SyncDeployment(key.clone()), WATCH_LATENCY_MS, id);
+        }
+        ObjectKind::ReplicaSet => {
+            if after.is_some() {
+                enqueue(sim, Work::SyncReplicaSet(key.clone()), WATCH_LATENCY_MS, id);
+            }
+            if let Some(d) = controller_of(after.or(before), "Deployment") {
+                let k = Key::new(ObjectKind::Deployment, ns, &d);
+                enqueue(sim, Work::SyncDeployment(k), WATCH_LATENCY_MS, id);
+            }
+        }
+        ObjectKind::Pod => {
+            if let Some(rs) = controller_of(after.or(before), "ReplicaSet") {
+                let k = Key::new(ObjectKind::ReplicaSet, ns, &rs);
+                // The Deployment controller watches pods going away too (a Recreate rollout
+                // waits for the last old pod).
+                let deployment = match (after, sim.cluster.as_ref().and_then(|c| c.store.get(&k))) {
+                    (None, Some(o)) => controller_of(Some(o), "Deployment"),
+                    _ => None,
+                };
+                enqueue(sim, Work::SyncReplicaSet(k), WATCH_LATENCY_MS, id);
+                if let Some(d) = deployment {
+                    let dk = Key::new(ObjectKind::Deployment, ns, &d);
+                    enqueue(sim, Work::SyncDeployment(dk), WATCH_LATENCY_MS, id);
+                }
+            }
+            let pod = |o: Option<&Object>| o.and_then(controllers::as_pod).cloned();
+            let (b, a) = (pod(before), pod(after));
+            match (&b, &a) {
+                (_, Some(p))
+                    if p.spec.node_name.is_empty() && p.metadata.deletion_timestamp.is_none() =>
+                {
+                    enqueue(sim, Work::Schedule(key.clone()), WATCH_LATENCY_MS, id);
+                }
+                _ => {}
+            }
+            if let Some(p) = &a {
+                let was_bound = b.as_ref().is_some_and(|b| !b.spec.node_name.is_empty());
+                if !p.spec.node_name.is_empty() && !was_bound {
+                    let uid = p.metadata.uid.clone();
+                    super::kubelet::begin(sim, key, uid, id);
+                }
+                let was_deleting = b
+                    .as_ref()
+                    .is_some_and(|b| b.metadata.deletion_timestamp.is_some());
+                if p.metadata.deletion_timestamp.is_some() && !was_deleting {
+                    let uid = p.metadata.uid.clone();
+                    super::kubelet::kill(sim, key, uid, id);
+                }
+            }
+            if a.is_none() {
+                if let Some(c) = sim.cluster.as_mut() {
+                    c.unschedulable.remove(key);
+                    c.decisions.remove(key);
+                }
+                retry_unschedulable(sim, id);
+            }
+        }
+        ObjectKind::Node => retry_unschedulable(sim, id),
+        _ => {}
+    }
+    if after.is_none() && key.kind != ObjectKind::Pod {
+        enqueue(sim, Work::GarbageCollect, WATCH_LATENCY_MS, id);
+    }
+}
+
+/// Queues a new scheduling cycle for every pod that did not fit (the scheduling queue moves
+/// unschedulable pods back to active when the cluster changes).
+pub(crate) fn retry_unschedulable(sim: &mut Sim, id: EventId) {
+    let Some(c) = sim.cluster.as_ref() else {
+        return;
+    };
+    let keys: Vec<Key> = c.unschedulable.iter().cloned().collect();
+    for k in keys {
+        enqueue(sim, Work::Schedule(k), WATCH_LATENCY_MS, id);
+    }
+}

@@ -1,0 +1,236 @@
+//! The API object store, as kube-apiserver's etcd holds it: objects by (kind, namespace, name) in
+//! ordered maps, one resourceVersion counter for the whole store, deterministic uids, generation
+//! bumped when a spec changes, creation and deletion timestamps in simulated time.
+//!
+//! The store only keeps objects; who may change them and what that triggers is
+//! [`super::state`]'s business.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use sha2::{Digest, Sha256};
+
+use super::api::{Object, ObjectKind, Timestamp};
+use crate::time::SimTime;
+
+/// The namespaces every cluster starts with.
+pub const INITIAL_NAMESPACES: [&str; 4] =
+    ["default", "kube-node-lease", "kube-public", "kube-system"];
+
+/// Where an object lives: kind, namespace (`""` for cluster-scoped kinds) and name.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Key {
+    /// The kind.
+    pub kind: ObjectKind,
+    /// The namespace, empty for Nodes and Namespaces.
+    pub namespace: String,
+    /// The name.
+    pub name: String,
+}
+
+impl Key {
+    /// A key from its parts.
+    pub fn new(kind: ObjectKind, namespace: &str, name: &str) -> Key {
+        Key {
+            kind,
+            namespace: if kind.is_namespaced() {
+                namespace.to_string()
+            } else {
+                String::new()
+            },
+            name: name.to_string(),
+        }
+    }
+
+    /// The key of an object.
+    pub fn of(object: &Object) -> Key {
+        Key::new(
+            object.kind(),
+            object.namespace().unwrap_or(""),
+            object.name(),
+        )
+    }
+
+    /// `default/web` for namespaced objects, `node-1` for cluster-scoped ones.
+    pub fn qualified_name(&self) -> String {
+        if self.namespace.is_empty() {
+            self.name.clone()
+        } else {
+            format!("{}/{}", self.namespace, self.name)
+        }
+    }
+
+    /// How the event log names the object: `pod/web-abc` in `default`, `pod/ns/web-abc`
+    /// elsewhere (`kind/name`, as `kubectl get kind/name` does, lowercase kind).
+    pub fn object_ref(&self) -> crate::event::ObjectRef {
+        let name = if self.namespace.is_empty() || self.namespace == "default" {
+            self.name.clone()
+        } else {
+            format!("{}/{}", self.namespace, self.name)
+        };
+        crate::event::ObjectRef::new(&self.kind.as_str().to_ascii_lowercase(), name)
+    }
+}
+
+/// The objects of one cluster.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Store {
+    objects: BTreeMap<Key, Object>,
+    /// The last resourceVersion handed out (one counter for all objects, as etcd's revision).
+    resource_version: u64,
+    /// uids handed out so far: the next uid is a hash of this count.
+    uids: u64,
+}
+
+impl Store {
+    /// The object at `key`.
+    pub fn get(&self, key: &Key) -> Option<&Object> {
+        self.objects.get(key)
+    }
+
+    /// Objects of `kind` in `namespace` (`None`: every namespace), in key order.
+    pub fn list(&self, kind: ObjectKind, namespace: Option<&str>) -> impl Iterator<Item = &Object> {
+        let ns = namespace.map(str::to_string);
+        self.objects
+            .range(Key::new(kind, "", "")..)
+            .take_while(move |(k, _)| k.kind == kind)
+            .filter(move |(k, _)| ns.as_deref().is_none_or(|n| k.namespace == n))
+            .map(|(_, o)| o)
+    }
+
+    /// Number of objects of `kind`.
+    pub fn count(&self, kind: ObjectKind) -> usize {
+        self.list(kind, None).count()
+    }
+
+    /// Every object, in key order.
+    pub fn all(&self) -> impl Iterator<Item = (&Key, &Object)> {
+        self.objects.iter()
+    }
+
+    /// The last resourceVersion handed out.
+    pub fn resource_version(&self) -> u64 {
+        self.resource_version
+    }
+
+    /// A deterministic uid in UUID form: a hash of how many uids came before, so replaying the
+    /// same inputs gives the same uids.
+    fn next_uid(&mut self) -> String {
+        self.uids += 1;
+        let hash = Sha256::digest(format!("kube-sandbox uid {}", self.uids).as_bytes());
+        let h = crate::sim::hex(&hash[..16]);
+        // Version 4 / variant 1 bits set, so the text reads as an ordinary UUID.
+        format!(
+            "{}-{}-4{}-a{}-{}",
+            &h[0..8],
+            &h[8..12],
+            &h[13..16],
+            &h[17..20],
+            &h[20..32]
+        )
+    }
+
+    fn bump(&mut self) -> String {
+        self.resource_version += 1;
+        self.resource_version.to_string()
+    }
+
+    /// Stores a new object: sets uid, resourceVersion, generation 1 and creationTimestamp.
+    /// Returns its key. An object already at that key is replaced (callers check first).
+    pub fn create(&mut self, mut object: Object, now: SimTime) -> Key {
+        object.set_type_meta();
+        let uid = self.next_uid();
+        let rv = self.bump();
+        let m = object.metadata_mut();
+        m.uid = uid;
+        m.resource_version = rv;
+        m.generation = 1;
+        m.creation_timestamp = Some(Timestamp(now));
+        m.deletion_timestamp = None;
+        let key = Key::of(&object);
+        self.objects.insert(key.clone(), object);
+        key
+    }
+
+    /// Replaces an existing object, keeping its identity (uid, creationTimestamp): bumps the
+    /// resourceVersion, and the generation when the spec differs. Returns false (and changes
+    /// nothing) when there is no such object.
+    pub fn update(&mut self, mut object: Object) -> bool {
+        let key = Key::of(&object);
+        let Some(old) = self.objects.get(&key) else {
+            return false;
+        };
+        let spec_changed = spec_json(old) != spec_json(&object);
+        let old_meta = old.metadata().clone();
+        object.set_type_meta();
+        let rv = self.bump();
+        let m = object.metadata_mut();
+        m.uid = old_meta.uid;
+        m.creation_timestamp = old_meta.creation_timestamp;
+        m.resource_version = rv;
+        m.generation = old_meta.generation + i64::from(spec_changed);
+        self.objects.insert(key, object);
+        true
+    }
+
+    /// Removes an object for good; returns it.
+    pub fn remove(&mut self, key: &Key) -> Option<Object> {
+        let removed = self.objects.remove(key);
+        if removed.is_some() {
+            self.resource_version += 1;
+        }
+        removed
+    }
+
+    /// The object whose uid is `uid`, if any (owner lookups).
+    pub fn by_uid(&self, uid: &str) -> Option<&Object> {
+        self.objects.values().find(|o| o.metadata().uid == uid)
+    }
+}
+
+/// The spec of an object as JSON, for "did the spec change" (the generation rule).
+fn spec_json(object: &Object) -> String {
+    let value = serde_json::to_value(object).unwrap_or_default();
+    match value.get("spec") {
+        Some(spec) => spec.to_string(),
+        // Kinds without a spec: everything but metadata and status.
+        None => {
+            let mut v = value;
+            if let Some(map) = v.as_object_mut() {
+                map.remove("metadata");
+                map.remove("status");
+            }
+            v.to_string()
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::cluster::api::Deployment;
+
+    #[test]
+    fn uids_and_resource_versions_are_deterministic_and_generation_follows_the_spec() {
+        let mut a = Store::default();
+        let mut b = Store::default();
+        let d = Deployment::named("default", "web");
+        let ka = a.create(d.clone().into(), SimTime(5));
+        b.create(d.into(), SimTime(5));
+        let ua = a.get(&ka).unwrap().metadata().uid.clone();
+        assert_eq!(ua, b.get(&ka).unwrap().metadata().uid);
+        assert_eq!(ua.len(), 36);
+        let mut changed = a.get(&ka).unwrap().clone();
+        if let Object::Deployment(d) = &mut changed {
+            d.spec.replicas = Some(3);
+        }
+        assert!(a.update(changed.clone()));
+        assert_eq!(a.get(&ka).unwrap().metadata().generation, 2);
+        changed.metadata_mut().labels.insert("x".into(), "y".into());
+        assert!(a.update(changed));
+        let m = a.get(&ka).unwrap().metadata();
+        assert_eq!(m.generation, 2);
+        assert_eq!(m.resource_version, "3");
+        assert_eq!(m.uid, ua);
+    }
+}

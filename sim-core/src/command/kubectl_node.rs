@@ -1,0 +1,226 @@
+//! `kubectl cordon|uncordon NODE`, `kubectl taint nodes NODE key[=value]:Effect[-]` and
+//! `kubectl label KIND NAME key=value|key- [--overwrite]`: the changes that steer the scheduler.
+//! Each is a store update (an event caused by the command); pods waiting for room are retried.
+
+use super::kubectl::{kerr, not_found, parse_flags};
+use super::Plan;
+use crate::cluster::api::{Node, Object, ObjectKind, Taint, TaintEffect};
+use crate::cluster::controllers::{Change, Why};
+use crate::cluster::state::{self, Cluster};
+use crate::cluster::store::Key;
+use crate::error::Result;
+
+fn node<'a>(c: &'a Cluster, name: &str) -> Result<&'a Node> {
+    let name = name.strip_prefix("node/").unwrap_or(name);
+    match c.store.get(&Key::new(ObjectKind::Node, "", name)) {
+        Some(Object::Node(n)) => Ok(n),
+        _ => Err(not_found(ObjectKind::Node, name)),
+    }
+}
+
+fn update(object: Object, text: String) -> Plan {
+    Plan::Effect(Box::new(move |sim, id| {
+        state::apply(
+            sim,
+            Change::Update {
+                object,
+                why: Why::Note(text.clone()),
+            },
+            id,
+        );
+        format!("{text}\n")
+    }))
+}
+
+/// `kubectl cordon NODE` / `kubectl uncordon NODE`.
+pub(super) fn cordon(c: &Cluster, args: &[String], on: bool) -> Result<Plan> {
+    let verb = if on { "cordon" } else { "uncordon" };
+    let f = parse_flags(verb, args, &[], &[])?;
+    let [name] = f.pos.as_slice() else {
+        return Err(kerr(format!(
+            "error: USAGE: {verb} NODE [flags]\nSee 'kubectl {verb} -h' for help and examples"
+        )));
+    };
+    let n = node(c, name)?;
+    let done = if on { "cordoned" } else { "uncordoned" };
+    if n.spec.unschedulable == on {
+        return Ok(Plan::Output(format!(
+            "node/{} already {done}\n",
+            n.metadata.name
+        )));
+    }
+    let mut n = n.clone();
+    n.spec.unschedulable = on;
+    let text = format!("node/{} {done}", n.metadata.name);
+    Ok(update(Object::Node(Box::new(n)), text))
+}
+
+/// Parses `key[=value]:Effect` (or with a trailing `-`, a removal; the effect may be left out).
+fn taint_spec(spec: &str) -> Result<(Taint, bool)> {
+    let invalid = || {
+        kerr(format!(
+            "error: invalid taint spec: {spec}, {}",
+            "expected key[=value]:Effect"
+        ))
+    };
+    let (body, remove) = match spec.strip_suffix('-') {
+        Some(b) => (b, true),
+        None => (spec, false),
+    };
+    let (kv, effect) = match body.rsplit_once(':') {
+        Some((kv, e)) => (kv, Some(e)),
+        None if remove => (body, None),
+        None => return Err(invalid()),
+    };
+    let (key, value) = kv.split_once('=').unwrap_or((kv, ""));
+    if key.is_empty() || !crate::cluster::validate::is_qualified_name(key).is_empty() {
+        return Err(invalid());
+    }
+    let effect = match effect {
+        Some(e) => {
+            let e = TaintEffect::from(e);
+            if !e.is_known() {
+                return Err(kerr(format!(
+                    "error: invalid taint effect: {e}, unsupported taint effect"
+                )));
+            }
+            e
+        }
+        None => TaintEffect::Other(String::new()),
+    };
+    Ok((
+        Taint {
+            key: key.to_string(),
+            value: value.to_string(),
+            effect,
+            time_added: None,
+        },
+        remove,
+    ))
+}
+
+/// `kubectl taint nodes NODE key[=value]:Effect[-] [--overwrite]`.
+pub(super) fn taint(c: &Cluster, args: &[String]) -> Result<Plan> {
+    let f = parse_flags("taint", args, &[], &["--overwrite"])?;
+    let overwrite = f.values.get("--overwrite").is_some_and(|v| v != "false");
+    let [kind, name, specs @ ..] = f.pos.as_slice() else {
+        return Err(kerr("error: at least one taint update is required\nSee 'kubectl taint -h' for help and examples"));
+    };
+    if ObjectKind::from_resource_arg(kind) != Some(ObjectKind::Node) {
+        return Err(kerr(format!(
+            "error: invalid resource type {kind}, only node types are supported"
+        )));
+    }
+    if specs.is_empty() {
+        return Err(kerr("error: at least one taint update is required"));
+    }
+    let mut n = node(c, name)?.clone();
+    let mut added = false;
+    let mut removed = false;
+    for s in specs {
+        let (t, remove) = taint_spec(s)?;
+        if remove {
+            let before = n.spec.taints.len();
+            n.spec.taints.retain(|x| {
+                !(x.key == t.key && (t.effect.as_str().is_empty() || x.effect == t.effect))
+            });
+            if n.spec.taints.len() == before {
+                return Err(kerr(format!("error: taint {:?} not found", t.key)));
+            }
+            removed = true;
+        } else {
+            match n
+                .spec
+                .taints
+                .iter_mut()
+                .find(|x| x.key == t.key && x.effect == t.effect)
+            {
+                Some(_) if !overwrite => {
+                    return Err(kerr(format!(
+                        "error: node {} already has {} taint(s) with same effect(s) and --overwrite is false",
+                        n.metadata.name, t.key
+                    )))
+                }
+                Some(x) => *x = t,
+                None => n.spec.taints.push(t),
+            }
+            added = true;
+        }
+    }
+    let verb = if added && !removed {
+        "tainted"
+    } else if removed && !added {
+        "untainted"
+    } else {
+        "modified"
+    };
+    let text = format!("node/{} {verb}", n.metadata.name);
+    Ok(update(Object::Node(Box::new(n)), text))
+}
+
+/// `kubectl label KIND NAME key=value... key-... [--overwrite]`.
+pub(super) fn label(c: &Cluster, args: &[String]) -> Result<Plan> {
+    let f = parse_flags("label", args, &[], &["--overwrite"])?;
+    let overwrite = f.values.get("--overwrite").is_some_and(|v| v != "false");
+    let (kind, name, changes) = match f.pos.as_slice() {
+        [one, rest @ ..] if one.contains('/') => {
+            let (k, n) = one.split_once('/').unwrap_or_default();
+            (k.to_string(), n.to_string(), rest.to_vec())
+        }
+        [k, n, rest @ ..] => (k.clone(), n.clone(), rest.to_vec()),
+        _ => return Err(kerr("error: one or more resources must be specified as <resource> <name> or <resource>/<name>")),
+    };
+    if changes.is_empty() {
+        return Err(kerr("error: at least one label update is required"));
+    }
+    let kind = ObjectKind::from_resource_arg(&kind).ok_or_else(|| {
+        kerr(format!(
+            "error: the server doesn't have a resource type \"{kind}\""
+        ))
+    })?;
+    let key = Key::new(kind, &f.ns(), &name);
+    let mut o = c
+        .store
+        .get(&key)
+        .ok_or_else(|| not_found(kind, &name))?
+        .clone();
+    let labels = &mut o.metadata_mut().labels;
+    let mut only_removals = true;
+    for ch in &changes {
+        if let Some(k) = ch.strip_suffix('-') {
+            labels.remove(k);
+            continue;
+        }
+        only_removals = false;
+        let Some((k, v)) = ch.split_once('=') else {
+            return Err(kerr(format!("error: invalid label spec: {ch}")));
+        };
+        if !crate::cluster::validate::is_qualified_name(k).is_empty()
+            || !crate::cluster::validate::is_valid_label_value(v)
+        {
+            return Err(kerr(format!("error: invalid label spec: {ch}")));
+        }
+        if let Some(old) = labels.get(k) {
+            if old != v && !overwrite {
+                return Err(kerr(format!(
+                    "error: '{k}' already has a value ({old}), and --overwrite is false"
+                )));
+            }
+        }
+        labels.insert(k.to_string(), v.to_string());
+    }
+    let verb = if only_removals {
+        "unlabeled"
+    } else {
+        "labeled"
+    };
+    let text = format!("{}/{} {verb}", kind.singular_with_group(), name);
+    if c.store.get(&key) == Some(&o) {
+        return Ok(Plan::Output(format!(
+            "{}/{} not labeled\n",
+            kind.singular_with_group(),
+            name
+        )));
+    }
+    Ok(update(o, text))
+}
