@@ -8,6 +8,13 @@
 //! Pods: 100m / 128 MiB, no owners (so no default topology spreading), and a variant whose pods
 //! belong to 50 ReplicaSets and therefore spread by the system default constraints — its PreScore
 //! counts matching pods on all 5,000 nodes every cycle, so it runs 15,000 pods, not 150,000.
+//!
+//! Every run checks a hash of all placements against the value recorded before the scheduler's
+//! performance work (same seed ⇒ the same node for every pod), so a faster scheduler that
+//! decides differently fails here.
+//!
+//! The second group is the issue's other figure: `kubectl apply` of a Deployment with 1,000
+//! replicas on 100 nodes, through a `Session` as a user types it, until every pod is Ready.
 
 use std::hint::black_box;
 
@@ -19,6 +26,7 @@ use sim_core::cluster::scheduler::select::{LabelMatcher, Selector};
 use sim_core::cluster::scheduler::{
     schedule, NodeSpec, PodToSchedule, Record, Resources, SchedulerConfig, SchedulerState, Snapshot,
 };
+use sim_core::{Session, SimConfig};
 
 const NODES: usize = 5_000;
 const PODS: usize = 150_000;
@@ -93,8 +101,9 @@ fn pods(count: usize, owned: bool) -> Vec<PodToSchedule> {
         .collect()
 }
 
-/// Schedules and binds every pod; returns how many were bound.
-fn schedule_all(mut snapshot: Snapshot, pods: &[PodToSchedule], percentage: u32) -> usize {
+/// Schedules and binds every pod; returns an FNV-1a hash of the chosen node index of every pod
+/// in order (`u64::MAX` for an unschedulable one).
+fn schedule_all(mut snapshot: Snapshot, pods: &[PodToSchedule], percentage: u32) -> u64 {
     let config = SchedulerConfig {
         percentage_of_nodes_to_score: percentage,
         record: Record::Outcome,
@@ -102,17 +111,18 @@ fn schedule_all(mut snapshot: Snapshot, pods: &[PodToSchedule], percentage: u32)
     };
     let mut state = SchedulerState::default();
     let mut rng = ChaCha8Rng::seed_from_u64(1);
-    let mut bound = 0;
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for pod in pods {
         let d = schedule(&snapshot, pod, &config, &mut state, &mut rng);
+        let chosen = d.selected.as_ref().map_or(u64::MAX, |s| s.index as u64);
+        hash = (hash ^ chosen).wrapping_mul(0x0100_0000_01b3);
         if let Some(sel) = d.selected {
             snapshot
                 .add_pod(sel.index, &pod.as_bound())
                 .expect("node exists");
-            bound += 1;
         }
     }
-    bound
+    hash
 }
 
 fn bench(c: &mut Criterion) {
@@ -122,11 +132,23 @@ fn bench(c: &mut Criterion) {
     let mut group = c.benchmark_group("schedule_150k_pods_on_5k_nodes");
     group.sample_size(10);
     group.measurement_time(std::time::Duration::from_secs(20));
-    for (name, pods, percentage) in [
-        ("adaptive_sampling", &bare, 0),
-        ("score_every_node", &bare, 100),
-        ("adaptive_sampling_default_spread_15k_pods", &owned, 0),
+    // Placement hashes recorded with the scheduler before its performance work (commit
+    // bb760ce's sim-core); the default-spread variant at 150,000 pods hashed 0xe535_592d_25e5_0bd5.
+    for (name, pods, percentage, expected) in [
+        ("adaptive_sampling", &bare, 0, 0xe930_c57f_43ab_8494),
+        ("score_every_node", &bare, 100, 0xb04c_3ac8_be9e_80e9),
+        (
+            "adaptive_sampling_default_spread_15k_pods",
+            &owned,
+            0,
+            0x5436_6d48_c104_e7e0,
+        ),
     ] {
+        assert_eq!(
+            schedule_all(snapshot.clone(), pods, percentage),
+            expected,
+            "{name}: placements differ from the recorded ones"
+        );
         group.bench_function(name, |b| {
             b.iter_batched(
                 || snapshot.clone(),
@@ -138,5 +160,71 @@ fn bench(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, bench);
+/// A 100-node cluster with a 1,000-replica Deployment manifest written, not yet applied.
+fn cluster_with_manifest() -> Session {
+    let mut session = Session::new(SimConfig { seed: 7 });
+    let script = "cluster create --nodes 100
+cat > web.yaml <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 1000
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27-alpine
+        resources:
+          requests:
+            cpu: 100m
+            memory: 64Mi
+EOF";
+    for entry in session.submit(script) {
+        assert!(!entry.failed(), "{}: {:?}", entry.command, entry.error);
+    }
+    session
+}
+
+/// `kubectl apply -f` and `run` until all 1,000 pods are Ready (two simulated minutes are
+/// enough, and checked); returns the session and how many events the two commands recorded.
+fn apply_until_ready(mut session: Session) -> (Session, usize) {
+    let before = session.sim().log().len();
+    for entry in session.submit("kubectl apply -f web.yaml\nrun 2m") {
+        assert!(!entry.failed(), "{}: {:?}", entry.command, entry.error);
+    }
+    let events = session.sim().log().len() - before;
+    (session, events)
+}
+
+fn apply_bench(c: &mut Criterion) {
+    // Check once that two minutes get every replica Ready, and count the events.
+    let (mut done, events) = apply_until_ready(cluster_with_manifest());
+    let get = done.submit("kubectl get deployment web");
+    assert!(
+        get[0].output.contains("1000/1000"),
+        "not all Ready: {}",
+        get[0].output
+    );
+    let mut group = c.benchmark_group("kubectl_apply_1000_replicas_on_100_nodes");
+    group.sample_size(10);
+    group.throughput(criterion::Throughput::Elements(events as u64));
+    group.bench_function("apply_to_all_ready", |b| {
+        b.iter_batched(
+            cluster_with_manifest,
+            |s| black_box(apply_until_ready(s)),
+            BatchSize::LargeInput,
+        )
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench, apply_bench);
 criterion_main!(benches);

@@ -980,3 +980,127 @@ proptest! {
         }
     }
 }
+
+// ---- Placement equality across optimisations -----------------------------------------------
+
+/// A mixed cluster: three zones, a pre-pulled image on a third of the nodes, PreferNoSchedule
+/// taints on every 7th node, NoSchedule taints on every 11th, one cordoned node, a `disk=ssd`
+/// label on half of them.
+fn mixed_cluster(nodes: usize) -> Snapshot {
+    let mut s = Snapshot::new();
+    for i in 0..nodes {
+        let name = format!("node-{i:04}");
+        let mut n = node(&name, 8000 + (i as i64 % 4) * 1000, 32 * GIB);
+        n.labels.insert(
+            pod_topology_spread::LABEL_TOPOLOGY_ZONE.into(),
+            format!("zone-{}", i % 3),
+        );
+        if i % 2 == 0 {
+            n.labels.insert("disk".into(), "ssd".into());
+        }
+        n.images = vec![("registry.k8s.io/pause:3.10".into(), 700_000)];
+        if i % 3 == 0 {
+            n.images.push(("nginx:latest".into(), 190 * MIB as u64));
+        }
+        if i % 7 == 0 {
+            n.taints
+                .push(taint("spot", "true", TaintEffect::PreferNoSchedule));
+        }
+        if i % 11 == 0 {
+            n.taints.push(taint("gpu", "yes", TaintEffect::NoSchedule));
+        }
+        n.unschedulable = i == 5;
+        n.allowed_pods = 40;
+        s.add_node(n).unwrap();
+    }
+    s
+}
+
+/// Pod `i` of a workload mix: plain pods, owned pods spread by the system defaults, pods with
+/// a nodeSelector, pods tolerating the NoSchedule taint, pods with a DoNotSchedule zone
+/// constraint, and best-effort pods.
+fn mixed_pod(i: usize) -> PodToSchedule {
+    let app = format!("app-{}", i % 7);
+    let mut p = pod(&format!("pod-{i}"), 100 + (i as i64 % 3) * 150, 128 * MIB);
+    p.labels = labels(&[("app", &app)]);
+    let selector = || LabelMatcher::Selector(Selector::parse(&format!("app={app}")).unwrap());
+    match i % 6 {
+        0 => {}
+        1 => p.default_spread_selector = Some(selector()),
+        2 => {
+            p.required_affinity.node_selector = labels(&[("disk", "ssd")]);
+            p.default_spread_selector = Some(selector());
+        }
+        3 => p.tolerations.push(Toleration {
+            key: "gpu".into(),
+            operator: Some(TolerationOperator::Exists),
+            value: String::new(),
+            effect: None,
+            toleration_seconds: None,
+        }),
+        4 => {
+            let mut c = zone_constraint(2, WhenUnsatisfiable::DoNotSchedule);
+            c.selector = selector();
+            p.spread_constraints.push(c);
+        }
+        _ => {
+            p.requests = Resources::default();
+            p.non_zero_requests = Resources {
+                milli_cpu: 100,
+                memory_bytes: 200 * MIB,
+            };
+        }
+    }
+    p
+}
+
+/// FNV-1a over the chosen node index of every pod (`u64::MAX` when unschedulable).
+fn placement_hash(
+    nodes: usize,
+    pods: usize,
+    percentage: u32,
+    pod_of: fn(usize) -> PodToSchedule,
+) -> u64 {
+    let mut snapshot = mixed_cluster(nodes);
+    let config = SchedulerConfig {
+        percentage_of_nodes_to_score: percentage,
+        record: Record::Outcome,
+        ..SchedulerConfig::default()
+    };
+    let mut state = SchedulerState::default();
+    let mut rng = ChaCha8Rng::seed_from_u64(1);
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for i in 0..pods {
+        let p = pod_of(i);
+        let d = schedule(&snapshot, &p, &config, &mut state, &mut rng);
+        let chosen = d.selected.as_ref().map_or(u64::MAX, |s| s.index as u64);
+        hash = (hash ^ chosen).wrapping_mul(0x0100_0000_01b3);
+        if let Some(sel) = d.selected {
+            snapshot.add_pod(sel.index, &p.as_bound()).unwrap();
+        }
+    }
+    hash
+}
+
+/// The placements recorded before the scheduler's performance work: any optimisation must
+/// leave every decision (and every RNG draw) unchanged.
+#[test]
+fn optimisations_keep_every_placement_of_a_mixed_workload() {
+    // 600 nodes: adaptive sampling looks for 276 feasible nodes per cycle.
+    assert_eq!(
+        placement_hash(600, 6_000, 0, mixed_pod),
+        295_399_779_246_569_761,
+        "adaptive sampling"
+    );
+    assert_eq!(
+        placement_hash(600, 6_000, 100, mixed_pod),
+        6_573_248_395_811_841_155,
+        "every node scored"
+    );
+    // Enough pods to fill nodes: Too many pods, Insufficient cpu and unschedulable cycles.
+    assert_eq!(
+        placement_hash(150, 7_000, 0, mixed_pod),
+        17_098_789_812_130_185_400,
+        "full cluster"
+    );
+}

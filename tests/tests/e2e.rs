@@ -14,6 +14,13 @@
 //! `#oom-note`, `#cpu-gauge[data-throttled-usec]`, `#iso-root-container`, `#iso-root-host`;
 //! `#bench-table .bench-row[data-workload][data-platform].ran`; `#density-view`.
 //! Containers tab: `#file-tree [data-path][data-version]`.
+//! Cluster tab: `#tab-cluster`, `#cluster-view`, `#node-grid .node-box[data-node][data-pods]`,
+//! `#pending-lane[data-count]`, `.pod-chip[data-pod][data-status][data-ready][data-node]`,
+//! `#workloads-table .wl-row[data-kind][data-name][data-desired][data-current][data-ready]
+//! [data-available]` each followed by its `.wl-event-row` (`.wl-event-link`, `.cause-link`),
+//! `#sched-panel[data-pod]` with `#sched-filters` and `#sched-table` (`.sched-row[data-node]`,
+//! `.winner`, `.not-considered`), `#sched-outcome`, `#object-graph[data-vertices][data-edges]
+//! .og-vertex[data-kind][data-name]`.
 
 // Not every scenario uses every helper.
 #[allow(dead_code)]
@@ -1216,6 +1223,503 @@ async fn density_experiment_shows_how_many_vms_and_containers_fit() {
         );
         scroll_into_view(&client, "#density-view").await;
         settled_screenshot(&client, "29-density").await;
+    })
+    .await;
+}
+
+/// How many elements match `css`.
+async fn count_of(client: &fantoccini::Client, css: &str) -> usize {
+    client
+        .find_all(fantoccini::Locator::Css(css))
+        .await
+        .map(|v| v.len())
+        .unwrap_or(0)
+}
+
+/// Waits until exactly `n` elements match `css`.
+async fn wait_for_count(client: &fantoccini::Client, css: &str, n: usize) {
+    let started = std::time::Instant::now();
+    loop {
+        let seen = count_of(client, css).await;
+        if seen == n {
+            return;
+        }
+        assert!(
+            started.elapsed() < COMMAND_TIMEOUT,
+            "`{css}` matched {seen} elements, not {n}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+/// The Cluster tab's workload row of `kind` (`Deployment`, `ReplicaSet`) and `name`.
+fn workload_row(kind: &str, name: &str) -> String {
+    format!("#workloads-table .wl-row[data-kind='{kind}'][data-name='{name}']")
+}
+
+#[tokio::test]
+async fn cluster_tab_shows_scheduling_step_by_step_scale_rollout_and_undo() {
+    use browser::{click, text_of, wait_for_text};
+    with_page(|client| async move {
+        wait_for(&client, "#app", RENDER_TIMEOUT).await;
+        client.set_window_size(1400, 1200).await.unwrap();
+        if attr_of(&client, "#app", "lang").await != "en" {
+            click(&client, "#btn-lang").await;
+            wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
+        }
+        let out = run_command(&client, "cluster create --nodes 3", "cluster create").await;
+        assert!(out.contains("3 node(s) Ready"), "{out}");
+        wait_for(
+            &client,
+            "#tab-cluster[aria-selected='true']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        wait_for_count(&client, "#node-grid .node-box", 3).await;
+        let node = text_of(&client, "#node-grid .node-box[data-node='node-1']").await;
+        assert!(node.contains("0 / 4") && node.contains("0 / 110"), "{node}");
+
+        // A Deployment from a here-document manifest.
+        let manifest: Vec<String> = [
+            "cat > web.yaml <<'EOF'",
+            "apiVersion: apps/v1",
+            "kind: Deployment",
+            "metadata:",
+            "  name: web",
+            "spec:",
+            "  replicas: 3",
+            "  selector:",
+            "    matchLabels:",
+            "      app: web",
+            "  template:",
+            "    metadata:",
+            "      labels:",
+            "        app: web",
+            "    spec:",
+            "      containers:",
+            "      - name: nginx",
+            "        image: nginx:1.27-alpine",
+            "        resources:",
+            "          requests:",
+            "            cpu: 250m",
+            "            memory: 128Mi",
+            "EOF",
+        ]
+        .map(String::from)
+        .to_vec();
+        run_lines(&client, &manifest).await;
+        let out = run_command(&client, "kubectl apply -f web.yaml", "kubectl apply").await;
+        assert!(out.contains("deployment.apps/web created"), "{out}");
+        wait_for(
+            &client,
+            "#tab-cluster[aria-selected='true']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        let deploy = workload_row("Deployment", "web");
+        assert_eq!(attr_of(&client, &deploy, "data-desired").await, "3");
+        assert_eq!(attr_of(&client, &deploy, "data-current").await, "0");
+
+        // One reconcile per step: the Deployment controller makes a ReplicaSet, the
+        // ReplicaSet controller makes three pods (Pending, no node), the scheduler binds them.
+        run_lines(&client, &["step".to_string()]).await;
+        wait_for_count(
+            &client,
+            "#workloads-table .wl-row[data-kind='ReplicaSet']",
+            1,
+        )
+        .await;
+        wait_for(&client, "#pending-lane[data-count='0']", COMMAND_TIMEOUT).await;
+        run_lines(&client, &["step".to_string()]).await;
+        wait_for(&client, "#pending-lane[data-count='3']", COMMAND_TIMEOUT).await;
+        wait_for_count(&client, "#pending-lane .pod-chip.st-pending", 3).await;
+        assert_eq!(count_of(&client, "#node-grid .pod-chip").await, 0);
+        let pod = attr_of(&client, "#pending-lane .pod-chip", "data-pod").await;
+        assert!(pod.starts_with("web-"), "{pod}");
+        let rs_event = text_of(
+            &client,
+            "#workloads-table .wl-row[data-kind='ReplicaSet'] + .wl-event-row .wl-event",
+        )
+        .await;
+        assert!(
+            rs_event.contains("web-") && rs_event.contains("← #8"),
+            "the ReplicaSet's latest event with its cause:\n{rs_event}"
+        );
+        scroll_into_view(&client, "#cluster-view").await;
+        settled_screenshot(&client, "30-cluster-pending").await;
+
+        run_lines(&client, &["step".to_string()]).await;
+        wait_for(&client, "#pending-lane[data-count='0']", COMMAND_TIMEOUT).await;
+        let chip = format!("#node-grid .pod-chip[data-pod='{pod}']");
+        wait_for(&client, &chip, COMMAND_TIMEOUT).await;
+        let bound_to = attr_of(&client, &chip, "data-node").await;
+        assert!(bound_to.starts_with("node-"), "{bound_to}");
+        wait_for_count(&client, "#node-grid .pod-chip", 3).await;
+        let node = text_of(
+            &client,
+            &format!("#node-grid .node-box[data-node='{bound_to}']"),
+        )
+        .await;
+        assert!(node.contains("250m / 4"), "the CPU request bar:\n{node}");
+        settled_screenshot(&client, "31-cluster-scheduled").await;
+
+        // The scheduler panel for that pod: three node rows, the winner is where it went.
+        click(&client, &chip).await;
+        wait_for(
+            &client,
+            &format!("#sched-panel[data-pod='{pod}'] #sched-table"),
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert_eq!(count_of(&client, "#sched-table .sched-row").await, 3);
+        assert_eq!(count_of(&client, "#sched-table .sched-row.winner").await, 1);
+        assert_eq!(
+            attr_of(&client, "#sched-table .sched-row.winner", "data-node").await,
+            bound_to
+        );
+        let table = text_of(&client, "#sched-table").await;
+        assert!(table.contains("Fit") && table.contains("Total"), "{table}");
+        assert_eq!(count_of(&client, "#sched-filters .sched-row").await, 3);
+        assert_eq!(
+            count_of(&client, "#sched-filters .f-cell.pass").await,
+            18,
+            "six filters passed on three nodes"
+        );
+        wait_for_text(&client, "#sched-outcome", &bound_to, COMMAND_TIMEOUT).await;
+        scroll_into_view(&client, "#sched-panel").await;
+        settled_screenshot(&client, "32-scheduler-panel").await;
+
+        // Running, then scaled to five.
+        run_command(&client, "run 30s", "run 30s").await;
+        wait_for_count(&client, "#node-grid .pod-chip.st-ready", 3).await;
+        run_command(
+            &client,
+            "kubectl scale deployment web --replicas=5",
+            "kubectl scale",
+        )
+        .await;
+        run_command(&client, "run 30s", "run 30s").await;
+        wait_for_count(&client, "#node-grid .pod-chip.st-ready", 5).await;
+        assert_eq!(attr_of(&client, &deploy, "data-ready").await, "5");
+        let old_rs = attr_of(
+            &client,
+            "#workloads-table .wl-row[data-kind='ReplicaSet']",
+            "data-name",
+        )
+        .await;
+
+        // A new image, built and pushed here, rolled out; then undone.
+        let dockerfile: Vec<String> = [
+            "cat > Dockerfile <<'EOF'",
+            "FROM nginx:1.27-alpine",
+            "RUN echo v2 > /usr/share/nginx/html/index.html",
+            "EOF",
+        ]
+        .map(String::from)
+        .to_vec();
+        run_lines(&client, &dockerfile).await;
+        let out = run_command(
+            &client,
+            "docker build -t localhost:5000/web:2 .",
+            "docker build",
+        )
+        .await;
+        assert!(out.contains("naming to localhost:5000/web:2"), "{out}");
+        run_command(&client, "docker push localhost:5000/web:2", "docker push").await;
+        run_command(
+            &client,
+            "kubectl set image deployment/web nginx=localhost:5000/web:2",
+            "kubectl set image",
+        )
+        .await;
+        wait_for(
+            &client,
+            "#tab-cluster[aria-selected='true']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        for _ in 0..4 {
+            run_lines(&client, &["step".to_string()]).await;
+        }
+        wait_for_count(
+            &client,
+            "#workloads-table .wl-row[data-kind='ReplicaSet']",
+            2,
+        )
+        .await;
+        scroll_into_view(&client, "#cluster-view").await;
+        settled_screenshot(&client, "33-rolling-update").await;
+        run_command(&client, "run 60s", "run 60s").await;
+        let old_row = workload_row("ReplicaSet", &old_rs);
+        wait_for(
+            &client,
+            &format!("{old_row}[data-desired='0']"),
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert_eq!(attr_of(&client, &deploy, "data-ready").await, "5");
+        wait_for_count(&client, "#node-grid .pod-chip.st-ready", 5).await;
+        scroll_into_view(&client, "#workloads").await;
+        settled_screenshot(&client, "34-rolled-out").await;
+
+        run_command(
+            &client,
+            "kubectl rollout undo deployment/web",
+            "kubectl rollout undo",
+        )
+        .await;
+        run_command(&client, "run 60s", "run 60s").await;
+        wait_for(
+            &client,
+            &format!("{old_row}[data-desired='5'][data-ready='5']"),
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        // The row's latest controller event links to the log.
+        click(&client, &format!("{deploy} + .wl-event-row .wl-event-link")).await;
+        wait_for(&client, "#event-log .event-row.selected", COMMAND_TIMEOUT).await;
+
+        // explain-schedule opens the panel for the pod it names.
+        let pod = attr_of(&client, "#node-grid .pod-chip", "data-pod").await;
+        run_command(
+            &client,
+            &format!("explain-schedule {pod}"),
+            "explain-schedule",
+        )
+        .await;
+        wait_for(
+            &client,
+            &format!("#sched-panel[data-pod='{pod}'] #sched-table"),
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert_eq!(count_of(&client, "#sched-table .sched-row").await, 3);
+
+        // The object graph: 1 Deployment, 2 ReplicaSets, 5 pods, 3 nodes; an edge from each
+        // owner to what it owns and from each pod to its node.
+        wait_for(
+            &client,
+            "#object-graph[data-vertices='11'][data-edges='12']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert_eq!(
+            count_of(&client, "#object-graph .og-vertex[data-kind='Pod']").await,
+            5
+        );
+        scroll_into_view(&client, "#object-graph").await;
+        settled_screenshot(&client, "36-object-graph").await;
+
+        // Korean.
+        click(&client, "#btn-lang").await;
+        wait_for(&client, "#app[lang='ko']", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#tab-cluster", "클러스터", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#cluster-map", "클러스터 지도", COMMAND_TIMEOUT).await;
+        scroll_into_view(&client, "#cluster-view").await;
+        settled_screenshot(&client, "35-cluster-korean").await;
+    })
+    .await;
+}
+
+/// The Deployment the editor scenario types, with `containers` misspelled on line 15.
+const EDITOR_DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containerz:
+      - name: web
+        image: nginx:1.27
+";
+
+/// Files tab editor: a new file, a live strict-decoding error pointing at its line, the fix,
+/// Ctrl+S as a here-document in the terminal, then `kubectl apply` reads the saved file.
+/// Ids: `#btn-new-file`, `#new-file-name`, `#new-file-create`, `#editor[data-path][data-dirty]`,
+/// `#editor-text`, `#editor-check.ok|.error`, `#editor-goto[data-line][data-column]`,
+/// `#editor-gutter-mark[data-line]`, `#editor-line-mark`, `#editor-state`, `#editor-save`,
+/// `.edit-btn[data-path]`.
+#[tokio::test]
+async fn editor_checks_a_manifest_saves_it_as_a_command_and_kubectl_applies_it() {
+    use browser::{click, wait_for_text};
+    use fantoccini::key::Key;
+
+    with_page(|client| async move {
+        wait_for(&client, "#terminal-input", RENDER_TIMEOUT).await;
+        click(&client, "#tab-files").await;
+        click(&client, "#btn-new-file").await;
+        let name = wait_for(&client, "#new-file-name", COMMAND_TIMEOUT).await;
+        name.send_keys("web.yaml").await.unwrap();
+        click(&client, "#new-file-create").await;
+        let area = wait_for(
+            &client,
+            "#editor[data-path='web.yaml'] #editor-text",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        area.click().await.unwrap();
+        area.send_keys(EDITOR_DEPLOYMENT).await.unwrap();
+        assert_eq!(
+            prop_of(&client, "#editor-text", "value").await,
+            EDITOR_DEPLOYMENT
+        );
+
+        // The strict decoding error, kubectl's words, pointing at line 15 in the gutter and text.
+        let check = wait_for_text(
+            &client,
+            "#editor-check.error",
+            "unknown field \"spec.template.spec.containerz\"",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert!(check.contains("Error from server (BadRequest)"), "{check}");
+        assert_eq!(attr_of(&client, "#editor-goto", "data-line").await, "15");
+        let column: usize = attr_of(&client, "#editor-goto", "data-column")
+            .await
+            .parse()
+            .unwrap();
+        assert_eq!(
+            attr_of(&client, "#editor-gutter-mark", "data-line").await,
+            "15"
+        );
+        wait_for(
+            &client,
+            "#editor-line-mark[data-line='15']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert_eq!(attr_of(&client, "#editor", "data-dirty").await, "true");
+        scroll_into_view(&client, "#editor").await;
+        settled_screenshot(&client, "40-editor-error").await;
+
+        // The link puts the caret on the offending key.
+        click(&client, "#editor-goto").await;
+        let caret = client
+            .execute(
+                "return document.querySelector('#editor-text').selectionStart;",
+                vec![],
+            )
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap() as usize;
+        let line_start: usize = EDITOR_DEPLOYMENT
+            .lines()
+            .take(14)
+            .map(|l| l.len() + 1)
+            .sum();
+        assert_eq!(caret, line_start + column - 1);
+        assert!(EDITOR_DEPLOYMENT[caret..].starts_with("containerz"));
+
+        // Fix it where the caret is: end of line, drop "z:", type "s:".
+        let area = wait_for(&client, "#editor-text", COMMAND_TIMEOUT).await;
+        area.send_keys(&format!(
+            "{}{}{}s:",
+            char::from(Key::End),
+            char::from(Key::Backspace),
+            char::from(Key::Backspace)
+        ))
+        .await
+        .unwrap();
+        let fixed = EDITOR_DEPLOYMENT.replace("containerz:", "containers:");
+        assert_eq!(prop_of(&client, "#editor-text", "value").await, fixed);
+        wait_for_text(
+            &client,
+            "#editor-check.ok",
+            "deployment.apps/web",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert!(client
+            .find(fantoccini::Locator::Css("#editor-gutter-mark"))
+            .await
+            .is_err());
+        settled_screenshot(&client, "41-editor-valid").await;
+
+        // Ctrl+S saves through the session: a here-document in the terminal.
+        press_keys(&client, &[char::from(Key::Control), 's']).await;
+        let entry = wait_for_entry(&client, "cat > web.yaml <<'EOF'").await;
+        assert!(entry.contains("containers:"), "{entry}");
+        wait_for(&client, "#editor[data-dirty='false']", COMMAND_TIMEOUT).await;
+        wait_for(
+            &client,
+            ".ws-file-row[data-path='web.yaml'] .edit-btn",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+
+        run_command(
+            &client,
+            "cluster create --nodes 2",
+            "cluster create --nodes 2",
+        )
+        .await;
+        let applied = run_command(
+            &client,
+            "kubectl apply -f web.yaml",
+            "kubectl apply -f web.yaml",
+        )
+        .await;
+        assert!(applied.contains("deployment.apps/web created"), "{applied}");
+        click(&client, "#tab-files").await;
+        wait_for(
+            &client,
+            "#editor[data-path='web.yaml'][data-dirty='false']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        scroll_into_view(&client, "#editor").await;
+        settled_screenshot(&client, "42-editor-saved-applied").await;
+
+        // A save the model refuses (a file cannot sit under a file) shows the model's error.
+        click(&client, "#btn-new-file").await;
+        let name = wait_for(&client, "#new-file-name", COMMAND_TIMEOUT).await;
+        name.send_keys("web.yaml/oops.txt").await.unwrap();
+        click(&client, "#new-file-create").await;
+        let area = wait_for(
+            &client,
+            "#editor[data-path='web.yaml/oops.txt'] #editor-text",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        area.send_keys("hello").await.unwrap();
+        click(&client, "#editor-save").await;
+        wait_for_text(
+            &client,
+            "#editor-save-error",
+            "Not a directory",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        wait_for(&client, "#editor[data-dirty='true']", COMMAND_TIMEOUT).await;
+        // Back to the saved manifest: its row is still there, the failed draft is kept.
+        click(&client, ".edit-btn[data-path='web.yaml']").await;
+        wait_for(
+            &client,
+            "#editor[data-path='web.yaml'][data-dirty='false']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        wait_for(
+            &client,
+            ".ws-file-row.draft[data-path='web.yaml/oops.txt'] .ws-file-unsaved",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+
+        // Korean.
+        click(&client, "#btn-lang").await;
+        wait_for(&client, "#app[lang='ko']", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#editor-title", "편집", COMMAND_TIMEOUT).await;
+        settled_screenshot(&client, "43-editor-korean").await;
     })
     .await;
 }

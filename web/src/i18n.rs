@@ -416,6 +416,88 @@ catalog! {
         en: "An experiment on a copy of the host: nothing was started. A VM holds all its guest memory and its VMM's overhead from power-on, whatever its guest uses; a container holds only its processes' resident memory and shares its image's layers and the host's kernel.",
     }
 
+    // Cluster tab (the cluster map, desired vs actual, the scheduler panel)
+    TabCluster { ko: "클러스터", en: "Cluster" }
+    ClEmpty {
+        ko: "아직 클러스터가 없어요. cluster create --nodes 3 을 입력하면 노드 세 개짜리 클러스터를 만들어요.",
+        en: "No cluster yet. Type cluster create --nodes 3 to make a cluster of three nodes.",
+    }
+    ClMapTitle { ko: "클러스터 지도", en: "Cluster map" }
+    ClMapNote {
+        ko: "막대는 파드 요청량(requests)과 할당 가능량(allocatable)이에요. 파드를 누르면 스케줄링 결정을 보여 줘요.",
+        en: "Bars show pod requests against allocatable. Click a pod to see its scheduling decision.",
+    }
+    ClLegend { ko: "파드 상태 범례", en: "Pod status legend" }
+    ClPending { ko: "Pending (노드 대기)", en: "Pending (no node yet)" }
+    ClCreating { ko: "ContainerCreating (이미지 풀, 시작 중)", en: "ContainerCreating (pulling, starting)" }
+    ClRunningNotReady { ko: "Running, 아직 준비 안 됨", en: "Running, not ready" }
+    ClReady { ko: "Running, 준비됨 (Ready)", en: "Running and Ready" }
+    ClTerminating { ko: "Terminating (종료 중)", en: "Terminating" }
+    ClFailed { ko: "ImagePullBackOff, CrashLoopBackOff 같은 실패", en: "ImagePullBackOff, CrashLoopBackOff and other failures" }
+    ClPendingLane { ko: "아직 노드에 배치되지 않은 파드 ({count}개)", en: "Pending, not scheduled yet ({count})" }
+    ClPendingNone { ko: "없음", en: "none" }
+    ClNodeLabel { ko: "노드 {node}, 파드 {count}개", en: "node {node}, {count} pods" }
+    ClPodOnNode { ko: "{node} 노드의 파드 {pod}, {status}", en: "pod {pod} {status} on {node}" }
+    ClPodUnscheduled { ko: "배치되지 않은 파드 {pod}, {status}", en: "pod {pod} {status}, not scheduled" }
+    ClMemory { ko: "메모리", en: "mem" }
+    ClPods { ko: "파드", en: "pods" }
+    ClWorkloadsTitle { ko: "원하는 상태와 실제 상태", en: "Desired vs actual" }
+    ClWorkloadsEmpty {
+        ko: "디플로이먼트(Deployment)가 아직 없어요. kubectl create deployment web --image=nginx:1.27-alpine --replicas=3 으로 만들어 보세요.",
+        en: "No Deployments yet. Try kubectl create deployment web --image=nginx:1.27-alpine --replicas=3",
+    }
+    ClWorkloadsNote {
+        ko: "컨트롤러는 원하는 수(DESIRED)와 실제 수가 같아질 때까지 한 단계씩 조정해요. step 을 입력하면 한 번에 한 동작씩 볼 수 있어요.",
+        en: "Controllers reconcile until the actual counts match DESIRED, one action at a time: type step to walk them.",
+    }
+    ClColName { ko: "이름", en: "Name" }
+    ClColLatest { ko: "최근 이벤트", en: "latest" }
+    ClShowEvent { ko: "이벤트 로그에서 #{id} 보기", en: "Show event #{id} in the log" }
+    ClSchedTitle { ko: "스케줄러: 이 노드를 고른 이유", en: "Scheduler: why this node" }
+    ClSchedPick {
+        ko: "지도에서 파드를 누르거나 explain-schedule 파드이름 을 입력하면 노드마다 필터 결과와 점수를 보여 줘요.",
+        en: "Click a pod in the map, or type explain-schedule POD, to see each node's filter verdicts and scores.",
+    }
+    ClSchedNone {
+        ko: "파드 {pod}에는 아직 스케줄링 결정이 없어요.",
+        en: "Pod {pod} has no scheduling decision yet.",
+    }
+    ClSchedGone { ko: "파드 {pod}는 더 이상 없어요.", en: "Pod {pod} no longer exists." }
+    ClSchedSummary {
+        ko: "파드 {pod}: 노드 {all}개 중 {evaluated}개를 필터로 검사했고 {feasible}개가 통과했어요 (찾을 노드 수 {find}개).",
+        en: "Pod {pod}: filters ran on {evaluated} of {all} nodes, {feasible} passed (nodes to find: {find}).",
+    }
+    ClSchedWinner { ko: "{node} 노드가 선택됐어요", en: "{node} was selected" }
+    ClSchedTied {
+        ko: "최고 점수 노드 {count}개 중에서 시드로 정해진 무작위 선택",
+        en: "{count} nodes tied for the best total; the seeded tie-break chose",
+    }
+    ClSchedNode { ko: "노드", en: "Node" }
+    ClSchedFilters {
+        ko: "필터: 통과하면 ✓, 탈락하면 그 이유",
+        en: "Filters: ✓ when the node passes, else the reason",
+    }
+    ClSchedScores {
+        ko: "점수: 정규화 점수 × 가중치, 합계가 가장 높은 노드가 선택돼요",
+        en: "Scores: normalized × weight; the highest total wins",
+    }
+    ClSchedTotal { ko: "합계", en: "Total" }
+    ClSchedNotRun { ko: "앞의 필터에서 탈락해 실행되지 않았어요", en: "not run: an earlier filter rejected the node" }
+    ClSchedSkipped { ko: "PreScore가 건너뛰었어요", en: "skipped by PreScore" }
+    ClSchedNotConsidered {
+        ko: "검사하지 않음 (percentageOfNodesToScore 샘플링)",
+        en: "not considered (percentageOfNodesToScore sampling)",
+    }
+    ClGraphTitle {
+        ko: "오브젝트 그래프: 디플로이먼트 → 레플리카셋 → 파드 → 노드",
+        en: "Object graph: Deployment → ReplicaSets → Pods → Nodes",
+    }
+    ClGraphDeployments { ko: "디플로이먼트", en: "Deployments" }
+    ClGraphReplicaSets { ko: "레플리카셋", en: "ReplicaSets" }
+    ClGraphPods { ko: "파드", en: "Pods" }
+    ClGraphNodes { ko: "노드", en: "Nodes" }
+    ClSchedMoreSkipped { ko: "샘플링으로 건너뛴 노드 {count}개", en: "{count} nodes left out by sampling" }
+
     // Isolation section
     IsoTitle { ko: "격리", en: "Isolation" }
     IsoEmpty {
@@ -538,6 +620,89 @@ catalog! {
     FileGone {
         ko: "{name} 파일은 이제 작업 공간에 없어요",
         en: "{name} is no longer in the workspace",
+    }
+
+    // Files view: the editor
+    NewFile { ko: "새 파일", en: "New file" }
+    NewFileName { ko: "새 파일 이름", en: "New file name" }
+    NewFileCreate { ko: "만들기", en: "Create" }
+    NewFileBadName {
+        ko: "파일 이름을 입력하세요 (폴더는 / 로 구분해요).",
+        en: "Type a file name (folders are separated by /).",
+    }
+    Cancel { ko: "취소", en: "Cancel" }
+    Edit { ko: "편집", en: "Edit" }
+    EditLabel { ko: "{name} 편집하기", en: "Edit {name}" }
+    EditorTitle { ko: "{name} 편집", en: "Editing {name}" }
+    EditorTextLabel { ko: "{name}의 내용", en: "Contents of {name}" }
+    EditorUnsaved { ko: "저장 안 됨", en: "unsaved" }
+    EditorUnsavedLabel {
+        ko: "{name}: 저장하지 않은 변경이 있어요",
+        en: "{name}: unsaved changes",
+    }
+    EditorNewFile { ko: "새 파일 · 아직 저장 안 됨", en: "new file · not saved yet" }
+    EditorSavedState { ko: "저장됨", en: "saved" }
+    Save { ko: "저장", en: "Save" }
+    SaveTitle {
+        ko: "저장 (Ctrl+S): 터미널에서 cat > {name} <<'EOF' 명령으로 실행돼요",
+        en: "Save (Ctrl+S): runs cat > {name} <<'EOF' in the terminal",
+    }
+    Discard { ko: "변경 취소", en: "Discard changes" }
+    DiscardTitle {
+        ko: "저장하지 않은 변경을 버리고 작업 공간의 내용으로 돌아가요",
+        en: "Drop the unsaved changes and go back to the workspace's text",
+    }
+    CloseEditor { ko: "편집기 닫기", en: "Close the editor" }
+    CloseEditorTitle {
+        ko: "편집기를 닫아요. 저장하지 않은 변경은 초안으로 남아요.",
+        en: "Close the editor. Unsaved changes stay as a draft.",
+    }
+    EditorHint {
+        ko: "Tab 공백 두 칸 · Ctrl+S 저장 · Esc 다음 Tab 편집기 나가기 · 다른 파일로 바꿔도 초안은 남아요",
+        en: "Tab inserts two spaces · Ctrl+S saves · Esc then Tab leaves · switching files keeps drafts",
+    }
+    EditorPastNote {
+        ko: "지난 프레임을 보고 있어요. 지금 저장하면 이후 프레임은 사라져요.",
+        en: "You are viewing an earlier frame: saving now drops the later frames.",
+    }
+    CheckStatusLabel { ko: "검사 결과", en: "Check result" }
+    CheckChecking { ko: "검사 중…", en: "Checking…" }
+    CheckObjectsOne { ko: "오브젝트 1개: {names}", en: "1 object: {names}" }
+    CheckObjectsMany { ko: "오브젝트 {count}개: {names}", en: "{count} objects: {names}" }
+    CheckNoObjects {
+        ko: "오브젝트가 없어요 (빈 매니페스트예요).",
+        en: "No objects (the manifest is empty).",
+    }
+    CheckDockerfileOk {
+        ko: "Dockerfile: 명령어(instruction) {instructions}개, 스테이지 {stages}개",
+        en: "Dockerfile: {instructions} instructions, {stages} stages",
+    }
+    CheckNone {
+        ko: "이 파일은 검사하지 않아요. .yaml, .yml, .json 과 Dockerfile 만 검사해요.",
+        en: "This file is not checked: .yaml, .yml, .json and Dockerfile are.",
+    }
+    GoToLineColumn { ko: "{line}번째 줄, {column}번째 열", en: "line {line}, column {column}" }
+    GoToLine { ko: "{line}번째 줄", en: "line {line}" }
+    GoToTitle {
+        ko: "커서를 {line}번째 줄로 옮겨요",
+        en: "Move the caret to line {line}",
+    }
+    ErrorLineMark { ko: "오류가 있는 줄", en: "line with the error" }
+    SaveTooLarge {
+        ko: "{bytes}바이트라서 저장할 수 없어요. 작업 공간 파일은 1 MiB({limit}바이트)까지예요.",
+        en: "Cannot save {bytes} bytes: a workspace file holds at most 1 MiB ({limit} bytes).",
+    }
+    SaveTooManyLines {
+        ko: "{lines}줄이라서 명령 하나로 저장할 수 없어요. 스크립트 하나는 {limit}줄까지예요.",
+        en: "Cannot save {lines} lines in one command: a script holds at most {limit} lines.",
+    }
+    SaveLineTooLong {
+        ko: "{line}번째 줄이 {bytes}바이트라서 저장할 수 없어요. 한 줄은 {limit}바이트까지예요.",
+        en: "Cannot save: line {line} is {bytes} bytes; a line holds at most {limit} bytes.",
+    }
+    SaveRefused {
+        ko: "샌드박스가 저장을 거부했어요: {error}",
+        en: "The sandbox refused the save: {error}",
     }
 
     // Build view: the FROM step

@@ -190,17 +190,20 @@ pub enum StageTab {
     Files,
     /// The host: VM and container stacks, memory, the boot race.
     Host,
+    /// The cluster: nodes and pods, desired vs actual, the scheduler's decisions.
+    Cluster,
 }
 
 impl StageTab {
     /// Every tab, in the order the switcher shows them.
-    pub const ALL: [StageTab; 6] = [
+    pub const ALL: [StageTab; 7] = [
         StageTab::Timeline,
         StageTab::Build,
         StageTab::Images,
         StageTab::Containers,
         StageTab::Files,
         StageTab::Host,
+        StageTab::Cluster,
     ];
 
     /// The element id of the tab's button.
@@ -212,6 +215,7 @@ impl StageTab {
             StageTab::Containers => "tab-containers",
             StageTab::Files => "tab-files",
             StageTab::Host => "tab-host",
+            StageTab::Cluster => "tab-cluster",
         }
     }
 }
@@ -294,8 +298,30 @@ pub fn view_for_command(command: &str) -> Option<(StageTab, Option<HostSection>)
         ["bench", ..] => host(HostSection::Bench),
         ["host", "density", ..] => host(HostSection::Density),
         ["vm" | "host", ..] => host(HostSection::Stacks),
+        ["cluster" | "kubectl" | "explain-schedule" | "why", ..] => Some((StageTab::Cluster, None)),
         _ => None,
     }
+}
+
+/// The pod an `explain-schedule [-n NS] POD` line names, as `namespace/name` (for the Cluster
+/// tab's scheduler panel).
+pub fn explain_schedule_pod(command: &str) -> Option<String> {
+    let mut words = command.split_whitespace().take(8);
+    if words.next() != Some("explain-schedule") {
+        return None;
+    }
+    let mut namespace = "default".to_string();
+    let mut pod = None;
+    while let Some(w) = words.next() {
+        if w == "-n" || w == "--namespace" {
+            namespace = words.next()?.to_string();
+        } else if let Some(ns) = w.strip_prefix("--namespace=") {
+            namespace = ns.to_string();
+        } else if !w.starts_with('-') {
+            pod = Some(w.strip_prefix("pod/").unwrap_or(w).to_string());
+        }
+    }
+    pod.map(|p| format!("{namespace}/{p}"))
 }
 
 /// The tab a newly typed command brings up, if any (see [`view_for_command`]).
@@ -505,6 +531,31 @@ mod tests {
             Some((StageTab::Host, Some(HostSection::Stacks)))
         );
         assert_eq!(tab_for_command("echo docker build"), None);
+        assert_eq!(
+            tab_for_command("cluster create --nodes 3"),
+            Some(StageTab::Cluster)
+        );
+        assert_eq!(
+            tab_for_command("kubectl scale deployment web --replicas=5"),
+            Some(StageTab::Cluster)
+        );
+        assert_eq!(
+            tab_for_command("why deployment/web"),
+            Some(StageTab::Cluster)
+        );
+        assert_eq!(
+            tab_for_command("explain-schedule web-1"),
+            Some(StageTab::Cluster)
+        );
+        assert_eq!(
+            explain_schedule_pod("explain-schedule web-abc"),
+            Some("default/web-abc".to_string())
+        );
+        assert_eq!(
+            explain_schedule_pod("explain-schedule -n kube-system pod/dns"),
+            Some("kube-system/dns".to_string())
+        );
+        assert_eq!(explain_schedule_pod("kubectl get pods"), None);
     }
 
     #[test]

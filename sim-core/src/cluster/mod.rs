@@ -9,6 +9,7 @@
 pub mod api;
 pub mod controllers;
 pub mod defaults;
+pub mod graph;
 pub mod kubelet;
 pub mod manifest;
 pub mod quantity;

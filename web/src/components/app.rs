@@ -10,6 +10,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::build_view::BuildView;
+use super::cluster::ClusterViewPane;
 use super::containers::ContainersView;
 use super::event_log::EventLog;
 use super::files::FilesView;
@@ -23,7 +24,7 @@ use super::top_bar::TopBar;
 use super::transport::Transport;
 use crate::controls::{shortcut_for, KeyPress, Shortcut, Speed};
 use crate::i18n::{tr, Lang, Msg};
-use crate::layers::{view_for_command, HostSection, StageTab};
+use crate::layers::{explain_schedule_pod, view_for_command, HostSection, StageTab};
 use crate::prefs;
 use crate::state::{Action, Sandbox};
 
@@ -49,12 +50,15 @@ pub fn app() -> Html {
     let tab = use_state_eq(|| StageTab::Timeline);
     let picked_image = use_state_eq(|| None::<String>);
     let host_section = use_state_eq(|| HostSection::Stacks);
+    // The pod the Cluster tab's scheduler panel explains (`namespace/name`).
+    let picked_pod = use_state_eq(|| None::<AttrValue>);
 
     // A newly typed docker command brings up the view that shows what it did. Only new input
     // counts: stepping through the timeline leaves the tab alone.
     {
         let tab = tab.clone();
         let host_section = host_section.clone();
+        let picked_pod = picked_pod.clone();
         let session = sandbox.session();
         let inputs = session.inputs().count();
         let newest = session.inputs().last().map(str::to_string);
@@ -72,6 +76,13 @@ pub fn app() -> Html {
                 if let Some(section) = section {
                     host_section.set(section);
                 }
+            }
+            if let Some(pod) = newest
+                .as_deref()
+                .filter(|_| grew)
+                .and_then(explain_schedule_pod)
+            {
+                picked_pod.set(Some(pod.into()));
             }
         });
     }
@@ -146,6 +157,10 @@ pub fn app() -> Html {
             picked.set(Some(id));
             tab.set(StageTab::Images);
         })
+    };
+    let on_pick_pod = {
+        let picked = picked_pod.clone();
+        Callback::from(move |pod: AttrValue| picked.set(Some(pod)))
     };
     let on_speed = {
         let speed = speed.clone();
@@ -247,6 +262,7 @@ pub fn app() -> Html {
                             StageTab::Containers => Msg::TabContainers,
                             StageTab::Files => Msg::TabFiles,
                             StageTab::Host => Msg::TabHost,
+                            StageTab::Cluster => Msg::TabCluster,
                         };
                         html! {
                             <button id={which.id()} type="button" role="tab" class="stage-tab"
@@ -278,6 +294,10 @@ pub fn app() -> Html {
                         StageTab::Host => html! {
                             <HostViewPane lang={lang_now} sandbox={sandbox.clone()} section={*host_section}
                                 on_section={on_host_section} />
+                        },
+                        StageTab::Cluster => html! {
+                            <ClusterViewPane lang={lang_now} sandbox={sandbox.clone()} picked_pod={(*picked_pod).clone()}
+                                on_pick_pod={on_pick_pod} on_select_event={on_select.clone()} />
                         },
                     } }
                     </div>

@@ -3,8 +3,10 @@
 pub mod app;
 pub mod bench;
 pub mod build_view;
+pub mod cluster;
 pub mod containers;
 pub mod density;
+pub mod editor;
 pub mod event_log;
 pub mod files;
 pub mod host;

@@ -393,7 +393,12 @@ pub fn default_normalize_column<const N: usize>(
         return;
     }
     for r in rows.iter_mut() {
-        let mut score = max_priority * r[column] / max_count;
+        // 0 scales to 0: skip the division (most nodes have no PreferNoSchedule taint).
+        let mut score = if r[column] == 0 {
+            0
+        } else {
+            max_priority * r[column] / max_count
+        };
         if reverse {
             score = max_priority - score;
         }

@@ -34,6 +34,7 @@ pub use framework::{
     MAX_NODE_SCORE,
 };
 pub use pod::{BoundPod, PodToSchedule, SpreadConstraint, WhenUnsatisfiable};
+use snapshot::HotNode;
 pub use snapshot::{NodeInfo, NodeSpec, Resources, Snapshot, SnapshotError};
 
 use plugins::{
@@ -47,15 +48,21 @@ struct Cycle<'a> {
     tolerates_unschedulable: bool,
     check_affinity: bool,
     spread_filter: spread::FilterState,
+    /// No nodeName, no required affinity, no DoNotSchedule constraint: on a node that is not
+    /// `guarded`, NodeResourcesFit is the only filter that can reject.
+    fit_only: bool,
 }
 
 impl<'a> Cycle<'a> {
     fn new(snapshot: &Snapshot, pod: &'a PodToSchedule) -> Self {
+        let check_affinity = !pod.required_affinity.is_empty();
+        let spread_filter = spread::pre_filter(snapshot, pod);
         Cycle {
             pod,
             tolerates_unschedulable: node_unschedulable::tolerates_unschedulable(&pod.tolerations),
-            check_affinity: !pod.required_affinity.is_empty(),
-            spread_filter: spread::pre_filter(snapshot, pod),
+            check_affinity,
+            fit_only: pod.node_name.is_none() && !check_affinity && spread_filter.is_empty(),
+            spread_filter,
         }
     }
 
@@ -95,9 +102,12 @@ impl<'a> Cycle<'a> {
     }
 
     /// The same verdict without the record, skipping filters this pod cannot fail
-    /// (no nodeName, no required affinity, no DoNotSchedule constraint).
-    fn filter(&self, node: &NodeInfo) -> Option<Rejection> {
-        if node.spec.unschedulable {
+    /// (no nodeName, no required affinity, no DoNotSchedule constraint) and those the node
+    /// cannot fail (not cordoned, no NoSchedule/NoExecute taint: `hot.guarded` is false). In the
+    /// common case only NodeResourcesFit runs, on the packed [`HotNode`], and the `NodeInfo`
+    /// itself is never read.
+    fn filter(&self, node: &NodeInfo, hot: &HotNode) -> Option<Rejection> {
+        if hot.guarded && node.spec.unschedulable {
             if let Some(r) = node_unschedulable::filter(self.tolerates_unschedulable, node) {
                 return Some(r);
             }
@@ -107,15 +117,17 @@ impl<'a> Cycle<'a> {
                 return Some(r);
             }
         }
-        if let Some(r) = taint_toleration::filter(&self.pod.tolerations, node) {
-            return Some(r);
+        if hot.guarded {
+            if let Some(r) = taint_toleration::filter(&self.pod.tolerations, node) {
+                return Some(r);
+            }
         }
         if self.check_affinity {
             if let Some(r) = node_affinity::filter(&self.pod.required_affinity, node) {
                 return Some(r);
             }
         }
-        if let Some(r) = fit::filter(self.pod.requests, node) {
+        if let Some(r) = fit::filter_hot(self.pod.requests, hot) {
             return Some(r);
         }
         if !self.spread_filter.is_empty() {
@@ -128,26 +140,35 @@ impl<'a> Cycle<'a> {
 /// Column of each score plugin in a score row, in `Plugin::SCORES` order.
 const SCORE_COLUMNS: usize = Plugin::SCORES.len();
 
-/// Raw and normalised scores of the feasible nodes: one row per node, one column per plugin.
+/// What scoring leaves besides the normalised rows (which go to `Scratch::rows`).
 struct ScoreTable {
     skipped: [bool; SCORE_COLUMNS],
+    /// Raw scores, one row per feasible node ([`Record::Full`] only).
     raw: Vec<[i64; SCORE_COLUMNS]>,
-    normalized: Vec<[i64; SCORE_COLUMNS]>,
 }
 
-/// PreScore, Score and NormalizeScore of every score plugin on the feasible nodes, one pass
-/// over the nodes for the Score step.
+/// PreScore, Score and NormalizeScore of every score plugin on the feasible nodes
+/// (`memo.scratch.feasible`), one pass over the nodes for the Score step, and the weighted
+/// totals (`memo.scratch.totals`). The normalised rows are left in `memo.scratch.rows`, except
+/// on the fused path.
+///
+/// The fused path: when only the memoised columns score (no preferred affinity, no spreading)
+/// and nothing is recorded, TaintToleration is the one column NormalizeScore changes, so each
+/// node keeps just its raw taint count and the weighted sum of the other columns, and one more
+/// pass adds the normalised taint score. Same integers, same sums, without the six-column table.
 fn score_nodes(
     snapshot: &Snapshot,
     pod: &PodToSchedule,
-    feasible: &[usize],
+    memo: &mut cache::ScoreCache,
+    weights: &Weights,
     keep_raw: bool,
 ) -> ScoreTable {
     let nodes = snapshot.nodes();
+    let hot = &snapshot.hot;
     // PreScore of each plugin.
     let prefer_tolerations = taint_toleration::prefer_no_schedule_tolerations(&pod.tolerations);
     let affinity_skip = pod.preferred_affinity.is_empty();
-    let spread_state = spread::pre_score(snapshot, pod, feasible);
+    let spread_state = spread::pre_score(snapshot, pod, &memo.scratch.feasible);
     let balanced_skip = balanced::is_best_effort(pod.requests);
     let image_ids: Vec<Option<(u32, u32)>> = pod
         .images
@@ -174,64 +195,110 @@ fn score_nodes(
     let key = cache::ClassKey {
         requests: pod.requests,
         non_zero_requests: pod.non_zero_requests,
-        images: image_ids.clone(),
-        prefer_tolerations: prefer_tolerations.clone(),
+        images: image_ids,
+        prefer_tolerations,
     };
-    let mut memo = snapshot.cache.borrow_mut();
-    let class = memo.class(snapshot.epoch, nodes.len(), &key);
-    let mut rows: Vec<[i64; SCORE_COLUMNS]> = Vec::with_capacity(feasible.len());
+    let class = memo.class(snapshot.epoch, nodes.len(), key);
+    let cache::ScoreCache {
+        classes,
+        entries,
+        scratch,
+        ..
+    } = memo;
+    let key = &classes[class as usize];
+    let weights: [i64; SCORE_COLUMNS] = Plugin::SCORES.map(|p| weights.of(p));
+    // A skipped plugin contributes nothing (its weight counts as 0 in the sum).
+    let effective: [i64; SCORE_COLUMNS] =
+        std::array::from_fn(|c| if skipped[c] { 0 } else { weights[c] });
+    let fused = !keep_raw && affinity_skip && spread_state.is_none();
+    let cache::Scratch {
+        feasible,
+        rows,
+        totals,
+        taints,
+    } = scratch;
+    rows.clear();
+    totals.clear();
+    taints.clear();
+    let mut max_taint = 0;
     for (pos, &i) in feasible.iter().enumerate() {
-        let node = &nodes[i];
-        let entry = &mut memo.entries[i];
-        if !(entry.valid && entry.generation == node.generation && entry.class == class) {
+        let entry = &mut entries[i];
+        // The node's generation from its packed record: a hit reads nothing else of the node.
+        let generation = hot[i].generation;
+        if !(entry.valid && entry.generation == generation && entry.class == class) {
+            let node = &nodes[i];
             *entry = cache::Entry {
                 valid: true,
-                generation: node.generation,
+                generation,
                 class,
                 scores: [
-                    taint_toleration::score(&prefer_tolerations, node),
+                    taint_toleration::score(&key.prefer_tolerations, node),
                     fit::score(pod.non_zero_requests, node),
                     if balanced_skip {
                         0
                     } else {
                         balanced::score(pod.requests, node)
                     },
-                    image_locality::score_masked(&image_ids, image_mask, nodes.len(), node),
-                ],
+                    image_locality::score_masked(&key.images, image_mask, nodes.len(), node),
+                ]
+                .map(|score| score as i32),
             };
         }
-        let [taint, fit_score, balanced_score, image] = entry.scores;
+        let [taint, fit_score, balanced_score, image] = entry.scores.map(i64::from);
+        if fused {
+            max_taint = max_taint.max(taint);
+            taints.push(taint);
+            totals.push(
+                fit_score * effective[2] + balanced_score * effective[4] + image * effective[5],
+            );
+            continue;
+        }
         rows.push([
             taint,
             if affinity_skip {
                 0
             } else {
-                node_affinity::score(&pod.preferred_affinity, node)
+                node_affinity::score(&pod.preferred_affinity, &nodes[i])
             },
             fit_score,
             match &spread_state {
-                Some(state) => spread::score(state, node, pos),
+                Some(state) => spread::score(state, &nodes[i], pos),
                 None => 0,
             },
             balanced_score,
             image,
         ]);
     }
-    drop(memo);
+    if fused {
+        // TaintToleration's NormalizeScore, `DefaultNormalizeScore(MaxNodeScore, true, …)`,
+        // exactly as `default_normalize_column` computes it.
+        for (total, &taint) in totals.iter_mut().zip(taints.iter()) {
+            let normalized = if max_taint <= 0 || taint == 0 {
+                MAX_NODE_SCORE
+            } else {
+                MAX_NODE_SCORE - MAX_NODE_SCORE * taint / max_taint
+            };
+            *total += normalized * effective[0];
+        }
+        return ScoreTable {
+            skipped,
+            raw: Vec::new(),
+        };
+    }
     let raw = if keep_raw { rows.clone() } else { Vec::new() };
     // NormalizeScore (NodeResourcesFit, BalancedAllocation and ImageLocality have none).
-    default_normalize_column(MAX_NODE_SCORE, true, &mut rows, 0);
+    default_normalize_column(MAX_NODE_SCORE, true, rows, 0);
     if !affinity_skip {
-        default_normalize_column(MAX_NODE_SCORE, false, &mut rows, 1);
+        default_normalize_column(MAX_NODE_SCORE, false, rows, 1);
     }
     if let Some(state) = &spread_state {
-        spread::normalize_column(state, &mut rows, 3);
+        spread::normalize_column(state, rows, 3);
     }
-    ScoreTable {
-        skipped,
-        raw,
-        normalized: rows,
-    }
+    totals.extend(
+        rows.iter()
+            .map(|row| row.iter().zip(effective).map(|(s, w)| s * w).sum::<i64>()),
+    );
+    ScoreTable { skipped, raw }
 }
 
 /// One scheduling cycle for `pod` against `snapshot`.
@@ -280,11 +347,15 @@ pub fn schedule<R: Rng + ?Sized>(
     }
 
     let cycle = Cycle::new(snapshot, pod);
+    // The snapshot's reusable buffers and score memo, held for the whole cycle.
+    let mut memo = snapshot.cache.borrow_mut();
+    let mut feasible = std::mem::take(&mut memo.scratch.feasible);
+    feasible.clear();
     // findNodesThatPassFilters, sequentially: the walk starts at nextStartNodeIndex and stops as
     // soon as `to_find` feasible nodes are found.
-    let mut feasible: Vec<usize> = Vec::with_capacity(to_find as usize);
     let mut rejected: Vec<(usize, Rejection)> = Vec::new();
     let walk = snapshot.walk_order();
+    let hot = &snapshot.hot;
     let mut processed = 0;
     let mut k = start;
     while processed < n {
@@ -301,8 +372,11 @@ pub fn schedule<R: Rng + ?Sized>(
                 total: None,
             });
             rejection
+        } else if cycle.fit_only && !hot[index].guarded {
+            // The common case, inline: the walk reads only the node's packed record.
+            fit::filter_hot(pod.requests, &hot[index])
         } else {
-            cycle.filter(node)
+            cycle.filter(node, &hot[index])
         };
         match rejection {
             None => {
@@ -328,32 +402,34 @@ pub fn schedule<R: Rng + ?Sized>(
             .collect();
     }
 
-    if feasible.is_empty() {
-        decision.message = Some(message::unschedulable_message(snapshot, pod, &rejected));
-        return decision;
-    }
-    if feasible.len() == 1 {
-        // "When only one node after predicate, just use it": no scoring, no RNG draw.
-        let index = feasible[0];
-        decision.selected = Some(Selected {
-            index,
-            node: nodes[index].spec.name.clone(),
-            total: None,
-            tied: 1,
-        });
+    if feasible.len() <= 1 {
+        match feasible.first() {
+            None => {
+                decision.message = Some(message::unschedulable_message(snapshot, pod, &rejected))
+            }
+            // "When only one node after predicate, just use it": no scoring, no RNG draw.
+            Some(&index) => {
+                decision.selected = Some(Selected {
+                    index,
+                    node: nodes[index].spec.name.clone(),
+                    total: None,
+                    tied: 1,
+                })
+            }
+        }
+        memo.scratch.feasible = feasible;
         return decision;
     }
 
-    let table = score_nodes(snapshot, pod, &feasible, full);
+    memo.scratch.feasible = feasible;
+    let table = score_nodes(snapshot, pod, &mut memo, &config.weights, full);
     let weights: [i64; SCORE_COLUMNS] = Plugin::SCORES.map(|p| config.weights.of(p));
-    // A skipped plugin contributes nothing (its weight counts as 0 in the sum).
-    let effective: [i64; SCORE_COLUMNS] =
-        std::array::from_fn(|c| if table.skipped[c] { 0 } else { weights[c] });
-    let totals: Vec<i64> = table
-        .normalized
-        .iter()
-        .map(|row| row.iter().zip(effective).map(|(s, w)| s * w).sum())
-        .collect();
+    let cache::Scratch {
+        feasible,
+        rows,
+        totals,
+        ..
+    } = &mut memo.scratch;
     if full {
         // Feasible nodes are the records without a rejection, in the same order.
         let mut pos = 0;
@@ -369,7 +445,7 @@ pub fn schedule<R: Rng + ?Sized>(
                     let (raw, normalized) = if skipped {
                         (0, 0)
                     } else {
-                        (table.raw[pos][c], table.normalized[pos][c])
+                        (table.raw[pos][c], rows[pos][c])
                     };
                     PluginScore {
                         plugin,
@@ -385,7 +461,7 @@ pub fn schedule<R: Rng + ?Sized>(
             pos += 1;
         }
     }
-    if let Some((pos, tied)) = select_host(&totals, rng) {
+    if let Some((pos, tied)) = select_host(totals, rng) {
         let index = feasible[pos];
         decision.selected = Some(Selected {
             index,

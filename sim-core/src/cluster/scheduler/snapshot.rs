@@ -96,6 +96,28 @@ impl NodeInfo {
     }
 }
 
+/// The few numbers a scheduling cycle reads from every node it walks, packed into one small
+/// record per node (56 bytes) instead of spread over the cache lines of a [`NodeInfo`]: the walk
+/// filters and checks the score memo of ~500 nodes per cycle at 5,000 nodes, so what it touches
+/// per node decides its speed. Derived from the `NodeInfo` after every change to it
+/// ([`Snapshot::sync_hot`]); never read for anything but speed.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct HotNode {
+    /// `NodeInfo::requested`.
+    pub(crate) requested: Resources,
+    /// `spec.allocatable`.
+    pub(crate) allocatable: Resources,
+    /// `spec.allowed_pods`.
+    pub(crate) allowed_pods: i64,
+    /// `NodeInfo::generation`.
+    pub(crate) generation: u64,
+    /// `NodeInfo::pod_count`.
+    pub(crate) pod_count: u32,
+    /// Cordoned or carrying a NoSchedule/NoExecute taint: NodeUnschedulable and
+    /// TaintToleration must look at the node itself; otherwise both pass without reading it.
+    pub(crate) guarded: bool,
+}
+
 /// Namespace and labels of a pod group, interned.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) struct GroupKey {
@@ -121,6 +143,8 @@ pub enum SnapshotError {
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     nodes: Vec<NodeInfo>,
+    /// One [`HotNode`] per node, same indices.
+    pub(crate) hot: Vec<HotNode>,
     by_name: BTreeMap<String, u32>,
     group_keys: Vec<GroupKey>,
     group_ids: BTreeMap<GroupKey, u32>,
@@ -144,6 +168,20 @@ impl Snapshot {
     fn touch(&mut self, index: usize) {
         self.counter += 1;
         self.nodes[index].generation = self.counter;
+        self.sync_hot(index);
+    }
+
+    /// Re-derives the node's [`HotNode`] after any change to it.
+    fn sync_hot(&mut self, index: usize) {
+        let node = &self.nodes[index];
+        self.hot[index] = HotNode {
+            requested: node.requested,
+            allocatable: node.spec.allocatable,
+            allowed_pods: node.spec.allowed_pods,
+            generation: node.generation,
+            pod_count: node.pod_count,
+            guarded: node.spec.unschedulable || node.hard_taints > 0,
+        };
     }
 
     /// An empty cluster.
@@ -270,6 +308,7 @@ impl Snapshot {
             image_mask,
             generation: 0,
         });
+        self.hot.push(HotNode::default());
         self.touch(index);
         self.epoch += 1;
         self.tree_add(index);
@@ -318,6 +357,7 @@ impl Snapshot {
             }
         }
         let node = self.nodes.remove(index);
+        self.hot.remove(index);
         self.rebuild_walk();
         self.forget_images(&node.images);
         self.by_name.remove(name);
@@ -392,6 +432,7 @@ impl Snapshot {
                 count: 1,
             }),
         }
+        self.sync_hot(index);
         Ok(())
     }
 
@@ -427,6 +468,7 @@ impl Snapshot {
         node.non_zero_requested.add(pod.non_zero_requests, -1);
         node.pod_count -= 1;
         node.generation = generation;
+        self.sync_hot(index);
         Ok(())
     }
 }

@@ -10,7 +10,7 @@
 //! requests plus the pod's, weighted mean in integers. No NormalizeScore.
 
 use super::super::framework::{Code, Plugin, Reason, Rejection, MAX_NODE_SCORE};
-use super::super::snapshot::{NodeInfo, Resources};
+use super::super::snapshot::{HotNode, NodeInfo, Resources};
 
 /// `ResourceSpec` weights of the default LeastAllocated strategy.
 pub const CPU_WEIGHT: i64 = 1;
@@ -19,14 +19,42 @@ pub const MEMORY_WEIGHT: i64 = 1;
 
 /// Filter.
 pub fn filter(request: Resources, node: &NodeInfo) -> Option<Rejection> {
-    let pods = node.pod_count as i64 + 1 > node.spec.allowed_pods;
+    fits(
+        request,
+        node.pod_count,
+        node.spec.allowed_pods,
+        node.spec.allocatable,
+        node.requested,
+    )
+}
+
+/// [`filter`] on the node's packed numbers (the cycle's walk reads only these).
+#[inline]
+pub(crate) fn filter_hot(request: Resources, node: &HotNode) -> Option<Rejection> {
+    fits(
+        request,
+        node.pod_count,
+        node.allowed_pods,
+        node.allocatable,
+        node.requested,
+    )
+}
+
+/// `fitsRequest` on a node's pod count, allowed pods, allocatable and requested amounts.
+#[inline]
+fn fits(
+    request: Resources,
+    pod_count: u32,
+    allowed_pods: i64,
+    alloc: Resources,
+    requested: Resources,
+) -> Option<Rejection> {
+    let pods = pod_count as i64 + 1 > allowed_pods;
     let (mut cpu, mut memory) = (false, false);
     if request.milli_cpu != 0 || request.memory_bytes != 0 {
-        let alloc = node.spec.allocatable;
-        cpu =
-            request.milli_cpu > 0 && request.milli_cpu > alloc.milli_cpu - node.requested.milli_cpu;
+        cpu = request.milli_cpu > 0 && request.milli_cpu > alloc.milli_cpu - requested.milli_cpu;
         memory = request.memory_bytes > 0
-            && request.memory_bytes > alloc.memory_bytes - node.requested.memory_bytes;
+            && request.memory_bytes > alloc.memory_bytes - requested.memory_bytes;
     }
     if !(pods || cpu || memory) {
         return None;

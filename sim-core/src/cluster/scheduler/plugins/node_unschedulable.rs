@@ -13,6 +13,10 @@ pub const TAINT_NODE_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 /// Whether the pod tolerates `node.kubernetes.io/unschedulable:NoSchedule` (computed once per
 /// cycle: the plugin builds exactly this taint and asks `TolerationsTolerateTaint`).
 pub fn tolerates_unschedulable(tolerations: &[Toleration]) -> bool {
+    if tolerations.is_empty() {
+        // Nothing tolerates anything; skip building the taint.
+        return false;
+    }
     let taint = Taint {
         key: TAINT_NODE_UNSCHEDULABLE.to_owned(),
         value: String::new(),
