@@ -66,27 +66,7 @@ pub fn human_duration(ms: u64) -> String {
 
 /// kubectl's tabwriter (minwidth 6, padding 3): columns left-aligned, the last not padded.
 pub fn table(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; cols];
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            line.push_str(c);
-            if i + 1 < r.len() {
-                let w = (widths[i] + 3).max(6);
-                line.push_str(&" ".repeat(w - c.chars().count()));
-            }
-        }
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
+    crate::host::process::tabwrite(rows, 6, 3)
 }
 
 fn age(now: SimTime, o: &Object) -> String {

@@ -88,8 +88,10 @@ pub fn busybox_time(cpu_ms: u64) -> String {
     format!("{}:{:02}", s / 60, s % 60)
 }
 
-/// Go's `text/tabwriter` as `docker top` uses it (`minwidth 20, tabwidth 1, padding 3`): every
-/// cell but the last of a row is padded to its column's width.
+/// Go's `text/tabwriter` with the given `minwidth` and `padding` (tabwidth 1, padding with
+/// spaces): every cell but the last of a row is padded to max(minwidth, widest cell + padding).
+/// `docker top` uses minwidth 20, the other docker tables 10 ([`crate::image::format::table`]),
+/// kubectl 6.
 pub fn tabwrite(rows: &[Vec<String>], minwidth: usize, padding: usize) -> String {
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let mut widths = vec![0; cols];

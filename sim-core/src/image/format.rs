@@ -74,27 +74,10 @@ pub fn ago(created_ms: i64, now_ms: i64) -> String {
 /// Lays out rows as Go's `tabwriter.NewWriter(out, 10, 1, 3, ' ', 0)` does: every column but
 /// the last padded to max(10, widest cell + 3) characters.
 pub fn table(rows: &[Vec<String>]) -> String {
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let mut widths = vec![0; cols];
-    for r in rows {
-        for (i, c) in r.iter().enumerate() {
-            widths[i] = widths[i].max(c.chars().count());
-        }
-    }
-    let mut out = String::new();
-    for r in rows {
-        let mut line = String::new();
-        for (i, c) in r.iter().enumerate() {
-            line.push_str(c);
-            if i + 1 < r.len() {
-                let w = (widths[i] + 3).max(10);
-                line.push_str(&" ".repeat(w - c.chars().count()));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    crate::host::process::tabwrite(rows, 10, 3)
+        .lines()
+        .map(|line| format!("{}\n", line.trim_end()))
+        .collect()
 }
 
 /// Go's `Ellipsis(s, n)` as the CLI uses it for CREATED BY: at most `n` characters, the last
