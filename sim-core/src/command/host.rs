@@ -62,7 +62,7 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
 
 fn show(sim: &Sim) -> String {
     let host = sim.host();
-    let containers_bytes = super::isolation::containers_memory_bytes(sim);
+    let containers_bytes = sim.docker.containers_memory_bytes(sim.now().as_ms());
     let mut out = String::new();
     out.push_str(&format!("OS:          {}\n", host.os));
     out.push_str(&format!("Kernel:      {}\n", host.kernel));
@@ -319,7 +319,7 @@ fn plan_density(sim: &Sim, args: &[&str]) -> Result<Plan> {
 
     // The starting point: what VMs reserve and what containers' processes hold now.
     let host = sim.host();
-    let containers_bytes = super::isolation::containers_memory_bytes(sim);
+    let containers_bytes = sim.docker.containers_memory_bytes(sim.now().as_ms());
     let budget = Budget {
         memory_free_bytes: host.memory_free_bytes().saturating_sub(containers_bytes),
         disk_free_bytes: host.disk_free_bytes(),

@@ -82,22 +82,6 @@ pub fn cpu_stat(sim: &Sim, c: &Container) -> CpuStat {
         .stat(rate, now(sim), c.limits.cpu_millicores.is_some())
 }
 
-/// A container's memory in use now (its processes' resident memory).
-pub fn memory_usage(c: &Container, now_ms: u64) -> u64 {
-    c.processes.iter().map(|p| p.rss_bytes(now_ms)).sum()
-}
-
-/// Host memory in use by every container's processes now (a container has no guest kernel and
-/// reserves nothing: it costs what its processes use).
-pub fn containers_memory_bytes(sim: &Sim) -> u64 {
-    let t = now(sim);
-    sim.docker
-        .containers
-        .values()
-        .map(|c| memory_usage(c, t))
-        .sum()
-}
-
 /// The limit the OOM killer enforces: the cgroup's, or the host's memory without one.
 fn memory_limit(sim: &Sim, c: &Container) -> u64 {
     c.limits
@@ -452,16 +436,16 @@ fn reschedule_oom(sim: &mut Sim, id: &str, cause: EventId) {
     let t0 = now(sim);
     // Memory only grows while hogs allocate: find the first instant it exceeds the limit.
     let horizon = t0 + limit / crate::image::cgroup::HOG_ALLOC_BYTES_PER_MS + 2;
-    if memory_usage(c, horizon) <= limit {
+    if c.memory_usage(horizon) <= limit {
         return;
     }
     let (mut lo, mut hi) = (t0, horizon);
-    if memory_usage(c, lo) > limit {
+    if c.memory_usage(lo) > limit {
         hi = lo;
     }
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
-        if memory_usage(c, mid) > limit {
+        if c.memory_usage(mid) > limit {
             hi = mid;
         } else {
             lo = mid + 1;
@@ -532,7 +516,7 @@ fn oom_kill(sim: &mut Sim, id: &str, cause: EventId) {
         return;
     };
     let limit = memory_limit(sim, c);
-    let usage = memory_usage(c, t);
+    let usage = c.memory_usage(t);
     if usage <= limit {
         return;
     }
@@ -696,7 +680,7 @@ fn container_ps(sim: &Sim, c: &Container) -> String {
 /// cgroup's limit does not show here (only in `docker stats` and memory.max).
 fn container_free(sim: &Sim, _c: &Container, unit: u64) -> String {
     let total = sim.host.memory_bytes;
-    let containers = containers_memory_bytes(sim);
+    let containers = sim.docker.containers_memory_bytes(now(sim));
     let used = (sim.host.memory_reserved_bytes() + containers).min(total);
     let free = total - used;
     let mut out = String::new();
@@ -742,7 +726,7 @@ fn cgroup_file(sim: &Sim, c: &Container, path: &str) -> Option<String> {
             .limits
             .memory_bytes
             .map_or("max\n".to_string(), |m| format!("{m}\n")),
-        "memory.current" => format!("{}\n", memory_usage(c, t)),
+        "memory.current" => format!("{}\n", c.memory_usage(t)),
         "pids.current" => format!("{}\n", c.processes.len()),
         _ => return None,
     })
@@ -879,7 +863,7 @@ pub(super) fn plan_stats(sim: &Sim, args: &[&str]) -> Result<Plan> {
         let (cpu, usage, pids) = if c.is_running() {
             (
                 cpu_stat(sim, c).millicores * 10,
-                memory_usage(c, t),
+                c.memory_usage(t),
                 c.processes.len(),
             )
         } else {

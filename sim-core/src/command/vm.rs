@@ -282,7 +282,7 @@ fn plan_start(sim: &Sim, name: &str) -> Result<Plan> {
     // Containers' processes use host memory too (they reserve nothing beyond it).
     let free = host
         .memory_free_bytes()
-        .saturating_sub(super::isolation::containers_memory_bytes(sim));
+        .saturating_sub(sim.docker.containers_memory_bytes(sim.now().as_ms()));
     if needs > free {
         return Err(fail(format!(
             "not enough memory: needs {} + {} {} overhead, host has {} free (short by {})",

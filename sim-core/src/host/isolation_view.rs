@@ -11,7 +11,7 @@
 use serde::Serialize;
 
 use super::process::HOST_PID_NS;
-use crate::command::isolation::{cpu_stat, host_processes, memory_usage, rates};
+use crate::command::isolation::{cpu_stat, host_processes, rates};
 use crate::event::EventKind;
 use crate::image::cgroup::CFS_PERIOD_MS;
 use crate::image::container::{Container, Status};
@@ -420,7 +420,7 @@ fn container_isolation(sim: &Sim, c: &Container) -> ContainerIsolation {
         host_root,
         root_on_host: format!("/var/lib/docker/overlay2/{}/merged", c.layer_dir()),
         memory: MemoryGauge {
-            usage_bytes: if running { memory_usage(c, now_ms) } else { 0 },
+            usage_bytes: if running { c.memory_usage(now_ms) } else { 0 },
             limit_bytes: c.limits.memory_bytes,
             enforced_bytes: enforced,
             pids: if running { c.processes.len() } else { 0 },

@@ -247,7 +247,7 @@ pub fn host_view(sim: &Sim) -> HostView {
             memory.push(MemorySegment {
                 owner: c.name.clone(),
                 kind: "container".into(),
-                bytes: crate::command::isolation::memory_usage(c, sim.now().as_ms()),
+                bytes: c.memory_usage(sim.now().as_ms()),
             });
         }
         containers.push(ContainerBlock {
@@ -270,7 +270,7 @@ pub fn host_view(sim: &Sim) -> HostView {
         memory,
         memory_free_bytes: host
             .memory_free_bytes()
-            .saturating_sub(crate::command::isolation::containers_memory_bytes(sim)),
+            .saturating_sub(engine.containers_memory_bytes(sim.now().as_ms())),
         gantt: gantt(sim),
         legend: legend(),
         now_ms: sim.now().as_ms(),

@@ -130,6 +130,12 @@ const SHELLS: &[&str] = &["sh", "bash", "ash", "dash"];
 const HANDLES_SIGTERM: &[&str] = &["nginx", "redis-server", "httpd", "postgres", "mysqld"];
 
 impl Container {
+    /// Its memory in use at `now_ms`: its processes' resident memory (a container has no guest
+    /// kernel and reserves nothing).
+    pub fn memory_usage(&self, now_ms: u64) -> u64 {
+        self.processes.iter().map(|p| p.rss_bytes(now_ms)).sum()
+    }
+
     /// `argv` = path + args.
     pub fn argv(&self) -> Vec<String> {
         std::iter::once(self.path.clone())

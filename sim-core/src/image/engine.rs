@@ -352,6 +352,14 @@ pub struct PullPlan {
 }
 
 impl Engine {
+    /// Host memory in use by every container's processes at `now_ms`.
+    pub fn containers_memory_bytes(&self, now_ms: u64) -> u64 {
+        self.containers
+            .values()
+            .map(|c| c.memory_usage(now_ms))
+            .sum()
+    }
+
     /// The container a user's word names: an exact id, an exact name (with or without the
     /// leading `/`), or a unique id prefix — the daemon's lookup order.
     pub fn find_container(&self, text: &str) -> Option<&Container> {
