@@ -327,6 +327,111 @@ fn an_unknown_field_inside_a_list_names_the_index() {
 }
 
 #[test]
+fn every_unknown_field_is_listed_in_the_order_the_api_server_meets_them() {
+    // kubectl sends JSON with sorted keys: `replica` before `template`, `imagez` before `portz`.
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  labelz: {}
+spec:
+  template:
+    spec:
+      containers:
+      - name: app
+        portz: []
+        imagez: nginx
+  replica: 2
+";
+    let err = decode("web.yaml", text).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "Error from server (BadRequest): error when creating \"web.yaml\": Deployment in version \
+         \"v1\" cannot be handled as a Deployment: strict decoding error: unknown field \
+         \"metadata.labelz\", unknown field \"spec.replica\", unknown field \
+         \"spec.template.spec.containers[0].imagez\", unknown field \
+         \"spec.template.spec.containers[0].portz\""
+    );
+    // The editor underlines the first one in the file.
+    assert_eq!(err.location(), Some((5, 3)));
+}
+
+#[test]
+fn yaml_merge_keys_are_applied_before_decoding() {
+    let text = "\
+apiVersion: v1
+kind: Pod
+metadata:
+  name: p
+spec:
+  containers:
+  - &base
+    name: a
+    image: nginx:1.27-alpine
+  - <<: *base
+    name: b
+";
+    let objects = accept(text).unwrap();
+    let Object::Pod(pod) = &objects[0] else {
+        panic!("not a pod")
+    };
+    let names: Vec<(&str, &str)> = pod
+        .spec
+        .containers
+        .iter()
+        .map(|c| (c.name.as_str(), c.image.as_str()))
+        .collect();
+    assert_eq!(
+        names,
+        [("a", "nginx:1.27-alpine"), ("b", "nginx:1.27-alpine")]
+    );
+    // A misspelt field under a merge is still refused.
+    let bad = text.replace("    name: b", "    nme: b");
+    assert!(apply_error(&bad).contains("unknown field \"spec.containers[1].nme\""));
+}
+
+#[test]
+fn yaml_output_quotes_what_would_read_back_as_another_type_as_kubectl_does() {
+    let text = "\
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+  annotations:
+    deployment.kubernetes.io/revision: \"1\"
+    note: \"a: b\"
+    enabled: \"true\"
+  labels:
+    app: web
+spec:
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - image: nginx:1.27-alpine
+        name: nginx
+";
+    let objects = decode("web.yaml", text).unwrap();
+    let yaml = to_yaml(&objects[0]);
+    assert!(
+        yaml.contains("    deployment.kubernetes.io/revision: \"1\"\n"),
+        "{yaml}"
+    );
+    assert!(yaml.contains("    enabled: \"true\"\n"), "{yaml}");
+    assert!(yaml.contains("    note: 'a: b'\n"), "{yaml}");
+    assert!(
+        yaml.contains("      containers:\n      - image: nginx:1.27-alpine\n"),
+        "{yaml}"
+    );
+}
+
+#[test]
 fn a_misspelt_kind_has_no_matches() {
     let text = "apiVersion: apps/v1\nkind: Deploymnt\nmetadata:\n  name: web\n";
     assert_eq!(

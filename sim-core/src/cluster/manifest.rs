@@ -19,8 +19,9 @@
 //!
 //! Each document decodes on its own, as kubectl's builder does with `ContinueOnError`: a bad
 //! document does not hide the good ones before or after it. A YAML syntax error ends the stream
-//! (nothing after it can be read). Known gaps: YAML merge keys (`<<: *base`) are not applied; list
-//! items carry no line numbers; only the first unknown field of a document is reported.
+//! (nothing after it can be read). Every unknown field of a document is reported, as the API
+//! server lists them. YAML merge keys (`<<: *base`) are applied. Known gaps: errors in a
+//! document with merge keys, and in `List` items, carry no line numbers.
 
 use serde::de::DeserializeOwned;
 use serde::Deserialize;
@@ -222,7 +223,20 @@ pub fn decode_documents(file_name: &str, text: &str) -> Vec<Result<Object, Manif
                 break;
             }
             if let Plan::Typed(kind) = plans[index] {
-                decoded[index] = Some(decode_typed(&file, index, kind, doc, true));
+                let merged = values[index].as_ref().filter(|v| has_merge_key(v)).cloned();
+                let result = match merged {
+                    // YAML merge keys (`<<: *base`): decode the merged value (no positions).
+                    Some(mut value) => match value.apply_merge() {
+                        Ok(()) => decode_typed(&file, index, kind, value, false),
+                        Err(e) => Err(merge_error(&file, index, kind, &e)),
+                    },
+                    None => decode_typed(&file, index, kind, doc, true),
+                };
+                let result = match (&values[index], result) {
+                    (Some(value), Err(e)) => Err(all_unknown_fields(&file, kind, value, e)),
+                    (_, r) => r,
+                };
+                decoded[index] = Some(result);
             }
             let null_error = matches!(
                 decoded[index].as_ref().map(|r| r.as_ref().map_err(ManifestError::kind)),
@@ -296,12 +310,27 @@ impl serde::Serialize for Sorted<'_> {
 }
 
 /// The object as `kubectl get -o yaml` prints it: keys in alphabetical order, empty optional
-/// fields left out, `resources: {}`/`strategy: {}`/`status: {}` kept.
+/// fields left out, `resources: {}`/`strategy: {}`/`status: {}` kept, scalars quoted and
+/// wrapped as kubectl's YAML library does ([`super::yaml_emit`]).
 pub fn to_yaml(obj: &Object) -> String {
     serde_json::to_value(obj)
-        .ok()
-        .and_then(|v| serde_norway::to_string(&Sorted(&v)).ok())
+        .map(|v| super::yaml_emit::to_yaml(&sorted(v)))
         .unwrap_or_default()
+}
+
+/// The value with every object's keys in alphabetical order.
+fn sorted(v: serde_json::Value) -> serde_json::Value {
+    match v {
+        serde_json::Value::Object(map) => {
+            let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
+            entries.sort_by(|a, b| a.0.cmp(&b.0));
+            serde_json::Value::Object(entries.into_iter().map(|(k, v)| (k, sorted(v))).collect())
+        }
+        serde_json::Value::Array(items) => {
+            serde_json::Value::Array(items.into_iter().map(sorted).collect())
+        }
+        other => other,
+    }
 }
 
 /// The object as `kubectl get -o json` prints it: keys in alphabetical order, four-space indent.
@@ -470,9 +499,143 @@ fn list_items(file: &str, index: usize, value: Value) -> Vec<Result<Object, Mani
                 }));
             }
             let kind = classify(file, index, &item)?;
-            decode_typed(file, index, kind, strip_nulls(item), false)
+            let item = strip_nulls(item);
+            decode_typed(file, index, kind, item.clone(), false)
+                .map_err(|e| all_unknown_fields(file, kind, &item, e))
         })
         .collect()
+}
+
+/// Most unknown fields one document's error lists.
+const MAX_UNKNOWN_FIELDS: usize = 32;
+
+/// Whether a `<<` merge key appears anywhere in the value.
+fn has_merge_key(v: &Value) -> bool {
+    match v {
+        Value::Mapping(m) => m
+            .iter()
+            .any(|(k, v)| k.as_str() == Some("<<") || has_merge_key(v)),
+        Value::Sequence(items) => items.iter().any(has_merge_key),
+        Value::Tagged(t) => has_merge_key(&t.value),
+        _ => false,
+    }
+}
+
+/// A merge key whose value is not a mapping (or a list of them), in kubectl's words.
+fn merge_error(
+    file: &str,
+    index: usize,
+    kind: ObjectKind,
+    e: &serde_norway::Error,
+) -> ManifestError {
+    let line = e.location().map(|l| l.line()).unwrap_or(1);
+    ManifestError::from(ManifestErrorKind::Syntax {
+        file: file.to_string(),
+        line,
+        column: e.location().map(|l| l.column()).unwrap_or(1),
+        problem: format!(
+            "{} (document {} is a {})",
+            strip_location(&e.to_string()),
+            index + 1,
+            kind.as_str()
+        ),
+    })
+}
+
+/// The API server lists every unknown field of an object, not only the first
+/// (`strict decoding error: unknown field "spec.a", unknown field "spec.b"`), in the order its
+/// JSON decoder meets them: kubectl sends the object as JSON with sorted keys, so depth-first
+/// in key order. serde stops at the first, so the others are found by removing each unknown
+/// field from the value and decoding again. The line and column stay those of the first one in
+/// the file (what the editor underlines).
+fn all_unknown_fields(
+    file: &str,
+    kind: ObjectKind,
+    value: &Value,
+    first: ManifestError,
+) -> ManifestError {
+    const PREFIX: &str = "strict decoding error: ";
+    let ManifestErrorKind::Decode { reason, field, .. } = first.kind() else {
+        return first;
+    };
+    if !reason.starts_with("strict decoding error: unknown field ") {
+        return first;
+    }
+    let mut fields = vec![field.clone()];
+    let mut value = value.clone();
+    while fields.len() < MAX_UNKNOWN_FIELDS {
+        let Some(last) = fields.last() else { break };
+        if !remove_path(&mut value, last) {
+            break;
+        }
+        match decode_typed(file, 0, kind, value.clone(), false) {
+            Err(e) => match e.kind() {
+                ManifestErrorKind::Decode { reason, field, .. }
+                    if reason.starts_with("strict decoding error: unknown field ")
+                        && !fields.contains(field) =>
+                {
+                    fields.push(field.clone())
+                }
+                _ => break,
+            },
+            Ok(_) => break,
+        }
+    }
+    if fields.len() == 1 {
+        return first;
+    }
+    fields.sort_by_key(|f| path_segments(f));
+    let listed: Vec<String> = fields
+        .iter()
+        .map(|f| format!("unknown field {}", go_q(f)))
+        .collect();
+    let mut kind_details = first.kind().clone();
+    if let ManifestErrorKind::Decode { reason, .. } = &mut kind_details {
+        *reason = format!("{PREFIX}{}", listed.join(", "));
+    }
+    ManifestError::from(kind_details)
+}
+
+/// A dotted path split for ordering: names compare as text, list indices as numbers.
+fn path_segments(path: &str) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    for part in path.split('.') {
+        let mut pieces = part.split('[');
+        if let Some(name) = pieces.next() {
+            out.push((name.to_string(), 0));
+        }
+        for idx in pieces {
+            let n = idx.trim_end_matches(']').parse().unwrap_or(usize::MAX);
+            out.push((String::new(), n));
+        }
+    }
+    out
+}
+
+/// Removes the field at a dotted path (`spec.template.spec.containers[0].imagez`); false when
+/// there is nothing there.
+fn remove_path(value: &mut Value, path: &str) -> bool {
+    let segments = path_segments(path);
+    let Some(((last, _), parents)) = segments.split_last() else {
+        return false;
+    };
+    let mut cur = value;
+    for (name, index) in parents {
+        let next = if name.is_empty() {
+            cur.as_sequence_mut().and_then(|s| s.get_mut(*index))
+        } else {
+            cur.as_mapping_mut().and_then(|m| m.get_mut(name.as_str()))
+        };
+        match next {
+            Some(v) => cur = v,
+            None => return false,
+        }
+    }
+    if last.is_empty() {
+        return false;
+    }
+    cur.as_mapping_mut()
+        .is_some_and(|m| m.remove(last.as_str()).is_some())
 }
 
 fn decode_as<'de, T, D>(d: D) -> Result<T, serde_path_to_error::Error<D::Error>>

@@ -1,7 +1,8 @@
 //! The Kubernetes cluster model: the API subset (typed objects, strict YAML decoding, validation
 //! and defaulting as kube-apiserver does them), and the parts that act on it.
 //!
-//! The API libraries (`api`, `quantity`, `selector`, `manifest`, `validate`, `defaults`), the
+//! The API libraries (`api`, `quantity`, `selector`, `manifest`, `yaml_emit`, `validate`,
+//! `defaults`), the
 //! scheduler (`scheduler`) and the controllers (`controllers`) are pure: plain data in, plain
 //! data or error values out. `state`, `scheduling` and `kubelet` apply their results to the `Sim`
 //! (the store, each node's engine, the queue) and record every change as an event.
@@ -20,3 +21,4 @@ pub mod state;
 pub mod store;
 pub mod validate;
 pub mod view;
+pub mod yaml_emit;
