@@ -1,8 +1,8 @@
 //! The `kubectl` family: talks to the simulated cluster's API (the store) with kubectl's words,
-//! flags and messages. Reads (`get`, `describe`, `rollout history`) print; writes (`apply`,
-//! `create deployment`, `delete`, `scale`, `set image`, `rollout undo`) change the store through
-//! [`crate::cluster::state::apply`], so each change is an event caused by the command and the
-//! controllers take it from there. kubectl does not wait for the cluster, except where the real
+//! flags and messages. Reads (`get`, `describe`, `rollout history`, `diff`) print; writes
+//! (`apply`, `create deployment`, `delete`, `scale`, `set image`, `rollout undo`, `rollout
+//! restart`) change the store through [`crate::cluster::state::apply`], so each change is an
+//! event caused by the command and the controllers take it from there. kubectl does not wait for the cluster, except where the real
 //! one does: `delete` waits until its objects are gone and `rollout status` until the rollout
 //! ends, both by stepping the simulation; otherwise `step` or `run` lets the controllers, the
 //! scheduler and the kubelets act.
@@ -27,16 +27,17 @@ pub(super) const FAMILY: Family = Family {
     commands: &[
         CommandSpec {
             name: "kubectl",
-            usage: "kubectl get|describe|apply|create|delete|scale|set image|rollout|cordon|taint|label ...",
+            usage: "kubectl get|describe|apply|diff|create|delete|scale|set image|rollout|cordon|taint|label ...",
             summary: "talk to the cluster as kubectl does (after cluster create)",
             help: "kubectl get pods|nodes|deployments|replicasets|services|namespaces|all [NAME] [-o wide|yaml|json|name] [-l SEL] [-n NS|-A] [--show-labels]\n\
                    kubectl describe pod|node|deployment|replicaset NAME   (with Events)\n\
                    kubectl apply -f FILE|DIR          create or configure the objects of manifests\n\
+                   kubectl diff -f FILE|DIR           show what apply would change (diff -u), changing nothing\n\
                    kubectl create deployment NAME --image=IMAGE [--replicas=N]\n\
                    kubectl delete KIND NAME... | -f FILE\n\
                    kubectl scale deployment NAME --replicas=N\n\
                    kubectl set image deployment/NAME CONTAINER=IMAGE\n\
-                   kubectl rollout status|history|undo deployment/NAME [--to-revision=N]\n\
+                   kubectl rollout status|history|undo|restart deployment/NAME [--to-revision=N]\n\
                    kubectl cordon|uncordon NODE\n\
                    kubectl taint nodes NODE key[=value]:NoSchedule|PreferNoSchedule|NoExecute[-]\n\
                    kubectl label KIND NAME key=value|key- [--overwrite]\n\
@@ -77,8 +78,8 @@ pub const NO_SERVER: &str =
     "The connection to the server localhost:8080 was refused - did you specify the right host or port?";
 
 const SUBCOMMANDS: &[&str] = &[
-    "get", "describe", "apply", "create", "delete", "scale", "set", "rollout", "version", "cordon",
-    "uncordon", "taint", "label",
+    "get", "describe", "apply", "diff", "create", "delete", "scale", "set", "rollout", "version",
+    "cordon", "uncordon", "taint", "label",
 ];
 
 /// A kubectl error in kubectl's words. The terminal and the CLI label every error `error: `
@@ -238,6 +239,7 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "get" => super::kubectl_get::get(sim, c, rest),
         "describe" => super::kubectl_get::describe(sim, c, rest),
         "apply" => super::kubectl_apply::apply(sim, c, rest),
+        "diff" => super::kubectl_apply::diff(sim, c, rest),
         "create" => create(c, rest),
         "delete" => delete(sim, c, rest),
         "scale" => scale(c, rest),
@@ -655,11 +657,33 @@ fn rollout(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
             Ok(update_deployment(d, "rolled back"))
         }
         "status" => rollout_status(sim, d),
+        "restart" => {
+            // kubectl patches the pod template, so its hash changes and the Deployment
+            // controller rolls every pod over to a new ReplicaSet.
+            if d.spec.paused {
+                return Err(kerr(format!(
+                    "error: deployments.apps \"{}\" can't restart paused deployment (run rollout resume first)",
+                    d.metadata.name
+                )));
+            }
+            let mut d = d.clone();
+            let now = i64::try_from(sim.now().as_ms()).unwrap_or(i64::MAX);
+            d.spec
+                .template
+                .metadata
+                .annotations
+                .insert(RESTARTED_AT.into(), crate::image::config::rfc3339(now));
+            Ok(update_deployment(d, "restarted"))
+        }
         other => Err(kerr(format!(
             "error: unknown command \"{other}\" for \"kubectl rollout\""
         ))),
     }
 }
+
+/// The pod-template annotation `kubectl rollout restart` sets to the time of the restart
+/// (RFC 3339; the sandbox's simulated time, in UTC).
+pub const RESTARTED_AT: &str = "kubectl.kubernetes.io/restartedAt";
 
 /// One line of `rollout status`, and whether the rollout is complete.
 pub(super) fn rollout_line(d: &Deployment) -> (String, bool) {

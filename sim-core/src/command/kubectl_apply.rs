@@ -2,16 +2,21 @@
 //! ([`crate::cluster::manifest`]), defaulted and validated as kube-apiserver does, every object
 //! checked before any is applied (a failed command changes nothing). Each object is `created`,
 //! `configured` or `unchanged`; kubectl's `last-applied-configuration` annotation is kept.
+//! `kubectl diff -f` plans the same way and shows, without writing, what apply would change.
+
+use std::collections::BTreeMap;
 
 use super::kubectl::{check_limits, kerr};
 use super::Plan;
-use crate::cluster::api::{Object, ObjectKind};
+use crate::cluster::api::{Object, ObjectKind, Timestamp};
 use crate::cluster::controllers::{Change, Why};
+use crate::cluster::manifest::to_yaml;
 use crate::cluster::state::{self, Cluster};
 use crate::cluster::store::Key;
 use crate::error::Result;
 use crate::limits;
 use crate::sim::Sim;
+use crate::time::SimTime;
 use crate::workspace::{normalize, Lookup};
 
 /// kubectl's annotation holding the last applied manifest.
@@ -98,15 +103,23 @@ pub(super) fn read_objects(sim: &Sim, args: &[String], ns: &str) -> Result<Vec<O
     Ok(objects)
 }
 
-/// `kubectl apply`.
-pub(super) fn apply(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
-    let f = super::kubectl::parse_flags("apply", args, &[], &[])?;
+/// What `kubectl apply` (or, for `diff`, its dry run) would write: each object of the files as
+/// it would be stored (defaulted, admitted, validated, merged into the live object), with
+/// `created`, `configured` or `unchanged`; an object named twice counts once. Fails as apply
+/// does, before anything is written.
+fn plan_objects(
+    sim: &Sim,
+    c: &Cluster,
+    cmd: &str,
+    args: &[String],
+) -> Result<Vec<(Object, &'static str)>> {
+    let f = super::kubectl::parse_flags(cmd, args, &[], &[])?;
     if f.files.is_empty() {
         return Err(kerr("error: must specify one of -f and -k"));
     }
     if let Some(extra) = f.pos.first() {
         return Err(kerr(format!(
-            "error: Unexpected args: [{extra}]\nSee 'kubectl apply -h' for help and examples"
+            "error: Unexpected args: [{extra}]\nSee 'kubectl {cmd} -h' for help and examples"
         )));
     }
     let objects = read_objects(sim, &f.files, &f.ns())?;
@@ -174,6 +187,12 @@ pub(super) fn apply(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
             }
         }
     }
+    Ok(planned)
+}
+
+/// `kubectl apply`.
+pub(super) fn apply(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
+    let planned = plan_objects(sim, c, "apply", args)?;
     Ok(Plan::Effect(Box::new(move |sim, id| {
         let mut out = String::new();
         for (mut o, verb) in planned {
@@ -197,6 +216,113 @@ pub(super) fn apply(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
         }
         out
     })))
+}
+
+/// The directories `kubectl diff` writes the live and the merged objects to. Real kubectl makes
+/// them with random names (`/tmp/LIVE-2513085857`); the sandbox keeps its output deterministic
+/// with fixed ones.
+const DIFF_LIVE_DIR: &str = "/tmp/LIVE-0";
+/// Where `kubectl diff` writes the merged objects (see [`DIFF_LIVE_DIR`]).
+const DIFF_MERGED_DIR: &str = "/tmp/MERGED-0";
+
+/// Lines of context around each change, as `diff -u`.
+const DIFF_CONTEXT_LINES: usize = 3;
+
+/// `kubectl diff -f FILE|DIR`: for each object of the files, the live object (as
+/// `kubectl get -o yaml` prints it) beside what apply would make of it, compared as kubectl
+/// does by running `diff -u -N` on two directories of one file per object, named
+/// `GROUP.VERSION.KIND.NAMESPACE.NAME` (`apps.v1.Deployment.default.web`, the core group
+/// leaving out its part: `v1.Service.default.web`), files in name order, identical ones not
+/// shown. A new object is compared with an absent (empty) live file.
+///
+/// The merged object is the one apply would store, computed without storing it, like the
+/// server-side dry run kubectl asks for: its generation goes up by one when its spec changes,
+/// its resourceVersion stays (a dry run writes nothing); a new object gets generation 1 and a
+/// creationTimestamp of now, but no uid, resourceVersion or (for a Service) cluster IP: the
+/// sandbox hands those out only as it stores. The `---`/`+++` lines carry the simulated time
+/// as GNU diff prints file times (the epoch for an absent file); the directory names are fixed
+/// (see [`DIFF_LIVE_DIR`]).
+///
+/// Read-only: nothing in the simulation changes. kubectl exits 1 when it finds differences;
+/// the sandbox's commands have no exit status besides success or an error, so `diff` succeeds
+/// either way and prints nothing when there is no difference. Errors in the manifests are
+/// apply's.
+pub(super) fn diff(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
+    let planned = plan_objects(sim, c, "diff", args)?;
+    let now = sim.now();
+    let mut files: BTreeMap<String, (String, String)> = BTreeMap::new();
+    for (mut merged, _verb) in planned {
+        let key = Key::of(&merged);
+        let live = c.store.get(&key);
+        merged.set_type_meta();
+        match live {
+            None => {
+                let m = merged.metadata_mut();
+                m.generation = 1;
+                m.creation_timestamp = Some(Timestamp(now));
+            }
+            Some(live) => {
+                let bump = i64::from(spec_of(live) != spec_of(&merged));
+                merged.metadata_mut().generation = live.metadata().generation + bump;
+            }
+        }
+        let kind = key.kind;
+        let version = kind.api_version().rsplit('/').next().unwrap_or("v1");
+        let group = match kind.group() {
+            "" => String::new(),
+            g => format!("{g}."),
+        };
+        let name = format!(
+            "{group}{version}.{}.{}.{}",
+            kind.as_str(),
+            key.namespace,
+            key.name
+        );
+        let live_yaml = live.map(to_yaml).unwrap_or_default();
+        files.insert(name, (live_yaml, to_yaml(&merged)));
+    }
+    let stamp = gnu_file_time(now);
+    let mut out = String::new();
+    for (name, (live, merged)) in &files {
+        let hunks = super::unified_diff::hunks(live, merged, DIFF_CONTEXT_LINES);
+        if hunks.is_empty() {
+            continue;
+        }
+        let live_stamp = if live.is_empty() {
+            "1970-01-01 00:00:00.000000000 +0000".to_string()
+        } else {
+            stamp.clone()
+        };
+        out.push_str(&format!(
+            "diff -u -N {DIFF_LIVE_DIR}/{name} {DIFF_MERGED_DIR}/{name}\n\
+             --- {DIFF_LIVE_DIR}/{name}\t{live_stamp}\n\
+             +++ {DIFF_MERGED_DIR}/{name}\t{stamp}\n\
+             {hunks}"
+        ));
+    }
+    Ok(Plan::Output(out))
+}
+
+/// A time as GNU diff prints a file's modification time (`2025-01-01 00:00:10.000000000 +0000`).
+fn gnu_file_time(t: SimTime) -> String {
+    let ms = i64::try_from(t.as_ms()).unwrap_or(i64::MAX);
+    let rfc = crate::image::config::rfc3339(ms);
+    let date_time = rfc.trim_end_matches('Z').replacen('T', " ", 1);
+    format!("{date_time}.{:03}000000 +0000", ms.rem_euclid(1000))
+}
+
+/// The part of an object whose change bumps its generation: the spec, or for kinds without
+/// one everything but metadata and status (the store's rule).
+fn spec_of(o: &Object) -> Option<serde_json::Value> {
+    let mut v = serde_json::to_value(o).ok()?;
+    if let Some(spec) = v.get("spec") {
+        return Some(spec.clone());
+    }
+    if let Some(map) = v.as_object_mut() {
+        map.remove("metadata");
+        map.remove("status");
+    }
+    Some(v)
 }
 
 /// The live object with the applied one's labels, annotations (the server's own kept) and spec;

@@ -17,6 +17,7 @@ mod kubectl;
 mod kubectl_apply;
 mod kubectl_get;
 mod kubectl_node;
+mod unified_diff;
 mod vm;
 
 use crate::error::{CommandError, Result};
