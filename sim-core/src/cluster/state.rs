@@ -7,8 +7,10 @@
 //! Every store change is recorded as an event and, like a watch, queues the work it concerns
 //! (`Action::Cluster` on the simulation's queue) [`WATCH_LATENCY_MS`] later, with that event as
 //! its cause: a Deployment change queues its controller's sync, a ReplicaSet change its own sync
-//! and its Deployment's, a pod change its ReplicaSet's sync, an unbound pod a scheduling cycle,
-//! a binding the kubelet, a deletion the garbage collector. Queued syncs of the same object
+//! and its Deployment's, a Service change its EndpointSlice sync, a pod change its ReplicaSet's
+//! sync and the EndpointSlice sync of every Service in its namespace whose selector matches it
+//! before or after, an unbound pod a scheduling cycle, a binding the kubelet, a deletion the
+//! garbage collector (a Service's slices go with it). Queued syncs of the same object
 //! coalesce, as a workqueue does. So each reconcile is one action, and `step` walks them one by
 //! one; the event log links every change back to the command that started it.
 
@@ -46,6 +48,8 @@ pub enum Work {
     Schedule(Key),
     /// One garbage collector pass.
     GarbageCollect,
+    /// The EndpointSlice controller syncs one Service's slices.
+    SyncService(Key),
     /// A step of the kubelet for a pod (the pod's uid guards against a replaced pod).
     Kubelet {
         /// The pod.
@@ -157,6 +161,10 @@ pub(crate) fn run(sim: &mut Sim, work: Work, cause: EventId) {
         }
         Work::GarbageCollect => {
             let changes = controllers::garbage::sync(&c.store);
+            apply_all(sim, changes, cause);
+        }
+        Work::SyncService(key) => {
+            let changes = controllers::endpointslice::sync(&c.store, &key, now);
             apply_all(sim, changes, cause);
         }
         Work::Schedule(key) => super::scheduling::schedule_pod(sim, &key, cause),
@@ -407,11 +415,78 @@ pub(crate) fn watch(
             }
         }
         ObjectKind::Node => retry_unschedulable(sim, id),
+        ObjectKind::Service if after.is_some() => {
+            enqueue(sim, Work::SyncService(key.clone()), WATCH_LATENCY_MS, id);
+        }
         _ => {}
+    }
+    if key.kind == ObjectKind::Pod {
+        queue_services_of_pod(sim, ns, before, after, id);
     }
     if after.is_none() && key.kind != ObjectKind::Pod {
         enqueue(sim, Work::GarbageCollect, WATCH_LATENCY_MS, id);
     }
+}
+
+/// Queues the EndpointSlice sync of every Service in `ns` whose selector matches the pod
+/// before or after its change (the controller's pod handlers; Services are few, so a scan of
+/// the namespace's Services is cheap).
+fn queue_services_of_pod(
+    sim: &mut Sim,
+    ns: &str,
+    before: Option<&Object>,
+    after: Option<&Object>,
+    id: EventId,
+) {
+    let Some(c) = sim.cluster.as_ref() else {
+        return;
+    };
+    // What an endpoint is made of (`podEndpointsChanged`): a change elsewhere (a container's
+    // restart count, a pull) leaves every slice as it is, so it queues nothing.
+    if before.is_some() && after.is_some() && endpoint_facts(before) == endpoint_facts(after) {
+        return;
+    }
+    let keys: Vec<Key> = c
+        .store
+        .list(ObjectKind::Service, Some(ns))
+        .filter_map(|o| match o {
+            Object::Service(s) => Some(s),
+            _ => None,
+        })
+        .filter(|s| {
+            [before, after]
+                .into_iter()
+                .flatten()
+                .map(|o| &o.metadata().labels)
+                .any(|l| controllers::endpointslice::selects(s, l))
+        })
+        .map(|s| Key::new(ObjectKind::Service, ns, &s.metadata.name))
+        .collect();
+    for k in keys {
+        enqueue(sim, Work::SyncService(k), WATCH_LATENCY_MS, id);
+    }
+}
+
+/// The parts of a pod its endpoint is made of, to compare before and after a change.
+type EndpointFacts<'a> = (
+    &'a crate::cluster::api::StringMap,
+    &'a str,
+    &'a str,
+    Option<super::api::Timestamp>,
+    bool,
+    bool,
+);
+
+fn endpoint_facts(o: Option<&Object>) -> Option<EndpointFacts<'_>> {
+    let p = o.and_then(controllers::as_pod)?;
+    Some((
+        &p.metadata.labels,
+        &p.status.pod_ip,
+        &p.spec.node_name,
+        p.metadata.deletion_timestamp,
+        controllers::endpointslice::publishes(p),
+        controllers::ready_since(p).is_some(),
+    ))
 }
 
 /// Queues a new scheduling cycle for every pod that did not fit (the scheduling queue moves

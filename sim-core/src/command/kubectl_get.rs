@@ -1,6 +1,10 @@
 //! `kubectl get` and `kubectl describe`: kubectl's columns, AGE format, tabwriter padding,
-//! `-o wide|yaml|json|name`, `-l`, `-n`/`-A`, `--show-labels`; and the `explain-schedule` table.
+//! `-o wide|yaml|json|name`, `-l`, `-n`/`-A`, `--show-labels`; `get -w`/`--watch-only`, which
+//! steps the simulation and prints each change of what it lists until the queue is empty or
+//! [`WATCH_LIMIT_MS`] (10 minutes of simulated time) have passed (real kubectl watches until
+//! Ctrl-C); and the `explain-schedule` table.
 
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
 
 use super::kubectl::{kerr, not_found, parse_flags, Flags};
@@ -120,6 +124,7 @@ fn header(kind: ObjectKind, wide: bool) -> Vec<&'static str> {
             "PORT(S)",
             "AGE",
         ],
+        ObjectKind::EndpointSlice => vec!["NAME", "ADDRESSTYPE", "PORTS", "ENDPOINTS", "AGE"],
         _ => vec!["NAME", "STATUS", "AGE"],
     };
     if wide {
@@ -290,9 +295,57 @@ fn row(now: SimTime, o: &Object, wide: bool, name: String) -> Vec<String> {
         Object::Namespace(n) => {
             r.extend([or_none(&n.status.phase), age(now, o)]);
         }
+        Object::EndpointSlice(s) => {
+            r.extend([
+                s.address_type.clone(),
+                slice_ports(s),
+                slice_endpoints(s),
+                age(now, o),
+            ]);
+        }
         _ => r.extend([String::new(), age(now, o)]),
     }
     r
+}
+
+/// At most three items, then `+ N more...`; `<unset>` for none (kubectl's `listWithMoreString`).
+fn list_with_more(items: Vec<String>) -> String {
+    const MAX: usize = 3;
+    if items.is_empty() {
+        return "<unset>".into();
+    }
+    let shown = items[..items.len().min(MAX)].join(",");
+    if items.len() > MAX {
+        format!("{shown} + {} more...", items.len() - MAX)
+    } else {
+        shown
+    }
+}
+
+/// The PORTS column of an EndpointSlice (`formatDiscoveryPorts`): each port's number, its name
+/// when it has none, `*` when it has neither.
+fn slice_ports(s: &crate::cluster::api::EndpointSlice) -> String {
+    list_with_more(
+        s.ports
+            .iter()
+            .map(|p| match (p.port, &p.name) {
+                (Some(n), _) => n.to_string(),
+                (None, Some(name)) => name.clone(),
+                (None, None) => "*".into(),
+            })
+            .collect(),
+    )
+}
+
+/// The ENDPOINTS column of an EndpointSlice (`formatDiscoveryEndpoints`): every address of
+/// every endpoint, ready or not.
+fn slice_endpoints(s: &crate::cluster::api::EndpointSlice) -> String {
+    list_with_more(
+        s.endpoints
+            .iter()
+            .flat_map(|e| e.addresses.iter().cloned())
+            .collect(),
+    )
 }
 
 fn containers_images_selector(
@@ -313,15 +366,13 @@ fn containers_images_selector(
 
 /// `kubectl get`.
 pub(super) fn get(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
-    let f = parse_flags("get", args, &[], &["--watch", "-w"])?;
+    let f = parse_flags("get", args, &[], &["--watch", "-w", "--watch-only"])?;
     let Some((what, names)) = f.pos.split_first() else {
         return Err(kerr("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples"));
     };
-    if f.values.contains_key("--watch") || f.values.contains_key("-w") {
-        return Err(kerr(
-            "error: kubectl get --watch is not modelled in this sandbox: step or run, then get again",
-        ));
-    }
+    let flag_on = |name: &str| f.values.get(name).is_some_and(|v| v != "false");
+    let watch_only = flag_on("--watch-only");
+    let watch = watch_only || flag_on("--watch") || flag_on("-w");
     let output = f.output.clone().unwrap_or_default();
     if !matches!(output.as_str(), "" | "wide" | "yaml" | "json" | "name") {
         return Err(kerr(format!(
@@ -369,6 +420,40 @@ pub(super) fn get(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
         }
         (kinds, names.to_vec())
     };
+    if watch {
+        // kubectl watches one resource type (all of it, or one object of it).
+        let infos = if names.is_empty() {
+            kinds.len()
+        } else {
+            names.len()
+        };
+        if infos != 1 {
+            return Err(kerr(format!(
+                "error: watch is only supported on individual resources and resource collections, but {infos} resources were found"
+            )));
+        }
+        if let Some(n) = names.first() {
+            let key = Key::new(kinds[0], &f.ns(), n);
+            if c.store.get(&key).is_none() {
+                return Err(not_found(kinds[0], n));
+            }
+        }
+        if sim.can_wait() {
+            let spec = WatchSpec {
+                kind: kinds[0],
+                name: names.first().cloned(),
+                namespace: f.ns(),
+                all_namespaces: f.all_namespaces,
+                selector,
+                output,
+                show_labels: f.show_labels,
+                watch_only,
+            };
+            return Ok(watch_plan(spec));
+        }
+        // Run by the queue in the middle of an instant (`after`): time cannot move here, so the
+        // watch is just the listing.
+    }
     if kinds == [ObjectKind::Event] && names.is_empty() {
         return Ok(Plan::Output(events_table(sim, &f.ns(), f.all_namespaces)));
     }
@@ -520,38 +605,53 @@ pub(super) fn get(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
     Ok(Plan::Output(out))
 }
 
+/// One row of `kubectl get events` for a log entry, if it is a Kubernetes Event in scope.
+fn event_row(now: SimTime, e: &crate::event::Event, ns: &str, all: bool) -> Option<Vec<String>> {
+    let EventKind::KubeEvent {
+        reason, warning, ..
+    } = &e.kind
+    else {
+        return None;
+    };
+    // Objects outside `default` are named `ns/name` in the log; nodes are cluster-scoped.
+    let (event_ns, name) = match e.object.name.split_once('/') {
+        Some((n, rest)) => (n, rest),
+        None => ("default", e.object.name.as_str()),
+    };
+    if !all && event_ns != ns {
+        return None;
+    }
+    let mut r = vec![
+        human_duration(now.as_ms().saturating_sub(e.time.as_ms())),
+        if *warning { "Warning" } else { "Normal" }.to_string(),
+        reason.clone(),
+        format!("{}/{name}", e.object.kind),
+        e.message.clone(),
+    ];
+    if all {
+        r.insert(0, event_ns.to_string());
+    }
+    Some(r)
+}
+
+fn events_header(all: bool) -> Vec<String> {
+    let mut h: Vec<String> = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
+        .map(String::from)
+        .to_vec();
+    if all {
+        h.insert(0, "NAMESPACE".into());
+    }
+    h
+}
+
 /// `kubectl get events`: the Kubernetes events of the log, oldest first.
 fn events_table(sim: &Sim, ns: &str, all: bool) -> String {
     let now = sim.now();
-    let mut rows = Vec::new();
-    for e in sim.log() {
-        let EventKind::KubeEvent {
-            reason, warning, ..
-        } = &e.kind
-        else {
-            continue;
-        };
-        // Objects outside `default` are named `ns/name` in the log; nodes are cluster-scoped.
-        let (event_ns, name) = match e.object.name.split_once('/') {
-            Some((n, rest)) => (n, rest),
-            None if e.object.kind == "node" => ("default", e.object.name.as_str()),
-            None => ("default", e.object.name.as_str()),
-        };
-        if !all && event_ns != ns {
-            continue;
-        }
-        let mut r = vec![
-            human_duration(now.as_ms().saturating_sub(e.time.as_ms())),
-            if *warning { "Warning" } else { "Normal" }.to_string(),
-            reason.clone(),
-            format!("{}/{name}", e.object.kind),
-            e.message.clone(),
-        ];
-        if all {
-            r.insert(0, event_ns.to_string());
-        }
-        rows.push(r);
-    }
+    let mut rows: Vec<Vec<String>> = sim
+        .log()
+        .iter()
+        .filter_map(|e| event_row(now, e, ns, all))
+        .collect();
     if rows.is_empty() {
         return if all {
             "No resources found\n".into()
@@ -559,14 +659,240 @@ fn events_table(sim: &Sim, ns: &str, all: bool) -> String {
             format!("No resources found in {ns} namespace.\n")
         };
     }
-    let mut h: Vec<String> = ["LAST SEEN", "TYPE", "REASON", "OBJECT", "MESSAGE"]
-        .map(String::from)
-        .to_vec();
-    if all {
-        h.insert(0, "NAMESPACE".into());
-    }
-    rows.insert(0, h);
+    rows.insert(0, events_header(all));
     table(&rows)
+}
+
+/// The longest `kubectl get -w` watches, in simulated time. Real kubectl watches until Ctrl-C;
+/// the sandbox stops when nothing is left on the queue or after these 10 minutes.
+pub const WATCH_LIMIT_MS: u64 = 600_000;
+
+/// What one `kubectl get -w` watches and how it prints.
+struct WatchSpec {
+    kind: ObjectKind,
+    /// One object (`kubectl get pod NAME -w`), or every object of the kind in scope.
+    name: Option<String>,
+    namespace: String,
+    all_namespaces: bool,
+    selector: Option<Selector>,
+    output: String,
+    show_labels: bool,
+    watch_only: bool,
+}
+
+impl WatchSpec {
+    /// The objects the watch lists now, by key.
+    fn listed<'a>(&self, c: &'a Cluster) -> Vec<&'a Object> {
+        if let Some(n) = &self.name {
+            let key = Key::new(self.kind, &self.namespace, n);
+            return c.store.get(&key).into_iter().collect();
+        }
+        let scope = if self.all_namespaces || !self.kind.is_namespaced() {
+            None
+        } else {
+            Some(self.namespace.as_str())
+        };
+        c.store
+            .list(self.kind, scope)
+            .filter(|o| {
+                self.selector
+                    .as_ref()
+                    .is_none_or(|s| s.matches(&o.metadata().labels))
+            })
+            .collect()
+    }
+
+    /// The objects listed now that are new or changed since `seen` (by resourceVersion), and
+    /// those of `seen` no longer listed (deleted, or no longer matching), in key order;
+    /// `seen` is brought up to date. Only what changed is copied.
+    fn changes(&self, c: &Cluster, seen: &mut BTreeMap<Key, Object>) -> Vec<Object> {
+        let mut changed: BTreeMap<Key, Object> = BTreeMap::new();
+        let mut present = BTreeSet::new();
+        for o in self.listed(c) {
+            let k = Key::of(o);
+            let same = seen
+                .get(&k)
+                .is_some_and(|b| b.metadata().resource_version == o.metadata().resource_version);
+            if !same {
+                seen.insert(k.clone(), o.clone());
+                changed.insert(k.clone(), o.clone());
+            }
+            present.insert(k);
+        }
+        let gone: Vec<Key> = seen
+            .keys()
+            .filter(|k| !present.contains(*k))
+            .cloned()
+            .collect();
+        for k in gone {
+            if let Some(o) = seen.remove(&k) {
+                changed.insert(k, o);
+            }
+        }
+        changed.into_values().collect()
+    }
+
+    fn all_ns_column(&self) -> bool {
+        self.all_namespaces && self.kind.is_namespaced()
+    }
+
+    fn header(&self) -> Vec<String> {
+        let mut h: Vec<String> = header(self.kind, self.output == "wide")
+            .into_iter()
+            .map(String::from)
+            .collect();
+        if self.kind == ObjectKind::Event {
+            h = events_header(self.all_namespaces);
+        }
+        if self.all_ns_column() {
+            h.insert(0, "NAMESPACE".into());
+        }
+        if self.show_labels {
+            h.push("LABELS".into());
+        }
+        h
+    }
+
+    fn row(&self, now: SimTime, o: &Object) -> Vec<String> {
+        let mut r = row(now, o, self.output == "wide", o.name().to_string());
+        if self.all_ns_column() {
+            r.insert(0, o.metadata().namespace.clone());
+        }
+        if self.show_labels {
+            r.push(labels_text(o));
+        }
+        r
+    }
+
+    /// Prints objects as one flush of kubectl's printer: the header the first time, then the
+    /// rows (each flush is its own tabwriter, so a row printed later is padded on its own, not
+    /// aligned with the header); documents for `-o yaml|json|name` (`---` between YAML ones).
+    fn print(&self, now: SimTime, objects: &[&Object], printed: &mut usize) -> String {
+        let mut out = String::new();
+        match self.output.as_str() {
+            "yaml" => {
+                for o in objects {
+                    if *printed > 0 {
+                        out.push_str("---\n");
+                    }
+                    out.push_str(&crate::cluster::manifest::to_yaml(o));
+                    if !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    *printed += 1;
+                }
+            }
+            "json" => {
+                for o in objects {
+                    out.push_str(&crate::cluster::manifest::to_json(o));
+                    if !out.ends_with('\n') {
+                        out.push('\n');
+                    }
+                    *printed += 1;
+                }
+            }
+            "name" => {
+                for o in objects {
+                    let _ = writeln!(out, "{}", o.display_name());
+                    *printed += 1;
+                }
+            }
+            _ => {
+                if objects.is_empty() {
+                    return out;
+                }
+                let mut rows = Vec::new();
+                if *printed == 0 {
+                    rows.push(self.header());
+                }
+                rows.extend(objects.iter().map(|o| self.row(now, o)));
+                *printed += objects.len();
+                out.push_str(&table(&rows));
+            }
+        }
+        out
+    }
+}
+
+/// `kubectl get -w`: prints what `get` lists (not with `--watch-only`), then steps the
+/// simulation as the real command waits on its watch, printing an object again each instant it
+/// changed (a deleted object, or one that no longer matches the selector, one last time).
+/// Real kubectl watches until Ctrl-C; here the watch ends when nothing is left on the queue or
+/// after [`WATCH_LIMIT_MS`] of simulated time, or where a replay pauses.
+fn watch_plan(spec: WatchSpec) -> Plan {
+    Plan::Effect(Box::new(move |sim, _id| {
+        let deadline = sim.now().plus_ms(WATCH_LIMIT_MS);
+        let mut out = String::new();
+        let mut printed = 0;
+        if spec.kind == ObjectKind::Event && spec.name.is_none() {
+            return watch_events(sim, &spec, deadline);
+        }
+        let mut seen: BTreeMap<Key, Object> = BTreeMap::new();
+        let initial = sim
+            .cluster()
+            .map(|c| spec.changes(c, &mut seen))
+            .unwrap_or_default();
+        if !spec.watch_only {
+            let initial: Vec<&Object> = initial.iter().collect();
+            out.push_str(&spec.print(sim.now(), &initial, &mut printed));
+        }
+        while !sim.is_paused() && sim.next_time().is_some_and(|t| t <= deadline) {
+            sim.step();
+            out.push_str(&std::mem::take(&mut sim.scheduled_output));
+            let changed = sim
+                .cluster()
+                .map(|c| spec.changes(c, &mut seen))
+                .unwrap_or_default();
+            // Each change is its own watch notification: one flush per object.
+            for o in &changed {
+                out.push_str(&spec.print(sim.now(), &[o], &mut printed));
+            }
+        }
+        out
+    }))
+}
+
+/// `kubectl get events -w`: the events so far, then each new one as it is recorded.
+fn watch_events(sim: &mut Sim, spec: &WatchSpec, deadline: SimTime) -> String {
+    let ns = spec.namespace.as_str();
+    let all = spec.all_namespaces;
+    let mut out = String::new();
+    let mut header_done = false;
+    let mut flush = |out: &mut String, mut rows: Vec<Vec<String>>| {
+        if rows.is_empty() {
+            return;
+        }
+        if !header_done {
+            rows.insert(0, events_header(all));
+            header_done = true;
+        }
+        out.push_str(&table(&rows));
+    };
+    let mut from = sim.log().len();
+    if !spec.watch_only {
+        let now = sim.now();
+        let rows = sim
+            .log()
+            .iter()
+            .filter_map(|e| event_row(now, e, ns, all))
+            .collect();
+        flush(&mut out, rows);
+    }
+    while !sim.is_paused() && sim.next_time().is_some_and(|t| t <= deadline) {
+        sim.step();
+        out.push_str(&std::mem::take(&mut sim.scheduled_output));
+        let now = sim.now();
+        // Each event is its own watch notification: one flush per row.
+        let new: Vec<Vec<String>> = sim.log()[from..]
+            .iter()
+            .filter_map(|e| event_row(now, e, ns, all))
+            .collect();
+        from = sim.log().len();
+        for r in new {
+            flush(&mut out, vec![r]);
+        }
+    }
+    out
 }
 
 /// The Events section of `kubectl describe`: the object's Kubernetes events from the log.
@@ -658,6 +984,13 @@ pub(super) fn describe(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> 
     let Some(o) = c.store.get(&key) else {
         return Err(not_found(kind, &name));
     };
+    match o {
+        Object::Service(svc) => return Ok(Plan::Output(describe_service(sim, c, &key, svc))),
+        Object::EndpointSlice(eps) => {
+            return Ok(Plan::Output(describe_endpoint_slice(sim, &key, eps)))
+        }
+        _ => {}
+    }
     let m = o.metadata();
     let mut out = String::new();
     let line = |out: &mut String, k: &str, v: &str| {
@@ -885,6 +1218,296 @@ pub(super) fn describe(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> 
     }
     out.push_str(&events_of(sim, &key));
     Ok(Plan::Output(out))
+}
+
+/// Go's `text/tabwriter` as `kubectl describe` sets it up (minwidth 0, padding 2): every
+/// tab-terminated cell is padded to the widest cell of its column among the consecutive lines
+/// that have that column.
+fn tabbed(text: &str) -> String {
+    const PADDING: usize = 2;
+    let cells: Vec<Vec<&str>> = text.lines().map(|l| l.split('\t').collect()).collect();
+    let mut widths: Vec<Vec<usize>> = cells.iter().map(|c| vec![0; c.len()]).collect();
+    fn format(
+        cells: &[Vec<&str>],
+        widths: &mut [Vec<usize>],
+        col: usize,
+        start: usize,
+        end: usize,
+    ) {
+        let mut i = start;
+        while i < end {
+            if cells[i].len() <= col + 1 {
+                i += 1;
+                continue;
+            }
+            let mut j = i;
+            let mut w = 0;
+            while j < end && cells[j].len() > col + 1 {
+                w = w.max(cells[j][col].chars().count());
+                j += 1;
+            }
+            for row in widths.iter_mut().take(j).skip(i) {
+                row[col] = w + PADDING;
+            }
+            format(cells, widths, col + 1, i, j);
+            i = j;
+        }
+    }
+    format(&cells, &mut widths, 0, 0, cells.len());
+    let mut out = String::new();
+    for (row, ws) in cells.iter().zip(&widths) {
+        for (i, cell) in row.iter().enumerate() {
+            out.push_str(cell);
+            if i + 1 < row.len() {
+                out.push_str(&" ".repeat(ws[i].saturating_sub(cell.chars().count())));
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Labels as `printLabelsMultiline` writes them: the first after the tab, the others on lines
+/// of their own, in the same column.
+fn multiline(title: &str, items: &[String]) -> String {
+    match items.split_first() {
+        None => format!("{title}:\t<none>\n"),
+        Some((first, rest)) => {
+            let mut out = format!("{title}:\t{first}\n");
+            for r in rest {
+                out.push_str(&format!("\t{r}\n"));
+            }
+            out
+        }
+    }
+}
+
+fn label_items(m: &crate::cluster::api::StringMap) -> Vec<String> {
+    m.iter().map(|(k, v)| format!("{k}={v}")).collect()
+}
+
+fn annotation_items(m: &crate::cluster::api::StringMap) -> Vec<String> {
+    m.iter()
+        .filter(|(k, _)| k.as_str() != super::kubectl_apply::LAST_APPLIED)
+        .map(|(k, v)| format!("{k}: {v}"))
+        .collect()
+}
+
+/// The Events section for a tabbed describe: `Events:\t<none>` joins the tabwriter block
+/// above it, a table stands on its own.
+fn tabbed_with_events(sim: &Sim, key: &Key, mut text: String) -> String {
+    let events = events_of(sim, key);
+    if events.starts_with("Events:") && events.trim_end().ends_with("<none>") {
+        text.push_str("Events:\t<none>\n");
+        tabbed(&text)
+    } else {
+        let mut out = tabbed(&text);
+        out.push_str(&events);
+        out
+    }
+}
+
+/// The ready endpoints of a Service port as `kubectl describe service` lists them
+/// (`formatEndpointSlices` with the port's name): `IP:port` of ready endpoints, three then
+/// `+ N more...`; `<none>` when the Service has no slices at all.
+pub fn service_endpoints(
+    slices: &[&crate::cluster::api::EndpointSlice],
+    port_name: &str,
+) -> String {
+    const MAX: usize = 3;
+    if slices.is_empty() {
+        return "<none>".into();
+    }
+    let mut list: Vec<String> = Vec::new();
+    let mut more = false;
+    let mut count: usize = 0;
+    for s in slices {
+        // kubectl's quirk, kept: `more` is set by any endpoint past the third, ready or not.
+        let mut visit = |e: &crate::cluster::api::Endpoint, port: Option<i32>| {
+            if list.len() == MAX {
+                more = true;
+            }
+            if !e.conditions.ready.unwrap_or(true) {
+                return;
+            }
+            if !more {
+                let addr = e.addresses.first().cloned().unwrap_or_default();
+                list.push(match port {
+                    Some(p) => format!("{addr}:{p}"),
+                    None => addr,
+                });
+            }
+            count += 1;
+        };
+        if s.ports.is_empty() {
+            for e in &s.endpoints {
+                visit(e, None);
+            }
+        } else {
+            for p in &s.ports {
+                if p.name.as_deref().unwrap_or("") != port_name {
+                    continue;
+                }
+                for e in &s.endpoints {
+                    visit(e, Some(p.port.unwrap_or(0)));
+                }
+            }
+        }
+    }
+    let ret = list.join(",");
+    if more {
+        format!("{ret} + {} more...", count.saturating_sub(MAX))
+    } else {
+        ret
+    }
+}
+
+/// `kubectl describe service` (kubectl 1.31 `describeService`, endpoints from EndpointSlices).
+fn describe_service(
+    sim: &Sim,
+    c: &Cluster,
+    key: &Key,
+    svc: &crate::cluster::api::Service,
+) -> String {
+    let m = &svc.metadata;
+    let sp = &svc.spec;
+    let mut t = format!("Name:\t{}\nNamespace:\t{}\n", m.name, m.namespace);
+    t.push_str(&multiline("Labels", &label_items(&m.labels)));
+    t.push_str(&multiline("Annotations", &annotation_items(&m.annotations)));
+    let selector = label_items(&sp.selector).join(",");
+    t.push_str(&format!("Selector:\t{selector}\n"));
+    let type_ = sp.type_.as_ref().map_or("ClusterIP", |t| t.as_str());
+    t.push_str(&format!("Type:\t{type_}\n"));
+    if let Some(p) = &sp.ip_family_policy {
+        t.push_str(&format!("IP Family Policy:\t{p}\n"));
+    }
+    t.push_str(&format!(
+        "IP Families:\t{}\n",
+        if sp.ip_families.is_empty() {
+            "<none>".to_string()
+        } else {
+            sp.ip_families.join(",")
+        }
+    ));
+    t.push_str(&format!("IP:\t{}\n", sp.cluster_ip));
+    t.push_str(&format!(
+        "IPs:\t{}\n",
+        if sp.cluster_ips.is_empty() {
+            "<none>".to_string()
+        } else {
+            sp.cluster_ips.join(",")
+        }
+    ));
+    if !sp.external_ips.is_empty() {
+        t.push_str(&format!("External IPs:\t{}\n", sp.external_ips.join(",")));
+    }
+    if !sp.external_name.is_empty() {
+        t.push_str(&format!("External Name:\t{}\n", sp.external_name));
+    }
+    // Every slice labelled with the Service's name, as kubectl lists them.
+    let slices: Vec<&crate::cluster::api::EndpointSlice> = c
+        .store
+        .list(ObjectKind::EndpointSlice, Some(&m.namespace))
+        .filter_map(|o| match o {
+            Object::EndpointSlice(s) => Some(s.as_ref()),
+            _ => None,
+        })
+        .filter(|s| {
+            s.metadata
+                .labels
+                .get(crate::cluster::controllers::endpointslice::LABEL_SERVICE_NAME)
+                == Some(&m.name)
+        })
+        .collect();
+    for p in &sp.ports {
+        let name = if p.name.is_empty() {
+            "<unset>"
+        } else {
+            p.name.as_str()
+        };
+        let proto = p.protocol.as_ref().map_or("TCP", |p| p.as_str());
+        t.push_str(&format!("Port:\t{name}\t{}/{proto}\n", p.port));
+        let target = p
+            .target_port
+            .clone()
+            .unwrap_or(crate::cluster::api::IntOrString::Int(p.port));
+        t.push_str(&format!("TargetPort:\t{target}/{proto}\n"));
+        if let Some(app) = &p.app_protocol {
+            t.push_str(&format!("AppProtocol:\t{app}\n"));
+        }
+        if let Some(np) = p.node_port.filter(|n| *n != 0) {
+            t.push_str(&format!("NodePort:\t{name}\t{np}/{proto}\n"));
+        }
+        t.push_str(&format!(
+            "Endpoints:\t{}\n",
+            service_endpoints(&slices, &p.name)
+        ));
+    }
+    t.push_str(&format!(
+        "Session Affinity:\t{}\n",
+        sp.session_affinity.as_deref().unwrap_or("None")
+    ));
+    if let Some(p) = &sp.external_traffic_policy {
+        t.push_str(&format!("External Traffic Policy:\t{p}\n"));
+    }
+    if let Some(p) = &sp.internal_traffic_policy {
+        t.push_str(&format!("Internal Traffic Policy:\t{p}\n"));
+    }
+    tabbed_with_events(sim, key, t)
+}
+
+/// `kubectl describe endpointslice` (`describeEndpointSliceV1`).
+fn describe_endpoint_slice(
+    sim: &Sim,
+    key: &Key,
+    eps: &crate::cluster::api::EndpointSlice,
+) -> String {
+    let m = &eps.metadata;
+    let mut t = format!("Name:\t{}\nNamespace:\t{}\n", m.name, m.namespace);
+    t.push_str(&multiline("Labels", &label_items(&m.labels)));
+    t.push_str(&multiline("Annotations", &annotation_items(&m.annotations)));
+    t.push_str(&format!("AddressType:\t{}\n", eps.address_type));
+    if eps.ports.is_empty() {
+        t.push_str("Ports: <unset>\n");
+    } else {
+        t.push_str("Ports:\n  Name\tPort\tProtocol\n  ----\t----\t--------\n");
+        for p in &eps.ports {
+            let name = p
+                .name
+                .as_deref()
+                .filter(|n| !n.is_empty())
+                .unwrap_or("<unset>");
+            let port = p.port.map_or("<unset>".to_string(), |n| n.to_string());
+            let proto = p.protocol.as_ref().map_or("", |p| p.as_str());
+            t.push_str(&format!("  {name}\t{port}\t{proto}\n"));
+        }
+    }
+    if eps.endpoints.is_empty() {
+        t.push_str("Endpoints: <none>\n");
+    } else {
+        t.push_str("Endpoints:\n");
+        let unset = |v: &Option<String>| v.clone().unwrap_or_else(|| "<unset>".into());
+        for e in &eps.endpoints {
+            let addrs = if e.addresses.is_empty() {
+                "<none>".to_string()
+            } else {
+                e.addresses.join(", ")
+            };
+            t.push_str(&format!("  - Addresses:\t{addrs}\n    Conditions:\n"));
+            let ready = e
+                .conditions
+                .ready
+                .map_or("<unset>".to_string(), |r| r.to_string());
+            t.push_str(&format!("      Ready:\t{ready}\n"));
+            t.push_str(&format!("    Hostname:\t{}\n", unset(&e.hostname)));
+            if let Some(r) = &e.target_ref {
+                t.push_str(&format!("    TargetRef:\t{}/{}\n", r.kind, r.name));
+            }
+            t.push_str(&format!("    NodeName:\t{}\n", unset(&e.node_name)));
+            t.push_str(&format!("    Zone:\t{}\n", unset(&e.zone)));
+        }
+    }
+    tabbed_with_events(sim, key, t)
 }
 
 fn or_default(s: &str, d: &str) -> String {

@@ -1,8 +1,10 @@
-//! Controllers as pure functions: each reads the store (and the time) and returns the changes it
-//! wants; only the simulation applies them (`super::state`) and records each as an event with
-//! its cause. Nothing here mutates, draws random numbers or reads a clock.
+//! Controllers as pure functions (Deployment, ReplicaSet, EndpointSlice, the garbage
+//! collector): each reads the store (and the time) and returns the changes it wants; only the
+//! simulation applies them (`super::state`) and records each as an event with its cause.
+//! Nothing here mutates, draws random numbers or reads a clock.
 
 pub mod deployment;
+pub mod endpointslice;
 pub mod garbage;
 pub mod replicaset;
 
