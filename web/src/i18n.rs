@@ -463,6 +463,7 @@ catalog! {
         en: "Pod {pod} has no scheduling decision yet.",
     }
     ClSchedGone { ko: "파드 {pod}는 더 이상 없어요.", en: "Pod {pod} no longer exists." }
+    ClSchedDropped { ko: "노드별 판정과 점수는 가장 최근 {count}개의 스케줄링 결정만 보관해요. 이 결정은 그보다 오래되어 요약만 남아 있어요.", en: "Per-node verdicts and scores are kept for the {count} most recent scheduling decisions; this one is older, so only its summary is left." }
     ClSchedSummary {
         ko: "파드 {pod}: 노드 {all}개 중 {evaluated}개를 필터로 검사했고 {feasible}개가 통과했어요 (찾을 노드 수 {find}개).",
         en: "Pod {pod}: filters ran on {evaluated} of {all} nodes, {feasible} passed (nodes to find: {find}).",

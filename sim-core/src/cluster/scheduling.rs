@@ -100,6 +100,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
     };
     c.scheduler = state;
     c.decisions.insert(key.clone(), decision.clone());
+    keep_details(c, key);
     let condition = |status, reason: &str, message: &str| PodCondition {
         type_: "PodScheduled".into(),
         status,
@@ -147,6 +148,22 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
             ));
             c.store.update(Object::Pod(Box::new(pod)));
             record_kube_event(sim, key, "FailedScheduling", SOURCE, true, &message, cause);
+        }
+    }
+}
+
+/// Marks `key`'s decision as the newest detailed one and drops the per-node details of the
+/// decision that falls out of the [`super::state::FULL_DECISIONS`] most recent.
+fn keep_details(c: &mut super::state::Cluster, key: &Key) {
+    c.detailed_decisions.retain(|k| k != key);
+    c.detailed_decisions.push_back(key.clone());
+    while c.detailed_decisions.len() > super::state::FULL_DECISIONS {
+        let Some(old) = c.detailed_decisions.pop_front() else {
+            break;
+        };
+        if let Some(d) = c.decisions.get_mut(&old) {
+            d.nodes = Vec::new();
+            d.not_considered = Vec::new();
         }
     }
 }

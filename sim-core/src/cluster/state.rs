@@ -31,6 +31,11 @@ use crate::sim::{Action, Sim};
 /// instant, so `step` shows one at a time.
 pub const WATCH_LATENCY_MS: u64 = 100;
 
+/// How many of the most recent scheduling decisions keep every node's verdicts and scores
+/// (the scheduler panel and `explain-schedule` show them). ASSUMPTION: a classroom cluster has
+/// fewer pods than this; at 100 nodes a full decision is ≈50 KB.
+pub const FULL_DECISIONS: usize = 500;
+
 /// The name `cluster create` gives the cluster.
 pub const CLUSTER_NAME: &str = "kind";
 
@@ -77,8 +82,13 @@ pub struct Cluster {
     pub engines: BTreeMap<String, Engine>,
     /// The scheduler's state between cycles.
     pub scheduler: SchedulerState,
-    /// The last scheduling decision of each pod (for `explain-schedule`).
+    /// The last scheduling decision of each pod (for `explain-schedule`). Only the
+    /// [`FULL_DECISIONS`] most recent keep their per-node verdicts and scores; older ones keep
+    /// the summary (counts, the chosen node, the message), so the model's memory per pod stays
+    /// flat however many nodes each cycle looked at.
     pub decisions: BTreeMap<Key, Decision>,
+    /// Pods whose decisions still hold per-node details, oldest first.
+    pub(crate) detailed_decisions: std::collections::VecDeque<Key>,
     /// Pods the scheduler could not place; retried when nodes or pods change.
     pub unschedulable: BTreeSet<Key>,
     /// Coalescing work queued and not yet run.
@@ -102,6 +112,7 @@ impl Cluster {
             &self.store,
             &self.scheduler,
             &self.decisions,
+            &self.detailed_decisions,
             &self.unschedulable,
             &self.pending,
             &self.pod_ips,
@@ -410,6 +421,7 @@ pub(crate) fn watch(
                 if let Some(c) = sim.cluster.as_mut() {
                     c.unschedulable.remove(key);
                     c.decisions.remove(key);
+                    c.detailed_decisions.retain(|k| k != key);
                 }
                 retry_unschedulable(sim, id);
             }

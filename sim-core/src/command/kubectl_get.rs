@@ -1530,6 +1530,14 @@ pub fn explain(d: &Decision) -> String {
         "SCORES (plugin raw→normalised×weight)".into(),
         "TOTAL".into(),
     ]];
+    if d.nodes.is_empty() && d.evaluated > 0 {
+        let _ = writeln!(
+            out,
+            "(per-node verdicts and scores are kept for the {} most recent scheduling decisions; \
+             this one is older)",
+            crate::cluster::state::FULL_DECISIONS
+        );
+    }
     for n in &d.nodes {
         let filters: Vec<String> = n
             .filters
@@ -1564,7 +1572,9 @@ pub fn explain(d: &Decision) -> String {
             n.total.map_or("-".into(), |t| t.to_string()),
         ]);
     }
-    out.push_str(&table(&rows));
+    if rows.len() > 1 {
+        out.push_str(&table(&rows));
+    }
     if d.not_considered_count > 0 {
         let _ = writeln!(
             out,

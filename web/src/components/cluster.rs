@@ -469,6 +469,16 @@ fn decision_table(lang: Lang, pod: &str, d: &Decision) -> Html {
         },
         (None, None) => html! {},
     };
+    if d.nodes.is_empty() && d.evaluated > 0 {
+        let count = sim_core::cluster::state::FULL_DECISIONS.to_string();
+        return html! {
+            <>
+                <p class="view-note">{ summary }</p>
+                { outcome }
+                <p class="view-note" id="sched-dropped">{ fill(t(Msg::ClSchedDropped), &[("count", &count)]) }</p>
+            </>
+        };
+    }
     let filter_heads = Plugin::FILTERS.iter().map(|p| {
         html! { <th scope="col" class="f-col"><abbr title={p.name()}>{ plugin_short(*p) }</abbr></th> }
     });
