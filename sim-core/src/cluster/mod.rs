@@ -10,6 +10,7 @@
 pub mod api;
 pub mod controllers;
 pub mod defaults;
+pub mod faults;
 pub mod graph;
 pub mod kubelet;
 pub mod manifest;

@@ -89,6 +89,8 @@ pub struct Cluster {
     pub decisions: BTreeMap<Key, Decision>,
     /// Pods whose decisions still hold per-node details, oldest first.
     pub(crate) detailed_decisions: std::collections::VecDeque<Key>,
+    /// What chaos has done to each node (absent: healthy), by node name.
+    pub faults: BTreeMap<String, super::faults::NodeFault>,
     /// Pods the scheduler could not place; retried when nodes or pods change.
     pub unschedulable: BTreeSet<Key>,
     /// Coalescing work queued and not yet run.
@@ -106,6 +108,11 @@ pub struct Cluster {
 }
 
 impl Cluster {
+    /// What chaos has done to `node` (a default, healthy value when nothing).
+    pub fn fault(&self, node: &str) -> super::faults::NodeFault {
+        self.faults.get(node).copied().unwrap_or_default()
+    }
+
     /// A hash of the cluster's state for `Sim::state_fingerprint`.
     pub fn fingerprint(&self) -> Vec<u8> {
         let mut out = serde_json::to_vec(&(
@@ -113,6 +120,7 @@ impl Cluster {
             &self.scheduler,
             &self.decisions,
             &self.detailed_decisions,
+            &self.faults,
             &self.unschedulable,
             &self.pending,
             &self.pod_ips,
