@@ -98,6 +98,20 @@ pub struct Container {
     /// ([`super::cgroup::START_PHASES_MS`]); its status stays what it was (`created` or
     /// `exited`) until the last phase ends, as Docker's does.
     pub starting: Option<Starting>,
+    /// Ports published on the host (`docker run -p HOST:CONTAINER`), in the order given.
+    pub ports: Vec<PortBinding>,
+}
+
+/// One published port: connections to the host's `host_port` reach the container's
+/// `container_port`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct PortBinding {
+    /// The host's port.
+    pub host_port: u16,
+    /// The container's port.
+    pub container_port: u16,
+    /// `tcp` or `udp`.
+    pub protocol: String,
 }
 
 /// A container's start in progress.
@@ -637,6 +651,7 @@ pub fn new_container(
         oom_killed: false,
         starts: 0,
         starting: None,
+        ports: Vec::new(),
     }
 }
 
