@@ -315,6 +315,20 @@ pub enum EventKind {
         /// `Warning` rather than `Normal`.
         warning: bool,
     },
+    /// Chaos broke or healed something (`chaos node-crash`, `chaos heal`…; object: the node or
+    /// pod). What follows from it (missed heartbeats, taints, evictions) points back to it.
+    FaultInjected {
+        /// The fault: `node-crash`, `node-recover`, `kubelet-stop`, `kubelet-start`,
+        /// `partition`, `heal`, `clear`, `pod-kill`.
+        fault: String,
+    },
+    /// Traffic changed character (object: `traffic/svc/web`, `traffic/lb/front`) or a
+    /// hand-made load balancer changed (object: `lb/front`); see `cluster::traffic`.
+    Traffic {
+        /// `started`, `stopped`, `ok`, `failing`, `no-endpoints`, `lb-created`,
+        /// `backend-added`, `backend-removed`.
+        change: String,
+    },
 }
 
 impl EventKind {
@@ -363,6 +377,8 @@ impl EventKind {
             EventKind::ClusterCreated { .. } => "ClusterCreated",
             EventKind::ApiObjectChanged { .. } => "ApiObjectChanged",
             EventKind::KubeEvent { .. } => "KubeEvent",
+            EventKind::FaultInjected { .. } => "FaultInjected",
+            EventKind::Traffic { .. } => "Traffic",
         }
     }
 }

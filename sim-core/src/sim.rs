@@ -79,6 +79,12 @@ pub enum Action {
         /// The event that queued it (the store change it watched).
         scheduled_by: EventId,
     },
+    /// One second of traffic for every running client (see [`crate::cluster::traffic`]);
+    /// re-queued every second while any runs.
+    Traffic {
+        /// The event that queued the first tick (a `traffic start`).
+        scheduled_by: EventId,
+    },
 }
 
 /// The deterministic simulation. Everything that reaches output lives in ordered containers;
@@ -104,6 +110,8 @@ pub struct Sim {
     pub(crate) host: crate::host::Host,
     /// The Kubernetes cluster, once `cluster create` made one.
     pub(crate) cluster: Option<Box<crate::cluster::state::Cluster>>,
+    /// Traffic clients, their per-second stats and the hand-made load balancers.
+    pub(crate) traffic: crate::cluster::traffic::TrafficState,
     /// The terminal's command history. It is not simulation state: it is not in the trace, it
     /// survives `reset`, and it records failed commands too, as a shell's history does.
     pub(crate) history: Vec<String>,
@@ -150,6 +158,7 @@ impl Sim {
             registry: crate::image::registry::Registry::default(),
             host: crate::host::Host::default(),
             cluster: None,
+            traffic: crate::cluster::traffic::TrafficState::default(),
             history: Vec::new(),
             instants: 0,
             budget: None,
@@ -197,6 +206,11 @@ impl Sim {
     /// The Kubernetes cluster, if one was created.
     pub fn cluster(&self) -> Option<&crate::cluster::state::Cluster> {
         self.cluster.as_deref()
+    }
+
+    /// Traffic: clients, per-second stats, load balancers (see [`crate::cluster::traffic`]).
+    pub fn traffic(&self) -> &crate::cluster::traffic::TrafficState {
+        &self.traffic
     }
 
     /// The terminal history (every line submitted, failed ones included).
@@ -397,6 +411,7 @@ impl Sim {
             Action::Cluster { work, scheduled_by } => {
                 crate::cluster::state::run(self, work, scheduled_by)
             }
+            Action::Traffic { scheduled_by } => crate::cluster::traffic::tick(self, scheduled_by),
         }
     }
 
@@ -424,6 +439,7 @@ impl Sim {
         if let Some(c) = &self.cluster {
             hasher.update(c.fingerprint());
         }
+        hasher.update(serde_json::to_vec(&self.traffic).unwrap_or_default());
         // The RNG's position: a clone draws the next value without disturbing the original.
         let mut rng = self.rng.clone();
         hasher.update(rand::RngCore::next_u64(&mut rng).to_le_bytes());

@@ -494,7 +494,7 @@ fn container_errors_use_dockers_wording_and_change_nothing() {
         ("docker commit".into(), "\"docker commit\" requires at least 1 and at most 2 arguments.\nSee 'docker commit --help'.\n\nUsage:  docker commit [OPTIONS] CONTAINER [REPOSITORY[:TAG]]\n\nCreate a new image from a container's changes".into()),
         ("docker ps --bogus".into(), "unknown flag: --bogus\nSee 'docker ps --help'.".into()),
         ("docker rm".into(), "\"docker rm\" requires at least 1 argument.\nSee 'docker rm --help'.\n\nUsage:  docker rm [OPTIONS] CONTAINER [CONTAINER...]\n\nRemove one or more containers".into()),
-        ("docker run -p 80:80 nginx".into(), "docker: the sandbox does not publish ports yet (-p); containers are reached with docker exec\nSee 'docker run --help'.".into()),
+        ("docker run -p 80:x alpine:3.20".into(), "docker: invalid containerPort: x.\nSee 'docker run --help'.".into()),
     ];
     for (bad, message) in cases {
         assert_fails_and_changes_nothing(setup, &bad, &message);

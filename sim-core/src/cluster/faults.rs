@@ -37,3 +37,87 @@ impl NodeFault {
         !self.down && !self.partitioned
     }
 }
+
+/// A change chaos makes to one node (`chaos node-crash NODE`…).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum FaultAction {
+    /// The machine goes off.
+    NodeCrash,
+    /// The machine comes back (its kubelet starts again).
+    NodeRecover,
+    /// The kubelet process stops.
+    KubeletStop,
+    /// The kubelet process starts again.
+    KubeletStart,
+    /// The node is cut off from the network.
+    Partition,
+    /// Undo a partition and a kubelet stop.
+    Heal,
+    /// Undo everything (`chaos clear`).
+    Clear,
+    /// Kill the containers of a pod picked at random when it happens (`chaos random`); no
+    /// change to the node.
+    PodKill,
+}
+
+impl FaultAction {
+    /// The command's word for it (`node-crash`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FaultAction::NodeCrash => "node-crash",
+            FaultAction::NodeRecover => "node-recover",
+            FaultAction::KubeletStop => "kubelet-stop",
+            FaultAction::KubeletStart => "kubelet-start",
+            FaultAction::Partition => "partition",
+            FaultAction::Heal => "heal",
+            FaultAction::Clear => "clear",
+            FaultAction::PodKill => "pod-kill",
+        }
+    }
+
+    /// What the node's fault becomes.
+    pub fn apply(self, mut f: NodeFault) -> NodeFault {
+        match self {
+            FaultAction::NodeCrash => f.down = true,
+            FaultAction::NodeRecover => f.down = false,
+            FaultAction::KubeletStop => f.kubelet_stopped = true,
+            FaultAction::KubeletStart => f.kubelet_stopped = false,
+            FaultAction::Partition => f.partitioned = true,
+            FaultAction::Heal => {
+                f.partitioned = false;
+                f.kubelet_stopped = false;
+            }
+            FaultAction::Clear => f = NodeFault::default(),
+            FaultAction::PodKill => {}
+        }
+        f
+    }
+}
+
+impl NodeFault {
+    /// How `chaos list` describes it (`down`, `kubelet stopped, partitioned`).
+    pub fn describe(&self) -> String {
+        let mut parts = Vec::new();
+        if self.down {
+            parts.push("down");
+        }
+        if self.kubelet_stopped {
+            parts.push("kubelet stopped");
+        }
+        if self.partitioned {
+            parts.push("partitioned");
+        }
+        parts.join(", ")
+    }
+}
+
+/// A fault queued by `chaos … --at T`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct ScheduledFault {
+    /// When it happens.
+    pub at: crate::time::SimTime,
+    /// What happens.
+    pub action: FaultAction,
+    /// To which node (empty for a pod-kill: the pod is picked when it happens).
+    pub node: String,
+}

@@ -3,6 +3,10 @@
 //! reports Ready after the readiness probe's initial delay (at once without a probe), and stops
 //! the containers of a deleted pod. Image pulls that fail back off 10 s, doubling to 300 s, as
 //! `ImagePullBackOff`. Event wording is the kubelet's (`pkg/kubelet/events`).
+//!
+//! A kubelet that is not running or cannot reach the API server (its node crashed, stopped or
+//! partitioned: `NodeFault::heartbeats`) does nothing: its queued steps are dropped, and when it
+//! comes back it resyncs every pod bound to it (`resync`).
 
 use serde::Serialize;
 
@@ -108,21 +112,67 @@ pub enum Step {
     Remove,
 }
 
-/// Queues the kubelet's first look at a pod just bound to its node.
-pub(crate) fn begin(sim: &mut Sim, key: &Key, uid: String, cause: EventId) {
-    let work = Work::Kubelet {
+/// The node a pod is bound to ("" when none or gone).
+fn node_of(sim: &Sim, key: &Key) -> String {
+    match sim.cluster.as_ref().and_then(|c| c.store.get(key)) {
+        Some(Object::Pod(p)) => p.spec.node_name.clone(),
+        _ => String::new(),
+    }
+}
+
+/// Which run of `node`'s kubelet this is (it counts the node's recoveries).
+fn boot(sim: &Sim, node: &str) -> u32 {
+    sim.cluster
+        .as_ref()
+        .and_then(|c| c.kubelet_boots.get(node).copied())
+        .unwrap_or(0)
+}
+
+/// Whether a kubelet step queued by run `boot` of the pod's node's kubelet may act now: the
+/// kubelet is running and reaches the API server (not crashed, stopped or cut off), and it has
+/// not been down since. A step that may not act is dropped; when the kubelet comes back it
+/// resyncs its pods ([`resync`]).
+pub(crate) fn acts(sim: &Sim, key: &Key, step_boot: u32) -> bool {
+    let node = node_of(sim, key);
+    if node.is_empty() {
+        return true;
+    }
+    let Some(c) = sim.cluster.as_ref() else {
+        return false;
+    };
+    c.fault(&node).heartbeats() && boot(sim, &node) == step_boot
+}
+
+fn work(sim: &Sim, key: &Key, uid: String, step: Step) -> Work {
+    let node = node_of(sim, key);
+    Work::Kubelet {
         pod: key.clone(),
         uid,
-        step: Step::Sync,
-    };
+        boot: boot(sim, &node),
+        step,
+    }
+}
+
+/// Queues the kubelet's first look at a pod just bound to its node.
+pub(crate) fn begin(sim: &mut Sim, key: &Key, uid: String, cause: EventId) {
+    let work = work(sim, key, uid, Step::Sync);
     enqueue(sim, work, WATCH_LATENCY_MS, cause);
 }
 
-/// A pod got its deletionTimestamp: stop its containers (`Killing`), then remove it.
+/// A pod got its deletionTimestamp: stop its containers (`Killing`), then remove it. A kubelet
+/// that is not running does nothing: the pod stays Terminating until it comes back.
 pub(crate) fn kill(sim: &mut Sim, key: &Key, uid: String, cause: EventId) {
     let Some(pod) = get(sim, key, &uid) else {
         return;
     };
+    let node = pod.spec.node_name.clone();
+    if !acts(sim, key, boot(sim, &node)) {
+        return;
+    }
+    let stopped = sim
+        .cluster
+        .as_ref()
+        .is_some_and(|c| c.containers_stopped.contains(&node));
     let mut last = cause;
     for (i, c) in pod.spec.containers.iter().enumerate() {
         let started = pod
@@ -130,7 +180,7 @@ pub(crate) fn kill(sim: &mut Sim, key: &Key, uid: String, cause: EventId) {
             .container_statuses
             .get(i)
             .is_some_and(|s| s.state.running.is_some());
-        if started {
+        if started && !stopped {
             last = record_kube_event(
                 sim,
                 key,
@@ -142,11 +192,7 @@ pub(crate) fn kill(sim: &mut Sim, key: &Key, uid: String, cause: EventId) {
             );
         }
     }
-    let work = Work::Kubelet {
-        pod: key.clone(),
-        uid,
-        step: Step::Remove,
-    };
+    let work = work(sim, key, uid, Step::Remove);
     enqueue(sim, work, KILL_MS, last);
 }
 
@@ -169,12 +215,153 @@ fn put(sim: &mut Sim, key: &Key, pod: Pod, id: EventId) {
 }
 
 fn later(sim: &mut Sim, key: &Key, uid: &str, step: Step, delay_ms: u64, cause: EventId) {
-    let work = Work::Kubelet {
-        pod: key.clone(),
-        uid: uid.to_string(),
-        step,
-    };
+    let work = work(sim, key, uid.to_string(), step);
     enqueue(sim, work, delay_ms, cause);
+}
+
+/// The kubelet of `node` runs again (`chaos node-recover`, `kubelet-start`, `heal`): it looks
+/// at every pod bound to it, as its first sync after a start does. A pod deleted meanwhile is
+/// finally stopped and removed; after a crash, the containers that ran are started again (their
+/// restart count goes up, as after a reboot); after a kubelet stop or a partition, running
+/// containers still run and their readiness is reported again; work the kubelet had not done
+/// (a pull, a start) is done now.
+pub(crate) fn resync(sim: &mut Sim, node: &str, cause: EventId) {
+    let Some(c) = sim.cluster.as_ref() else {
+        return;
+    };
+    let was_down = c.containers_stopped.contains(node);
+    let pods: Vec<Pod> = c
+        .store
+        .list(super::api::ObjectKind::Pod, None)
+        .filter_map(super::controllers::as_pod)
+        .filter(|p| p.spec.node_name == node)
+        .cloned()
+        .collect();
+    for pod in pods {
+        let key = Key::of(&Object::Pod(Box::new(pod.clone())));
+        let uid = pod.metadata.uid.clone();
+        if pod.metadata.deletion_timestamp.is_some() {
+            kill(sim, &key, uid, cause);
+            continue;
+        }
+        if pod.status.container_statuses.is_empty() {
+            // Bound while the kubelet was away: its first sync.
+            later(sim, &key, &uid, Step::Sync, 0, cause);
+            continue;
+        }
+        let policy = pod
+            .spec
+            .restart_policy
+            .clone()
+            .unwrap_or(RestartPolicy::Always);
+        let mut ready = true;
+        for (i, s) in pod.status.container_statuses.iter().enumerate() {
+            let run = s.restart_count;
+            if s.state.running.is_some() {
+                if was_down {
+                    ready = false;
+                    later(
+                        sim,
+                        &key,
+                        &uid,
+                        Step::Restart { container: i, run },
+                        0,
+                        cause,
+                    );
+                } else if !s.ready {
+                    ready = false;
+                    later(sim, &key, &uid, Step::Ready { container: i, run }, 0, cause);
+                }
+            } else if let Some(t) = &s.state.terminated {
+                ready = false;
+                let again = match policy {
+                    RestartPolicy::Never => false,
+                    RestartPolicy::OnFailure => t.exit_code != 0,
+                    _ => true,
+                };
+                if again {
+                    later(
+                        sim,
+                        &key,
+                        &uid,
+                        Step::Restart { container: i, run },
+                        0,
+                        cause,
+                    );
+                }
+            } else {
+                ready = false;
+                if run > 0 {
+                    later(
+                        sim,
+                        &key,
+                        &uid,
+                        Step::Restart { container: i, run },
+                        0,
+                        cause,
+                    );
+                } else {
+                    // Not started yet: the pull-create-start chain goes on from here.
+                    later(
+                        sim,
+                        &key,
+                        &uid,
+                        Step::Pull {
+                            container: i,
+                            attempt: 0,
+                        },
+                        0,
+                        cause,
+                    );
+                    break;
+                }
+            }
+        }
+        let marked_not_ready = pod
+            .status
+            .conditions
+            .iter()
+            .any(|c| c.type_ == "Ready" && c.status != ConditionStatus::True);
+        if ready && marked_not_ready && !pod.status.container_statuses.is_empty() {
+            // The node controller marked it not ready while the kubelet was away; its
+            // containers kept running and passing their probes: report Ready again.
+            let mut p = pod.clone();
+            let now = Timestamp(sim.now());
+            set_condition(&mut p, "ContainersReady", ConditionStatus::True, now);
+            set_condition(&mut p, "Ready", ConditionStatus::True, now);
+            let id = sim.record(
+                EventKind::ApiObjectChanged {
+                    verb: "status".into(),
+                },
+                key.object_ref(),
+                Some(cause),
+                format!("pod/{} is Ready (its kubelet reports again)", key.name),
+            );
+            put(sim, &key, p, id);
+        }
+    }
+    if let Some(c) = sim.cluster.as_mut() {
+        c.containers_stopped.remove(node);
+    }
+}
+
+/// `chaos pod-kill`: every running container of the pod is killed (SIGKILL, exit code 137);
+/// the kubelet restarts them by the pod's restartPolicy, as after any crash.
+pub(crate) fn kill_containers(sim: &mut Sim, key: &Key, cause: EventId) {
+    let Some(Object::Pod(pod)) = sim.cluster.as_ref().and_then(|c| c.store.get(key)) else {
+        return;
+    };
+    let pod = pod.as_ref().clone();
+    for (i, s) in pod.status.container_statuses.iter().enumerate() {
+        if s.state.running.is_some() {
+            let step = Step::Exited {
+                container: i,
+                run: s.restart_count,
+                code: 137,
+            };
+            later(sim, key, &pod.metadata.uid, step, 0, cause);
+        }
+    }
 }
 
 fn waiting(reason: &str, message: &str) -> ContainerState {

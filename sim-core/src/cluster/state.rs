@@ -13,6 +13,11 @@
 //! garbage collector (a Service's slices go with it). Queued syncs of the same object
 //! coalesce, as a workqueue does. So each reconcile is one action, and `step` walks them one by
 //! one; the event log links every change back to the command that started it.
+//!
+//! Node health is the exception that is not a watch: chaos faults ([`super::faults`]) stop a
+//! node's heartbeats, and the node lifecycle and taint eviction controllers
+//! ([`super::nodelifecycle`]) act on timers (`NodeMonitor`, `TaintEviction`), queued only for
+//! the instants where they change something, so an idle cluster's queue still empties.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -61,15 +66,34 @@ pub enum Work {
         pod: Key,
         /// Its uid when the step was queued.
         uid: String,
+        /// Which run of the node's kubelet queued it (a step queued before the kubelet went
+        /// down does nothing once it is back: it resyncs its pods instead).
+        boot: u32,
         /// What to do.
         step: super::kubelet::Step,
     },
+    /// One pass of the node lifecycle controller's monitor (see [`super::nodelifecycle`]).
+    NodeMonitor,
+    /// The taint eviction controller looks at the pods of a node with NoExecute taints.
+    TaintManager(String),
+    /// The taint eviction controller's timer for one pod ran out: evict it if it still must go.
+    TaintEviction {
+        /// The pod.
+        pod: Key,
+        /// Its uid when the timer was set.
+        uid: String,
+    },
+    /// A fault scheduled with `chaos … --at T` (its id in [`Cluster::faults_scheduled`]).
+    Fault(u64),
 }
 
 impl Work {
     /// Whether queued copies of this work coalesce (syncs do; kubelet steps are each timed).
     fn coalesces(&self) -> bool {
-        !matches!(self, Work::Kubelet { .. })
+        !matches!(
+            self,
+            Work::Kubelet { .. } | Work::NodeMonitor | Work::TaintEviction { .. } | Work::Fault(_)
+        )
     }
 }
 
@@ -93,6 +117,23 @@ pub struct Cluster {
     pub faults: BTreeMap<String, super::faults::NodeFault>,
     /// Pods the scheduler could not place; retried when nodes or pods change.
     pub unschedulable: BTreeSet<Key>,
+    /// Each node's kubelet Lease as far as it differs from "renewing since the node was
+    /// created" (the Lease kind is not in the API subset; `kubectl describe node` shows it).
+    pub leases: BTreeMap<String, super::nodelifecycle::Lease>,
+    /// When each node's current fault began (for `chaos list`).
+    pub fault_since: BTreeMap<String, crate::time::SimTime>,
+    /// Faults `chaos … --at T` queued and not yet happened, by id.
+    pub faults_scheduled: BTreeMap<u64, super::faults::ScheduledFault>,
+    /// The id the next scheduled fault gets.
+    pub(crate) next_fault_id: u64,
+    /// How many times each node's kubelet came back after a fault.
+    pub(crate) kubelet_boots: BTreeMap<String, u32>,
+    /// Nodes whose containers stopped (a crash) since their kubelet last ran.
+    pub(crate) containers_stopped: BTreeSet<String>,
+    /// The instants a node monitor pass is queued for.
+    pub(crate) monitor_at: BTreeSet<crate::time::SimTime>,
+    /// Pods with a taint eviction timer, and when it runs out.
+    pub(crate) evictions: BTreeMap<Key, crate::time::SimTime>,
     /// Coalescing work queued and not yet run.
     pending: BTreeSet<Work>,
     /// Pod IPs handed out on each node (the last host number).
@@ -123,6 +164,16 @@ impl Cluster {
             &self.faults,
             &self.unschedulable,
             &self.pending,
+            (
+                &self.leases,
+                &self.fault_since,
+                &self.faults_scheduled,
+                self.next_fault_id,
+                &self.kubelet_boots,
+                &self.containers_stopped,
+                &self.monitor_at,
+                &self.evictions,
+            ),
             &self.pod_ips,
             self.service_ips,
             self.engines_version,
@@ -187,7 +238,22 @@ pub(crate) fn run(sim: &mut Sim, work: Work, cause: EventId) {
             apply_all(sim, changes, cause);
         }
         Work::Schedule(key) => super::scheduling::schedule_pod(sim, &key, cause),
-        Work::Kubelet { pod, uid, step } => super::kubelet::run(sim, &pod, &uid, step, cause),
+        Work::Kubelet {
+            pod,
+            uid,
+            boot,
+            step,
+        } => {
+            if super::kubelet::acts(sim, &pod, boot) {
+                super::kubelet::run(sim, &pod, &uid, step, cause);
+            }
+        }
+        Work::NodeMonitor => super::nodelifecycle::monitor(sim, cause),
+        Work::TaintManager(node) => super::nodelifecycle::taint_manager(sim, &node, cause),
+        Work::TaintEviction { pod, uid } => {
+            super::nodelifecycle::eviction_timer(sim, &pod, &uid, cause)
+        }
+        Work::Fault(id) => super::nodelifecycle::scheduled_fault(sim, id, cause),
     }
 }
 
@@ -416,6 +482,7 @@ pub(crate) fn watch(
                 if !p.spec.node_name.is_empty() && !was_bound {
                     let uid = p.metadata.uid.clone();
                     super::kubelet::begin(sim, key, uid, id);
+                    super::nodelifecycle::pod_bound(sim, &p.spec.node_name, id);
                 }
                 let was_deleting = b
                     .as_ref()
@@ -434,7 +501,10 @@ pub(crate) fn watch(
                 retry_unschedulable(sim, id);
             }
         }
-        ObjectKind::Node => retry_unschedulable(sim, id),
+        ObjectKind::Node => {
+            retry_unschedulable(sim, id);
+            super::nodelifecycle::node_updated(sim, &key.name, after, id);
+        }
         ObjectKind::Service if after.is_some() => {
             enqueue(sim, Work::SyncService(key.clone()), WATCH_LATENCY_MS, id);
         }

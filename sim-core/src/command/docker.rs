@@ -21,7 +21,7 @@ pub(super) const FAMILY: Family = Family {
     name: "docker",
     commands: &[CommandSpec {
         name: "docker",
-        usage: "docker build|images|history|inspect|tag|rmi|pull|push|save|image prune|run|create|exec|diff|commit|ps|top|stats|start|stop|rm ...",
+        usage: "docker build|images|history|inspect|tag|rmi|pull|push|save|image prune|run|create|exec|diff|commit|ps|port|top|stats|start|stop|rm ...",
         summary: "build, run, inspect, push and save images and containers",
         help: "docker build -t NAME:TAG [-f FILE] [--no-cache] DIR\n\
                docker images [--digests] [--no-trunc] [REPO[:TAG]]   list local images\n\
@@ -38,6 +38,10 @@ pub(super) const FAMILY: Family = Family {
                docker save IMAGE -o FILE     write an OCI image layout archive to the workspace\n\
                docker run [-d] [--name N] [--rm] IMAGE [CMD...]   create and start a container\n\
                \x20   -m/--memory 256m  --cpus 0.5  -c/--cpu-shares 512   its cgroup's limits\n\
+               \x20   -p 8080:80[/udp] publishes a port on 0.0.0.0 (-p 80 or -P: a port from \
+               32768-60999); --restart always|unless-stopped|on-failure|no (honoured when the \
+               daemon starts: a server's recovery)\n\
+               docker port C [PORT[/PROTO]]  its published ports\n\
                docker create [--name N] IMAGE [CMD...]           create a container\n\
                docker exec C CMD...          run a command in a running container\n\
                docker diff C                 what the container changed (A/C/D)\n\
@@ -94,6 +98,7 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         ["exec", rest @ ..] | ["container", "exec", rest @ ..] => dc::plan_exec(sim, rest),
         ["diff", rest @ ..] | ["container", "diff", rest @ ..] => dc::plan_diff(sim, rest),
         ["commit", rest @ ..] | ["container", "commit", rest @ ..] => dc::plan_commit(sim, rest),
+        ["port", rest @ ..] | ["container", "port", rest @ ..] => dc::plan_port(sim, rest),
         ["ps", rest @ ..] | ["container", "ls" | "list" | "ps", rest @ ..] => {
             dc::plan_ps(sim, rest)
         }

@@ -15,7 +15,8 @@ use crate::event::{EventId, EventKind, ObjectRef};
 use crate::image::cgroup::{parse_cpus, parse_docker_bytes, Limits, MIN_MEMORY_BYTES};
 use crate::image::config::{rfc3339, History, RunConfig};
 use crate::image::container::{
-    new_container, valid_name, Behaviour, Container, ContainerSpec, Status, MAX_CONTAINERS,
+    new_container, valid_name, Behaviour, Container, ContainerSpec, PortBinding, RestartPolicy,
+    Status, MAX_CONTAINERS,
 };
 use crate::image::engine::{parse_reference, Image, PullPlan, MAX_IMAGES};
 use crate::image::format::{ago, ellipsis, table};
@@ -46,6 +47,12 @@ struct RunOptions {
     workdir: Option<String>,
     user: Option<String>,
     limits: Limits,
+    /// `-p` specs, as typed.
+    publish: Vec<String>,
+    /// `-P`.
+    publish_all: bool,
+    /// `--restart`, as typed.
+    restart: Option<String>,
 }
 
 /// Parses options up to the first operand (Docker stops at it: what follows is the command).
@@ -93,6 +100,7 @@ fn parse_options<'a>(
             "-w" => "--workdir",
             "-u" => "--user",
             "-p" => "--publish",
+            "-P" => "--publish-all",
             "-m" => "--memory",
             "-c" => "--cpu-shares",
             f => f,
@@ -144,11 +152,9 @@ fn parse_options<'a>(
                 // 0 means the default (1024); the kernel raises anything below 2 to 2.
                 o.limits.cpu_shares = (n > 0).then_some(n.min(262_144));
             }
-            "--publish" => {
-                return Err(err(format!(
-                    "docker: the sandbox does not publish ports yet ({flag}); containers are reached with docker exec\nSee 'docker {sub} --help'."
-                )))
-            }
+            "--publish" => o.publish.push(value(&mut i)?),
+            "--publish-all" => o.publish_all = true,
+            "--restart" => o.restart = Some(value(&mut i)?),
             _ => return Err(unknown(flag)),
         }
         i += 1;
@@ -247,6 +253,42 @@ fn plan_creation(sim: &Sim, sub: &str, o: &RunOptions, rest: &[&str]) -> Result<
     if argv.is_empty() {
         return Err(cli_err("Error response from daemon: no command specified."));
     }
+    let restart_policy = match &o.restart {
+        None => RestartPolicy::No,
+        Some(r) => RestartPolicy::parse(r).ok_or_else(|| {
+            cli_err(&format!(
+                "Error response from daemon: invalid restart policy: unknown policy '{}'; use one of 'no', 'always', 'on-failure', or 'unless-stopped'.",
+                r.split_once(':').map_or(r.as_str(), |(n, _)| n)
+            ))
+        })?,
+    };
+    if o.auto_remove && restart_policy != RestartPolicy::No {
+        return Err(cli_err(
+            "Conflicting options: cannot specify both --restart and --rm.",
+        ));
+    }
+    let mut ports = Vec::new();
+    for p in &o.publish {
+        ports.push(parse_publish(p).map_err(|e| cli_err(&format!("{e}.")))?);
+    }
+    if o.publish_all {
+        for exposed in config.exposed_ports.keys() {
+            let (port, proto) = exposed.split_once('/').unwrap_or((exposed, "tcp"));
+            if let Ok(container_port) = port.parse::<u16>() {
+                ports.push(PortBinding {
+                    host_port: 0,
+                    container_port,
+                    protocol: proto.to_string(),
+                    random: true,
+                });
+            }
+        }
+    }
+    if ports.len() > MAX_PUBLISHED_PORTS {
+        return Err(cli_err(&format!(
+            "the sandbox publishes at most {MAX_PUBLISHED_PORTS} ports per container"
+        )));
+    }
     let spec = ContainerSpec {
         name: o.name.clone(),
         image_id: img.id.clone(),
@@ -256,8 +298,17 @@ fn plan_creation(sim: &Sim, sub: &str, o: &RunOptions, rest: &[&str]) -> Result<
         argv,
         auto_remove: o.auto_remove,
         limits: o.limits.clone(),
+        ports,
+        restart_policy,
     };
     if sub == "run" {
+        if let Some(port) = port_conflict(sim, None, &spec.ports) {
+            let name = spec
+                .name
+                .clone()
+                .unwrap_or_else(|| preview_name(sim, &spec));
+            return Err(cli_err(&format!("{}.", port_in_use(&name, port))));
+        }
         // What `start` would refuse, `run` refuses before anything exists (a failed command
         // changes nothing; Docker would leave the container behind in the Created state).
         let probe = probe(&spec);
@@ -277,6 +328,156 @@ fn plan_creation(sim: &Sim, sub: &str, o: &RunOptions, rest: &[&str]) -> Result<
         )));
     }
     Ok(Creation { spec, pull })
+}
+
+/// Most ports one container publishes. ASSUMPTION: a classroom container publishes a few.
+pub const MAX_PUBLISHED_PORTS: usize = 32;
+
+/// The host's ephemeral port range, which Docker draws a port from for `-p CONTAINER` and `-P`
+/// (moby `portallocator`: `/proc/sys/net/ipv4/ip_local_port_range`, Linux's default).
+pub const EPHEMERAL_PORTS: std::ops::RangeInclusive<u16> = 32768..=60999;
+
+/// Parses one `-p [[0.0.0.0:]HOST:]CONTAINER[/PROTO]` (go-connections `nat.ParsePortSpec`; its
+/// error wording). A missing or zero host port is drawn from [`EPHEMERAL_PORTS`] at creation.
+/// The sandbox publishes single ports on 0.0.0.0 (IPv4) only: no ranges, no other address.
+fn parse_publish(spec: &str) -> std::result::Result<PortBinding, String> {
+    let (ports, proto) = spec.rsplit_once('/').unwrap_or((spec, "tcp"));
+    let parts: Vec<&str> = ports.split(':').collect();
+    let (host, container) = match parts.as_slice() {
+        [c] => ("", *c),
+        [h, c] => (*h, *c),
+        [ip, h, c] => {
+            if !matches!(*ip, "" | "0.0.0.0") {
+                return Err(format!(
+                    "the sandbox publishes ports on 0.0.0.0 only, not on {ip}"
+                ));
+            }
+            (*h, *c)
+        }
+        _ => return Err(format!("invalid port format for --publish: {spec}")),
+    };
+    if container.is_empty() {
+        return Err(format!("no port specified: {spec}<empty>"));
+    }
+    let container_port = container
+        .parse::<u16>()
+        .ok()
+        .filter(|p| *p > 0)
+        .ok_or_else(|| format!("invalid containerPort: {container}"))?;
+    let host_port = if host.is_empty() {
+        0
+    } else {
+        host.parse::<u16>()
+            .map_err(|_| format!("invalid hostPort: {host}"))?
+    };
+    let protocol = proto.to_ascii_lowercase();
+    if !matches!(protocol.as_str(), "tcp" | "udp" | "sctp") {
+        return Err(format!("invalid proto: {proto}"));
+    }
+    Ok(PortBinding {
+        host_port,
+        container_port,
+        protocol,
+        random: host_port == 0,
+    })
+}
+
+/// Host ports held by the engine's running (or starting) containers other than `except`.
+fn ports_in_use(sim: &Sim, except: Option<&str>) -> std::collections::BTreeSet<(u16, String)> {
+    sim.docker
+        .containers
+        .values()
+        .filter(|c| (c.is_running() || c.is_starting()) && Some(c.id.as_str()) != except)
+        .flat_map(|c| c.ports.iter())
+        .filter(|p| p.host_port != 0)
+        .map(|p| (p.host_port, p.protocol.clone()))
+        .collect()
+}
+
+/// The first chosen host port of `ports` that is already allocated (by another running
+/// container, or earlier in the same list).
+fn port_conflict(sim: &Sim, except: Option<&str>, ports: &[PortBinding]) -> Option<u16> {
+    let mut taken = ports_in_use(sim, except);
+    for p in ports.iter().filter(|p| !p.random) {
+        if !taken.insert((p.host_port, p.protocol.clone())) {
+            return Some(p.host_port);
+        }
+    }
+    None
+}
+
+/// The daemon's error when a host port is taken (libnetwork's bridge driver, through moby's
+/// `driver failed programming external connectivity`).
+fn port_in_use(name: &str, port: u16) -> String {
+    let endpoint = crate::sim::hex(&<sha2::Sha256 as sha2::Digest>::digest(
+        format!("endpoint:{name}").as_bytes(),
+    ));
+    format!(
+        "Error response from daemon: driver failed programming external connectivity on endpoint {name} ({endpoint}): Bind for 0.0.0.0:{port} failed: port is already allocated"
+    )
+}
+
+/// The name an unnamed container would get (drawn on a copy of the simulation, so the error
+/// names the container as Docker's does without anything changing).
+fn preview_name(sim: &Sim, spec: &ContainerSpec) -> String {
+    let mut copy = sim.clone();
+    let taken: Vec<String> = copy
+        .docker
+        .containers
+        .values()
+        .map(|c| c.name.clone())
+        .collect();
+    new_container(
+        spec.clone(),
+        copy.rng(),
+        |n| taken.iter().any(|t| t == n),
+        0,
+        0,
+    )
+    .name
+}
+
+/// Draws the host port of each of container `id`'s `-p CONTAINER`/`-P` ports from
+/// [`EPHEMERAL_PORTS`] with the simulation's RNG, skipping ports in use.
+fn assign_random_ports(sim: &mut Sim, id: &str) {
+    use rand::Rng;
+    let wanted = sim
+        .docker
+        .containers
+        .get(id)
+        .map_or(0, |c| c.ports.iter().filter(|p| p.host_port == 0).count());
+    if wanted == 0 {
+        return;
+    }
+    let mut taken: std::collections::BTreeSet<u16> = ports_in_use(sim, Some(id))
+        .into_iter()
+        .map(|(p, _)| p)
+        .collect();
+    if let Some(c) = sim.docker.containers.get(id) {
+        taken.extend(c.ports.iter().map(|p| p.host_port).filter(|p| *p != 0));
+    }
+    let mut drawn = Vec::new();
+    for _ in 0..wanted {
+        let mut port = sim.rng().random_range(EPHEMERAL_PORTS);
+        // Taken: the next free one up the range (bounded by the range's size).
+        let mut tries = 0;
+        while taken.contains(&port) && tries < EPHEMERAL_PORTS.len() {
+            port = if port == *EPHEMERAL_PORTS.end() {
+                *EPHEMERAL_PORTS.start()
+            } else {
+                port + 1
+            };
+            tries += 1;
+        }
+        taken.insert(port);
+        drawn.push(port);
+    }
+    if let Some(c) = sim.docker.containers.get_mut(id) {
+        let mut drawn = drawn.into_iter();
+        for p in c.ports.iter_mut().filter(|p| p.host_port == 0) {
+            p.host_port = drawn.next().unwrap_or(0);
+        }
+    }
 }
 
 /// ENTRYPOINT followed by the command (`cmd` when given, else the image's CMD).
@@ -330,6 +531,7 @@ fn create(sim: &mut Sim, spec: ContainerSpec, cause: EventId) -> String {
         ),
     );
     sim.docker.containers.insert(id.clone(), c);
+    assign_random_ports(sim, &id);
     id
 }
 
@@ -343,6 +545,9 @@ fn start(sim: &mut Sim, id: &str, cause: EventId) -> (String, String) {
         .get(id)
         .is_some_and(|c| !c.is_running() && !c.is_starting());
     if idle {
+        if let Some(c) = sim.docker.containers.get_mut(id) {
+            c.manually_stopped = false;
+        }
         super::isolation::begin_start(sim, id, cause);
     }
     super::isolation::wait_for_start(sim, id)
@@ -406,6 +611,7 @@ fn stop(sim: &mut Sim, id: &str, kill: bool, cause: EventId) {
     }
     let code = if kill { 128 + 9 } else { c.stop_code() };
     c.exit(code, now);
+    c.manually_stopped = true;
     let (name, auto_remove) = (c.name.clone(), c.auto_remove);
     super::isolation::container_stopped(sim, id);
     record(
@@ -418,6 +624,63 @@ fn stop(sim: &mut Sim, id: &str, kill: bool, cause: EventId) {
     if auto_remove && !kill {
         remove(sim, id, cause);
     }
+}
+
+/// The engine's machine crashed (a server of the fleet went down): every running container's
+/// processes die with it and it shows `Exited (255)`, as Docker reports containers it finds
+/// dead when its daemon comes back; a start in progress ends with nothing run. Nothing is
+/// restarted here: see [`daemon_started`].
+pub(crate) fn daemon_crashed(sim: &mut Sim, cause: EventId) {
+    let ids: Vec<String> = sim
+        .docker
+        .containers
+        .values()
+        .filter(|c| c.is_running() || c.is_starting())
+        .map(|c| c.id.clone())
+        .collect();
+    for id in ids {
+        let starting = sim
+            .docker
+            .containers
+            .get(&id)
+            .is_some_and(Container::is_starting);
+        if starting {
+            super::isolation::cancel_start(sim, &id);
+        } else {
+            exited(sim, &id, 255, cause);
+        }
+    }
+}
+
+/// The engine's daemon started (its server came back): containers whose `--restart` policy
+/// says so start again (moby `daemon.restore` → `restartmanager.ShouldRestart`: `always`;
+/// `unless-stopped` unless `docker stop` stopped it; `on-failure` after a non-zero exit).
+/// ASSUMPTION: they start at once, without the start phases a `docker run` waits for (the
+/// machine's own boot is not modelled either). Returns the names restarted.
+pub(crate) fn daemon_started(sim: &mut Sim, cause: EventId) -> Vec<String> {
+    let ids: Vec<String> = sim
+        .docker
+        .containers
+        .values()
+        .filter(|c| {
+            !c.is_running()
+                && !c.is_starting()
+                && c.state.status != Status::Created
+                && c.restart_policy
+                    .restarts_on_daemon_start(c.state.exit_code, c.manually_stopped)
+                && c.context(None)
+                    .is_ok_and(|ctx| c.check_program(&c.argv(), &ctx).is_ok())
+        })
+        .map(|c| c.id.clone())
+        .collect();
+    let mut names = Vec::new();
+    for id in ids {
+        if let Some(c) = sim.docker.containers.get(&id) {
+            names.push(c.name.clone());
+        }
+        complete_start(sim, &id, cause);
+    }
+    names
 }
 
 /// A running container's PID 1 ended by itself (or was killed by the kernel) with `code`.
@@ -458,23 +721,35 @@ fn remove(sim: &mut Sim, id: &str, cause: EventId) {
     }
 }
 
+/// The long flags `docker run` takes.
+const RUN_FLAGS: &[&str] = &[
+    "--detach",
+    "--name",
+    "--rm",
+    "--interactive",
+    "--tty",
+    "--env",
+    "--workdir",
+    "--user",
+    "--publish",
+    "--publish-all",
+    "--restart",
+    "--memory",
+    "--cpus",
+    "--cpu-shares",
+];
+
+/// The image a `docker run`/`create`'s arguments name (None when they do not parse), for a
+/// caller that times its pull (`ssh NODE docker run`).
+pub(super) fn image_operand(args: &[&str]) -> Option<String> {
+    let (_, rest) = parse_options("run", args, RUN_FLAGS).ok()?;
+    rest.first().map(|s| s.to_string())
+}
+
 /// `docker create` and `docker run`.
 pub(super) fn plan_create_or_run(sim: &Sim, sub: &'static str, args: &[&str]) -> Result<Plan> {
     let allowed: &[&str] = if sub == "run" {
-        &[
-            "--detach",
-            "--name",
-            "--rm",
-            "--interactive",
-            "--tty",
-            "--env",
-            "--workdir",
-            "--user",
-            "--publish",
-            "--memory",
-            "--cpus",
-            "--cpu-shares",
-        ]
+        RUN_FLAGS
     } else {
         &[
             "--name",
@@ -485,6 +760,8 @@ pub(super) fn plan_create_or_run(sim: &Sim, sub: &'static str, args: &[&str]) ->
             "--workdir",
             "--user",
             "--publish",
+            "--publish-all",
+            "--restart",
             "--memory",
             "--cpus",
             "--cpu-shares",
@@ -560,6 +837,12 @@ Error: failed to start containers: {n}"
                     "Error response from daemon: {e}\nError: failed to start containers: {n}"
                 ))
             })?;
+            if let Some(port) = port_conflict(sim, Some(&c.id), &c.ports) {
+                return Err(err(format!(
+                    "{}\nError: failed to start containers: {n}",
+                    port_in_use(&c.name, port)
+                )));
+            }
         }
         ids.push((n.to_string(), c.id.clone(), c.is_running()));
     }
@@ -939,11 +1222,78 @@ pub(super) fn plan_ps(sim: &Sim, args: &[&str]) -> Result<Plan> {
             }),
             ago(c.created_ms, now),
             c.status_text(now),
-            String::new(),
+            ports_column(c),
             c.name.clone(),
         ]);
     }
     Ok(Plan::Output(table(&rows)))
+}
+
+/// `docker ps` PORTS: `0.0.0.0:8080->80/tcp` for each published port of a running container,
+/// sorted and joined by `, ` (docker/cli `DisplayablePorts`). The sandbox has no IPv6, so no
+/// `:::8080->80/tcp` twin.
+fn ports_column(c: &Container) -> String {
+    if !c.is_running() {
+        return String::new();
+    }
+    let mut shown: Vec<String> = c
+        .ports
+        .iter()
+        .map(|p| format!("0.0.0.0:{}->{}", p.host_port, p.port_proto()))
+        .collect();
+    shown.sort();
+    shown.join(", ")
+}
+
+/// `docker port CONTAINER [PRIVATE_PORT[/PROTO]]`: `80/tcp -> 0.0.0.0:8080` for each published
+/// port of a running container (a stopped one publishes nothing).
+pub(super) fn plan_port(sim: &Sim, args: &[&str]) -> Result<Plan> {
+    if let Some(bad) = args.iter().find(|a| a.starts_with('-')) {
+        return Err(err(format!(
+            "unknown flag: {bad}\nSee 'docker port --help'."
+        )));
+    }
+    let (name, filter) = match args {
+        [name] => (*name, None),
+        [name, port] => (*name, Some(*port)),
+        _ => return Err(err("\"docker port\" requires at least 1 and at most 2 arguments.\nSee 'docker port --help'.\n\nUsage:  docker port CONTAINER [PRIVATE_PORT[/PROTO]]\n\nList port mappings or a specific mapping for the container")),
+    };
+    let c = find(sim, name)?;
+    let published: Vec<&PortBinding> = if c.is_running() {
+        c.ports.iter().collect()
+    } else {
+        Vec::new()
+    };
+    let mut out = String::new();
+    match filter {
+        None => {
+            let mut lines: Vec<String> = published
+                .iter()
+                .map(|p| format!("{} -> 0.0.0.0:{}\n", p.port_proto(), p.host_port))
+                .collect();
+            lines.sort();
+            out = lines.concat();
+        }
+        Some(f) => {
+            let (port, proto) = f.split_once('/').unwrap_or((f, "tcp"));
+            let port: u16 = port.parse().map_err(|_| {
+                err(format!("Error: invalid port ({port}): strconv.ParseUint: parsing \"{port}\": invalid syntax"))
+            })?;
+            let hits: Vec<&&PortBinding> = published
+                .iter()
+                .filter(|p| p.container_port == port && p.protocol == proto)
+                .collect();
+            if hits.is_empty() {
+                return Err(err(format!(
+                    "Error: No public port '{port}/{proto}' published for {name}"
+                )));
+            }
+            for p in hits {
+                let _ = writeln!(out, "0.0.0.0:{}", p.host_port);
+            }
+        }
+    }
+    Ok(Plan::Output(out))
 }
 
 /// RFC 3339 with Go's `RFC3339Nano` (trailing zeros of the fraction dropped), as Docker writes
@@ -983,12 +1333,36 @@ struct InspectState {
 #[derive(serde::Serialize)]
 #[serde(rename_all = "PascalCase")]
 struct InspectHostConfig {
+    port_bindings: BTreeMap<String, Vec<InspectPortBinding>>,
+    restart_policy: InspectRestartPolicy,
     auto_remove: bool,
     memory: u64,
     nano_cpus: u64,
     cpu_shares: u64,
     cpu_period: u64,
     cpu_quota: u64,
+}
+
+/// One binding of `HostConfig.PortBindings` / `NetworkSettings.Ports`.
+#[derive(serde::Serialize)]
+struct InspectPortBinding {
+    #[serde(rename = "HostIp")]
+    host_ip: String,
+    #[serde(rename = "HostPort")]
+    host_port: String,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectRestartPolicy {
+    name: &'static str,
+    maximum_retry_count: u32,
+}
+
+#[derive(serde::Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct InspectNetworkSettings {
+    ports: BTreeMap<String, Vec<InspectPortBinding>>,
 }
 
 #[derive(serde::Serialize)]
@@ -1033,6 +1407,7 @@ pub(super) struct InspectContainer {
     graph_driver: InspectGraph,
     mounts: Vec<String>,
     config: InspectContainerConfig,
+    network_settings: InspectNetworkSettings,
 }
 
 /// The inspect document of a container.
@@ -1058,6 +1433,31 @@ pub(super) fn inspect_container(sim: &Sim, c: &Container) -> InspectContainer {
         ("WorkDir", format!("{overlay}/{layer}/work")),
     ]);
     let time = |t: Option<i64>| t.map_or(ZERO_TIME.to_string(), rfc3339_nano);
+    // What was asked (a drawn port shows as ""), and, while it runs, what is bound.
+    let mut port_bindings: BTreeMap<String, Vec<InspectPortBinding>> = BTreeMap::new();
+    let mut bound: BTreeMap<String, Vec<InspectPortBinding>> = BTreeMap::new();
+    for p in &c.ports {
+        port_bindings
+            .entry(p.port_proto())
+            .or_default()
+            .push(InspectPortBinding {
+                host_ip: String::new(),
+                host_port: if p.random {
+                    String::new()
+                } else {
+                    p.host_port.to_string()
+                },
+            });
+        if c.is_running() {
+            bound
+                .entry(p.port_proto())
+                .or_default()
+                .push(InspectPortBinding {
+                    host_ip: "0.0.0.0".into(),
+                    host_port: p.host_port.to_string(),
+                });
+        }
+    }
     InspectContainer {
         id: c.id.clone(),
         created: rfc3339_nano(c.created_ms),
@@ -1085,6 +1485,11 @@ pub(super) fn inspect_container(sim: &Sim, c: &Container) -> InspectContainer {
         driver: "overlay2",
         platform: "linux",
         host_config: InspectHostConfig {
+            port_bindings,
+            restart_policy: InspectRestartPolicy {
+                name: c.restart_policy.name(),
+                maximum_retry_count: 0,
+            },
             auto_remove: c.auto_remove,
             memory: c.limits.memory_bytes.unwrap_or(0),
             nano_cpus: c.limits.cpu_millicores.unwrap_or(0) * 1_000_000,
@@ -1108,6 +1513,7 @@ pub(super) fn inspect_container(sim: &Sim, c: &Container) -> InspectContainer {
             entrypoint: c.config.entrypoint.clone(),
             labels: c.config.labels.clone(),
         },
+        network_settings: InspectNetworkSettings { ports: bound },
     }
 }
 

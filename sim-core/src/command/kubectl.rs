@@ -27,7 +27,7 @@ pub(super) const FAMILY: Family = Family {
     commands: &[
         CommandSpec {
             name: "kubectl",
-            usage: "kubectl get|describe|apply|diff|create|delete|scale|set image|rollout|cordon|taint|label ...",
+            usage: "kubectl get|describe|apply|diff|create|delete|scale|set image|rollout|cordon|drain|taint|label ...",
             summary: "talk to the cluster as kubectl does (after cluster create)",
             help: "kubectl get pods|nodes|deployments|replicasets|services|namespaces|all [NAME] [-o wide|yaml|json|name] [-l SEL] [-n NS|-A] [--show-labels]\n\
                    kubectl describe pod|node|deployment|replicaset NAME   (with Events)\n\
@@ -39,6 +39,7 @@ pub(super) const FAMILY: Family = Family {
                    kubectl set image deployment/NAME CONTAINER=IMAGE\n\
                    kubectl rollout status|history|undo|restart deployment/NAME [--to-revision=N]\n\
                    kubectl cordon|uncordon NODE\n\
+                   kubectl drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force]  cordon, evict its pods, wait\n\
                    kubectl taint nodes NODE key[=value]:NoSchedule|PreferNoSchedule|NoExecute[-]\n\
                    kubectl label KIND NAME key=value|key- [--overwrite]\n\
                    kubectl does not wait for the cluster: use step or run to let the controllers, \
@@ -79,7 +80,7 @@ pub const NO_SERVER: &str =
 
 const SUBCOMMANDS: &[&str] = &[
     "get", "describe", "apply", "diff", "create", "delete", "scale", "set", "rollout", "version",
-    "cordon", "uncordon", "taint", "label",
+    "cordon", "uncordon", "taint", "label", "drain",
 ];
 
 /// A kubectl error in kubectl's words. The terminal and the CLI label every error `error: `
@@ -245,6 +246,7 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "scale" => scale(c, rest),
         "cordon" => super::kubectl_node::cordon(c, rest, true),
         "uncordon" => super::kubectl_node::cordon(c, rest, false),
+        "drain" => super::kubectl_node::drain(sim, c, rest),
         "taint" => super::kubectl_node::taint(c, rest),
         "label" => super::kubectl_node::label(c, rest),
         "set" => set_image(c, rest),

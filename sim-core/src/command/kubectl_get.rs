@@ -187,10 +187,11 @@ fn row(now: SimTime, o: &Object, wide: bool, name: String) -> Vec<String> {
                 .conditions
                 .iter()
                 .find(|c| c.type_ == "Ready")
+                // kubectl's node printer (`printNode`): `Ready` when the condition is True,
+                // `NotReady` for False and Unknown alike; `Unknown` only without the condition.
                 .map_or("Unknown", |c| match c.status {
                     ConditionStatus::True => "Ready",
-                    ConditionStatus::False => "NotReady",
-                    _ => "Unknown",
+                    _ => "NotReady",
                 });
             let mut status = ready.to_string();
             if n.spec.unschedulable {
@@ -960,6 +961,87 @@ fn annotations_text(m: &crate::cluster::api::StringMap, indent: usize) -> String
     shown.join(&format!("\n{}", " ".repeat(indent)))
 }
 
+/// A time as `kubectl describe` prints it (`Mon, 02 Jan 2006 15:04:05 -0700`).
+fn describe_time(t: crate::time::SimTime) -> String {
+    let text = crate::cluster::api::Timestamp(t).to_rfc3339();
+    // `2025-01-01T00:02:00Z`
+    let num = |a: usize, b: usize| {
+        text.get(a..b)
+            .and_then(|x| x.parse::<i64>().ok())
+            .unwrap_or(0)
+    };
+    let (y, mo, d) = (num(0, 4), num(5, 7), num(8, 10));
+    // Sakamoto's day of the week (0 = Sunday).
+    const T: [i64; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
+    let yy = if mo < 3 { y - 1 } else { y };
+    let dow =
+        (yy + yy / 4 - yy / 100 + yy / 400 + T[((mo - 1).clamp(0, 11)) as usize] + d).rem_euclid(7);
+    const DAYS: [&str; 7] = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    format!(
+        "{}, {:02} {} {} {} +0000",
+        DAYS[dow as usize],
+        d,
+        MONTHS[((mo - 1).clamp(0, 11)) as usize],
+        y,
+        text.get(11..19).unwrap_or("00:00:00")
+    )
+}
+
+/// `kubectl describe node`'s Conditions table (tabwriter columns, two spaces apart).
+fn node_conditions(n: &crate::cluster::api::Node, renewed: crate::time::SimTime) -> String {
+    let created = n
+        .metadata
+        .creation_timestamp
+        .map_or(crate::time::SimTime::ZERO, |t| t.0);
+    let mut rows = vec![[
+        "Type".to_string(),
+        "Status".into(),
+        "LastHeartbeatTime".into(),
+        "LastTransitionTime".into(),
+        "Reason".into(),
+        "Message".into(),
+    ]];
+    rows.push(rows[0].clone().map(|h| "-".repeat(h.len())));
+    for c in &n.status.conditions {
+        rows.push([
+            c.type_.clone(),
+            c.status.to_string(),
+            // A reporting kubelet's conditions carry its latest heartbeat; the ones the node
+            // controller set to Unknown keep the last one it saw.
+            describe_time(match c.status {
+                ConditionStatus::Unknown => c.last_heartbeat_time.map_or(created, |t| t.0),
+                _ => renewed,
+            }),
+            describe_time(c.last_transition_time.map_or(created, |t| t.0)),
+            c.reason.clone(),
+            c.message.clone(),
+        ]);
+    }
+    let mut widths = [0usize; 6];
+    for r in &rows {
+        for (w, cell) in widths.iter_mut().zip(r) {
+            *w = (*w).max(cell.chars().count());
+        }
+    }
+    let mut out = String::from("Conditions:\n");
+    for r in &rows {
+        let mut l = String::from("  ");
+        for (i, cell) in r.iter().enumerate() {
+            if i + 1 == r.len() {
+                l.push_str(cell);
+            } else {
+                l.push_str(&format!("{cell:<w$}  ", w = widths[i]));
+            }
+        }
+        out.push_str(l.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
 /// `kubectl describe`.
 pub(super) fn describe(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
     let f: Flags = parse_flags("describe", args, &[], &[])?;
@@ -1059,7 +1141,23 @@ pub(super) fn describe(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> 
         Object::Node(n) => {
             line(&mut out, "Roles", "<none>");
             line(&mut out, "Labels", &map_text(&m.labels, 18));
+            let taints: Vec<String> = n.spec.taints.iter().map(|t| t.to_string()).collect();
+            line(
+                &mut out,
+                "Taints",
+                &if taints.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    taints.join(&format!("\n{}", " ".repeat(18)))
+                },
+            );
             line(&mut out, "Unschedulable", &n.spec.unschedulable.to_string());
+            let renewed = crate::cluster::nodelifecycle::renew_time(c, &n.metadata.name, sim.now());
+            out.push_str("Lease:\n");
+            let _ = writeln!(out, "  HolderIdentity:  {}", n.metadata.name);
+            out.push_str("  AcquireTime:     <unset>\n");
+            let _ = writeln!(out, "  RenewTime:       {}", describe_time(renewed));
+            out.push_str(&node_conditions(n, renewed));
             out.push_str("Capacity:\n");
             for (k, v) in &n.status.capacity {
                 let _ = writeln!(out, "  {k}:  {v}");

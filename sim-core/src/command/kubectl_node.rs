@@ -224,3 +224,113 @@ pub(super) fn label(c: &Cluster, args: &[String]) -> Result<Plan> {
     }
     Ok(update(o, text))
 }
+
+/// The longest `kubectl drain` waits for the evicted pods to go (kubectl's own `--timeout`
+/// defaults to forever). ASSUMPTION: the default grace period, 30 s, and room.
+const DRAIN_WAIT_MS: u64 = 60_000;
+
+/// `kubectl drain NODE [--ignore-daemonsets] [--delete-emptydir-data] [--force]
+/// [--grace-period N]`: cordon the node, evict its pods (there are no PodDisruptionBudgets or
+/// DaemonSets in this sandbox, so each eviction is a delete) and wait until they are gone.
+pub(super) fn drain(sim: &crate::sim::Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
+    let f = parse_flags(
+        "drain",
+        args,
+        &["--grace-period", "--timeout"],
+        &[
+            "--ignore-daemonsets",
+            "--delete-emptydir-data",
+            "--delete-local-data",
+            "--force",
+        ],
+    )?;
+    let force = f.values.get("--force").is_some_and(|v| v != "false");
+    let [name] = f.pos.as_slice() else {
+        return Err(kerr(
+            "error: USAGE: drain NODE [flags]\nSee 'kubectl drain -h' for help and examples",
+        ));
+    };
+    let n = node(c, name)?.clone();
+    let node_name = n.metadata.name.clone();
+    let pods: Vec<Key> = c
+        .store
+        .list(ObjectKind::Pod, None)
+        .filter_map(crate::cluster::controllers::as_pod)
+        .filter(|p| p.spec.node_name == node_name && p.metadata.deletion_timestamp.is_none())
+        .map(|p| Key::new(ObjectKind::Pod, &p.metadata.namespace, &p.metadata.name))
+        .collect();
+    let unmanaged: Vec<String> = pods
+        .iter()
+        .filter(|k| {
+            c.store
+                .get(k)
+                .is_some_and(|o| o.metadata().controller_ref().is_none())
+        })
+        .map(|k| format!("{}/{}", k.namespace, k.name))
+        .collect();
+    if !unmanaged.is_empty() && !force {
+        return Err(kerr(format!(
+            "error: unable to drain node \"{node_name}\" due to error: cannot delete Pods that declare no controller (use --force to override): {}",
+            unmanaged.join(", ")
+        )));
+    }
+    let _ = sim;
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        let mut out = String::new();
+        if n.spec.unschedulable {
+            out.push_str(&format!("node/{node_name} already cordoned\n"));
+        } else {
+            let mut cordoned = n.clone();
+            cordoned.spec.unschedulable = true;
+            let text = format!("node/{node_name} cordoned");
+            state::apply(
+                sim,
+                Change::Update {
+                    object: Object::Node(Box::new(cordoned)),
+                    why: Why::Note(text.clone()),
+                },
+                id,
+            );
+            out.push_str(&format!("{text}\n"));
+        }
+        for k in &pods {
+            out.push_str(&format!("evicting pod {}/{}\n", k.namespace, k.name));
+            state::delete(
+                sim,
+                k,
+                Why::Note(format!("pod/{} evicted: kubectl drain {node_name}", k.name)),
+                id,
+            );
+        }
+        let present = |sim: &crate::sim::Sim, k: &Key| {
+            sim.cluster().is_some_and(|c| c.store.get(k).is_some())
+        };
+        let mut gone = vec![false; pods.len()];
+        let deadline = sim.now().plus_ms(DRAIN_WAIT_MS);
+        loop {
+            for (i, k) in pods.iter().enumerate() {
+                if !gone[i] && !present(sim, k) {
+                    gone[i] = true;
+                    out.push_str(&format!("pod/{} evicted\n", k.name));
+                }
+            }
+            if gone.iter().all(|g| *g)
+                || !sim.can_wait()
+                || sim.is_paused()
+                || sim.next_time().is_none_or(|t| t > deadline)
+            {
+                break;
+            }
+            sim.step();
+            out.push_str(&std::mem::take(&mut sim.scheduled_output));
+        }
+        if gone.iter().all(|g| *g) {
+            out.push_str(&format!("node/{node_name} drained\n"));
+        } else {
+            out.push_str(&format!(
+                "There are pending pods in node \"{node_name}\" when an error occurred: their kubelet did not stop them (is the node down?)\n"
+            ));
+        }
+        out
+    })))
+}

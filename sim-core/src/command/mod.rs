@@ -7,6 +7,7 @@
 
 mod bench;
 mod builtin;
+mod chaos;
 mod cluster;
 mod docker;
 mod docker_container;
@@ -17,6 +18,8 @@ mod kubectl;
 mod kubectl_apply;
 mod kubectl_get;
 mod kubectl_node;
+pub(crate) mod ssh;
+mod traffic;
 mod unified_diff;
 mod vm;
 
@@ -102,6 +105,10 @@ pub const FAMILIES: &[&Family] = &[
     &bench::FAMILY,
     &cluster::FAMILY,
     &kubectl::FAMILY,
+    &ssh::FAMILY,
+    &chaos::FAMILY,
+    &traffic::FAMILY,
+    &traffic::LB_FAMILY,
 ];
 
 /// Every command name, sorted (for Tab completion).

@@ -100,6 +100,59 @@ pub struct Container {
     pub starting: Option<Starting>,
     /// Ports published on the host (`docker run -p HOST:CONTAINER`), in the order given.
     pub ports: Vec<PortBinding>,
+    /// `--restart`: what the daemon does with the container when it starts (a node's recovery).
+    pub restart_policy: RestartPolicy,
+    /// `HasBeenManuallyStopped`: stopped by `docker stop` since it last started (an
+    /// `unless-stopped` container then stays down when the daemon starts).
+    pub manually_stopped: bool,
+}
+
+/// `HostConfig.RestartPolicy.Name` (moby `api/types/container/hostconfig.go`).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+pub enum RestartPolicy {
+    /// `no` (the default): never restarted.
+    #[default]
+    No,
+    /// `always`.
+    Always,
+    /// `unless-stopped`: as `always`, unless `docker stop` stopped it.
+    UnlessStopped,
+    /// `on-failure`: when it exited with a non-zero code.
+    OnFailure,
+}
+
+impl RestartPolicy {
+    /// Parses `--restart`'s value (`on-failure:N` keeps no retry count in the sandbox).
+    pub fn parse(s: &str) -> Option<RestartPolicy> {
+        match s.split_once(':').map_or(s, |(n, _)| n) {
+            "" | "no" => Some(RestartPolicy::No),
+            "always" => Some(RestartPolicy::Always),
+            "unless-stopped" => Some(RestartPolicy::UnlessStopped),
+            "on-failure" => Some(RestartPolicy::OnFailure),
+            _ => None,
+        }
+    }
+
+    /// The name `docker inspect` shows.
+    pub fn name(self) -> &'static str {
+        match self {
+            RestartPolicy::No => "no",
+            RestartPolicy::Always => "always",
+            RestartPolicy::UnlessStopped => "unless-stopped",
+            RestartPolicy::OnFailure => "on-failure",
+        }
+    }
+
+    /// Whether the daemon, as it starts, restarts a container that is not running (moby
+    /// `restartmanager.ShouldRestart`, called from `daemon.restore`).
+    pub fn restarts_on_daemon_start(self, exit_code: i32, manually_stopped: bool) -> bool {
+        match self {
+            RestartPolicy::No => false,
+            RestartPolicy::Always => true,
+            RestartPolicy::UnlessStopped => !manually_stopped,
+            RestartPolicy::OnFailure => exit_code != 0 && !manually_stopped,
+        }
+    }
 }
 
 /// One published port: connections to the host's `host_port` reach the container's
@@ -110,8 +163,18 @@ pub struct PortBinding {
     pub host_port: u16,
     /// The container's port.
     pub container_port: u16,
-    /// `tcp` or `udp`.
+    /// `tcp`, `udp` or `sctp`.
     pub protocol: String,
+    /// The host port was drawn from the ephemeral range (`-p 80`, `-P`): `HostConfig` shows it
+    /// empty, `NetworkSettings` the port drawn.
+    pub random: bool,
+}
+
+impl PortBinding {
+    /// `80/tcp`, as Docker names a container port.
+    pub fn port_proto(&self) -> String {
+        format!("{}/{}", self.container_port, self.protocol)
+    }
 }
 
 /// A container's start in progress.
@@ -353,6 +416,10 @@ pub struct ContainerSpec {
     pub auto_remove: bool,
     /// `--memory`, `--cpus`, `--cpu-shares`.
     pub limits: Limits,
+    /// `-p`/`-P`: the ports to publish (random ones already drawn).
+    pub ports: Vec<PortBinding>,
+    /// `--restart`.
+    pub restart_policy: RestartPolicy,
 }
 
 /// A container id: 32 random bytes as hex, drawn again when its 12-digit short form would be
@@ -651,7 +718,9 @@ pub fn new_container(
         oom_killed: false,
         starts: 0,
         starting: None,
-        ports: Vec::new(),
+        ports: spec.ports,
+        restart_policy: spec.restart_policy,
+        manually_stopped: false,
     }
 }
 

@@ -1,0 +1,549 @@
+//! The `chaos` family: break nodes and pods on purpose, now or later (`--at 2m`), and undo it.
+//!
+//! A fault is a fact about a machine ([`crate::cluster::faults`]), recorded as a
+//! `FaultInjected` event caused by the command (or, for `--at`, by the command that queued it);
+//! the node lifecycle controller only learns of it through missing heartbeats
+//! ([`crate::cluster::nodelifecycle`]), so `why` chains an eviction back to the fault.
+
+use std::fmt::Write as _;
+
+use super::{CommandSpec, Family, Invocation, Plan};
+use crate::cluster::api::{Object, ObjectKind};
+use crate::cluster::faults::{FaultAction, ScheduledFault};
+use crate::cluster::nodelifecycle;
+use crate::cluster::state::{enqueue, Cluster, Work};
+use crate::cluster::store::Key;
+use crate::error::{CommandError, Result};
+use crate::event::EventKind;
+use crate::sim::Sim;
+use crate::time::{parse_duration_ms, SimTime, MAX_RUN_MS};
+
+/// The most faults that may wait for their `--at` time. ASSUMPTION: a lesson needs a handful.
+pub const MAX_SCHEDULED_FAULTS: usize = 1000;
+
+/// The chaos family.
+pub(super) const FAMILY: Family = Family {
+    name: "chaos",
+    commands: &[CommandSpec {
+        name: "chaos",
+        usage: "chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|heal NODE [--at T] | pod-kill POD | zone-outage ZONE | random --faults LIST --mean-interval T [--for T] | list | clear",
+        summary: "inject failures into the cluster: crash nodes, stop kubelets, partition, kill pods",
+        help: "chaos node-crash NODE      the machine goes off: containers stop, heartbeats stop\n\
+               chaos node-recover NODE    the machine comes back: the kubelet heartbeats and resyncs\n\
+               chaos kubelet-stop NODE    the kubelet stops: containers keep running, nothing reports\n\
+               chaos kubelet-start NODE   the kubelet runs again\n\
+               chaos partition NODE       the node is cut off from the control plane and other nodes\n\
+               chaos heal NODE            undo a partition and a kubelet stop\n\
+               (each of these takes --at T, such as 30s, 2m or 1m30s from now, to happen later)\n\
+               chaos pod-kill POD [-n NS] kill the pod's containers: the kubelet restarts them\n\
+               chaos zone-outage ZONE     crash every node labelled topology.kubernetes.io/zone=ZONE\n\
+               chaos random --faults node-crash,pod-kill --mean-interval 10m [--for 1h]\n\
+                                          faults at random (exponential intervals, seeded RNG); \
+               kinds: node-crash, kubelet-stop, partition, pod-kill; a node comes back after 1-5 min\n\
+               chaos list                 active and scheduled faults\n\
+               chaos clear                cancel scheduled faults and heal every node\n\
+               After a crash the node controller marks the node Unknown after 50 s without \
+               heartbeats and taints it; pods are evicted when their 300 s toleration runs out.",
+        schedulable: true,
+        handles_redirect: false,
+        plan,
+    }],
+};
+
+fn usage(message: impl Into<String>) -> CommandError {
+    FAMILY.commands[0].usage_error(message)
+}
+
+fn err(message: impl Into<String>) -> CommandError {
+    CommandError::Virt(message.into())
+}
+
+fn cluster(sim: &Sim) -> Result<&Cluster> {
+    sim.cluster()
+        .ok_or_else(|| err("chaos: there is no cluster: run cluster create first"))
+}
+
+fn node_exists(c: &Cluster, name: &str) -> Result<String> {
+    let name = name.strip_prefix("node/").unwrap_or(name);
+    match c.store.get(&Key::new(ObjectKind::Node, "", name)) {
+        Some(Object::Node(_)) => Ok(name.to_string()),
+        _ => Err(err(format!("chaos: node \"{name}\" not found"))),
+    }
+}
+
+/// Splits `--at T` / `--at=T` and `-n NS` from the positional words.
+struct Args {
+    pos: Vec<String>,
+    at_ms: Option<u64>,
+    namespace: Option<String>,
+    /// `--faults`, `--mean-interval`, `--for` (chaos random).
+    values: std::collections::BTreeMap<String, String>,
+}
+
+fn parse_args(args: &[String]) -> Result<Args> {
+    let mut out = Args {
+        pos: Vec::new(),
+        at_ms: None,
+        namespace: None,
+        values: Default::default(),
+    };
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with('-') => (f, Some(v.to_string())),
+            _ => (a, None),
+        };
+        match flag {
+            "--at" | "-n" | "--namespace" | "--faults" | "--mean-interval" | "--for" => {
+                let v = match inline {
+                    Some(v) => v,
+                    None => {
+                        i += 1;
+                        args.get(i)
+                            .cloned()
+                            .ok_or_else(|| usage(format!("flag {flag} needs a value")))?
+                    }
+                };
+                if flag == "--at" {
+                    let ms = parse_duration_ms(&v).map_err(|_| {
+                        usage(format!(
+                            "invalid --at \"{v}\": expected a duration from now such as 30s, 2m or 1m30s"
+                        ))
+                    })?;
+                    if ms > MAX_RUN_MS {
+                        return Err(usage(format!("invalid --at \"{v}\": at most 30 days")));
+                    }
+                    out.at_ms = Some(ms);
+                } else if flag.starts_with("--") && flag != "--namespace" {
+                    out.values.insert(flag.to_string(), v);
+                } else {
+                    out.namespace = Some(v);
+                }
+            }
+            f if f.starts_with('-') && f.len() > 1 => {
+                return Err(usage(format!("unknown flag \"{f}\"")))
+            }
+            _ => out.pos.push(a.to_string()),
+        }
+        i += 1;
+    }
+    Ok(out)
+}
+
+fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
+    let Some((sub, rest)) = inv.args.split_first() else {
+        return Err(usage("missing subcommand"));
+    };
+    let a = parse_args(rest)?;
+    let action = match sub.as_str() {
+        "node-crash" => Some(FaultAction::NodeCrash),
+        "node-recover" => Some(FaultAction::NodeRecover),
+        "kubelet-stop" => Some(FaultAction::KubeletStop),
+        "kubelet-start" => Some(FaultAction::KubeletStart),
+        "partition" => Some(FaultAction::Partition),
+        "heal" => Some(FaultAction::Heal),
+        "pod-kill" | "zone-outage" | "list" | "clear" | "random" => None,
+        other => return Err(usage(format!("unknown subcommand \"{other}\""))),
+    };
+    let c = cluster(sim)?;
+    if let Some(action) = action {
+        let [name] = a.pos.as_slice() else {
+            return Err(usage(format!("chaos {sub} needs one NODE")));
+        };
+        let node = node_exists(c, name)?;
+        return node_fault(sim, c, node, action, a.at_ms);
+    }
+    if a.at_ms.is_some() {
+        return Err(usage(format!("chaos {sub} does not take --at")));
+    }
+    if sub == "random" {
+        return random(sim, c, &a);
+    }
+    if let Some(flag) = a.values.keys().next() {
+        return Err(usage(format!("chaos {sub} does not take {flag}")));
+    }
+    match sub.as_str() {
+        "pod-kill" => pod_kill(c, &a),
+        "zone-outage" => zone_outage(c, &a),
+        "list" if a.pos.is_empty() => Ok(Plan::Output(list(sim, c))),
+        "clear" if a.pos.is_empty() => Ok(clear(c)),
+        _ => Err(usage(format!("chaos {sub} takes no arguments"))),
+    }
+}
+
+fn node_fault(
+    sim: &Sim,
+    c: &Cluster,
+    node: String,
+    action: FaultAction,
+    at_ms: Option<u64>,
+) -> Result<Plan> {
+    if let Some(ms) = at_ms.filter(|ms| *ms > 0) {
+        if c.faults_scheduled.len() >= MAX_SCHEDULED_FAULTS {
+            return Err(err(format!(
+                "chaos: too many scheduled faults (at most {MAX_SCHEDULED_FAULTS}): chaos clear cancels them"
+            )));
+        }
+        sim.check_schedule("chaos")?;
+        let at = sim.now().plus_ms(ms);
+        return Ok(Plan::Effect(Box::new(move |sim, id| {
+            let Some(c) = sim.cluster.as_mut() else {
+                return String::new();
+            };
+            let fid = c.next_fault_id;
+            c.next_fault_id += 1;
+            c.faults_scheduled.insert(
+                fid,
+                ScheduledFault {
+                    at,
+                    action,
+                    node: node.clone(),
+                },
+            );
+            enqueue(sim, Work::Fault(fid), ms, id);
+            format!("chaos: {} {node} scheduled at {at}\n", action.as_str())
+        })));
+    }
+    let before = c.fault(&node);
+    if action.apply(before) == before {
+        let state = if before.is_healthy() {
+            "healthy".to_string()
+        } else {
+            before.describe()
+        };
+        return Ok(Plan::Output(format!(
+            "chaos: {node} is already {state}: {} changes nothing\n",
+            action.as_str()
+        )));
+    }
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        nodelifecycle::apply_fault(sim, &node, action, id);
+        format!("chaos: {} {node}\n", action.as_str())
+    })))
+}
+
+fn pod_kill(c: &Cluster, a: &Args) -> Result<Plan> {
+    let [name] = a.pos.as_slice() else {
+        return Err(usage("chaos pod-kill needs one POD"));
+    };
+    let name = name.strip_prefix("pod/").unwrap_or(name).to_string();
+    let ns = a.namespace.clone().unwrap_or_else(|| "default".into());
+    let key = Key::new(ObjectKind::Pod, &ns, &name);
+    let Some(Object::Pod(p)) = c.store.get(&key) else {
+        return Err(err(format!(
+            "chaos: pod \"{name}\" not found in namespace \"{ns}\""
+        )));
+    };
+    if p.metadata.deletion_timestamp.is_some() {
+        return Err(err(format!("chaos: pod \"{name}\" is already terminating")));
+    }
+    if !c.fault(&p.spec.node_name).heartbeats() {
+        return Err(err(format!(
+            "chaos: pod \"{name}\" is on {}, whose kubelet is not running: nothing would restart it",
+            p.spec.node_name
+        )));
+    }
+    let running: Vec<String> = p
+        .spec
+        .containers
+        .iter()
+        .zip(&p.status.container_statuses)
+        .filter(|(_, s)| s.state.running.is_some())
+        .map(|(c, _)| c.name.clone())
+        .collect();
+    if running.is_empty() {
+        return Err(err(format!(
+            "chaos: pod \"{name}\" has no running container to kill"
+        )));
+    }
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        let ev = sim.record(
+            EventKind::FaultInjected {
+                fault: "pod-kill".into(),
+            },
+            key.object_ref(),
+            Some(id),
+            format!(
+                "chaos: killed the containers of pod/{} ({}) with SIGKILL",
+                key.name,
+                running.join(", ")
+            ),
+        );
+        crate::cluster::kubelet::kill_containers(sim, &key, ev);
+        format!(
+            "chaos: killed {} container(s) of pod/{}\n",
+            running.len(),
+            key.name
+        )
+    })))
+}
+
+/// The zone label (`topology.kubernetes.io/zone`).
+pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
+
+fn zone_outage(c: &Cluster, a: &Args) -> Result<Plan> {
+    let [zone] = a.pos.as_slice() else {
+        return Err(usage("chaos zone-outage needs one ZONE"));
+    };
+    let nodes: Vec<String> = c
+        .store
+        .list(ObjectKind::Node, None)
+        .filter(|o| o.metadata().labels.get(ZONE_LABEL) == Some(zone))
+        .map(|o| o.metadata().name.clone())
+        .filter(|n| !c.fault(n).down)
+        .collect();
+    if nodes.is_empty() {
+        return Err(err(format!(
+            "chaos: no running node is labelled {ZONE_LABEL}={zone}"
+        )));
+    }
+    let zone = zone.clone();
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        let mut out = String::new();
+        for n in &nodes {
+            nodelifecycle::apply_fault(sim, n, FaultAction::NodeCrash, id);
+            let _ = writeln!(out, "chaos: node-crash {n}");
+        }
+        let _ = writeln!(out, "chaos: zone {zone} is down ({} node(s))", nodes.len());
+        out
+    })))
+}
+
+fn list(sim: &Sim, c: &Cluster) -> String {
+    let mut out = String::new();
+    if c.faults.is_empty() && c.faults_scheduled.is_empty() {
+        return "No faults.\n".into();
+    }
+    if !c.faults.is_empty() {
+        out.push_str("ACTIVE\nNODE                 FAULT                                  SINCE\n");
+        for (node, f) in &c.faults {
+            let since = c.fault_since.get(node).copied().unwrap_or(SimTime::ZERO);
+            let _ = writeln!(out, "{node:<20} {:<38} {since}", f.describe());
+        }
+    }
+    if !c.faults_scheduled.is_empty() {
+        out.push_str("SCHEDULED\nAT           FAULT           NODE\n");
+        let mut rows: Vec<_> = c.faults_scheduled.values().collect();
+        rows.sort_by_key(|f| f.at);
+        for f in rows {
+            let _ = writeln!(
+                out,
+                "{:<12} {:<15} {}   (in {})",
+                f.at.to_string(),
+                f.action.as_str(),
+                if f.node.is_empty() {
+                    "a random pod"
+                } else {
+                    &f.node
+                },
+                crate::time::format_duration_ms(f.at.as_ms().saturating_sub(sim.now().as_ms()))
+            );
+        }
+    }
+    out
+}
+
+fn clear(c: &Cluster) -> Plan {
+    let nodes: Vec<String> = c.faults.keys().cloned().collect();
+    let cancelled = c.faults_scheduled.len();
+    if nodes.is_empty() && cancelled == 0 {
+        return Plan::Output("No faults.\n".into());
+    }
+    Plan::Effect(Box::new(move |sim, id| {
+        let mut out = String::new();
+        if let Some(c) = sim.cluster.as_mut() {
+            c.faults_scheduled.clear();
+        }
+        if cancelled > 0 {
+            let _ = writeln!(out, "chaos: cancelled {cancelled} scheduled fault(s)");
+        }
+        for n in &nodes {
+            nodelifecycle::apply_fault(sim, n, FaultAction::Clear, id);
+            let _ = writeln!(out, "chaos: healed {n}");
+        }
+        out
+    }))
+}
+
+/// `chaos random` draws at most this many faults on average (`--for` / `--mean-interval`).
+/// ASSUMPTION: enough for any lesson; keeps the queue small.
+pub const MAX_RANDOM_FAULTS: u64 = 200;
+/// A node crashed (or stopped, or cut off) by `chaos random` comes back after a time drawn
+/// uniformly from this range. ASSUMPTION: 1–5 min, long enough to be noticed (50 s), mostly
+/// short of the 300 s eviction.
+pub const RANDOM_RECOVERY_MS: std::ops::RangeInclusive<u64> = 60_000..=300_000;
+
+/// An exponentially distributed duration of mean `mean_ms`, by von Neumann's method (1951),
+/// which needs only comparisons of uniform integers: no floating point reaches the trace.
+fn exponential_ms(sim: &mut Sim, mean_ms: u64) -> u64 {
+    use rand::Rng;
+    let mut k: u64 = 0;
+    loop {
+        let first: u32 = sim.rng().random();
+        let mut prev = first;
+        let mut run = 1u32;
+        loop {
+            let v: u32 = sim.rng().random();
+            if v < prev {
+                prev = v;
+                run += 1;
+            } else {
+                break;
+            }
+        }
+        if run % 2 == 1 {
+            let x = (u128::from(k) << 32) + u128::from(first);
+            return u64::try_from((x * u128::from(mean_ms)) >> 32).unwrap_or(u64::MAX);
+        }
+        k += 1;
+        if k > 64 {
+            // Probability e^-64: the tail is cut here.
+            return mean_ms.saturating_mul(64);
+        }
+    }
+}
+
+/// `chaos random --faults node-crash,pod-kill --mean-interval 10m [--for 1h]`: faults at
+/// exponentially distributed intervals (a Poisson process) from the simulation's RNG, each of a
+/// kind picked uniformly from `--faults`; a crashed, stopped or partitioned node comes back
+/// after 1–5 min. Every fault is queued at once, so `chaos list` shows them and `chaos clear`
+/// cancels them.
+fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
+    if !a.pos.is_empty() {
+        return Err(usage("chaos random takes only flags"));
+    }
+    let kinds: Vec<FaultAction> = a
+        .values
+        .get("--faults")
+        .ok_or_else(|| usage("chaos random needs --faults, such as node-crash,pod-kill"))?
+        .split(',')
+        .map(|k| match k {
+            "node-crash" => Ok(FaultAction::NodeCrash),
+            "kubelet-stop" => Ok(FaultAction::KubeletStop),
+            "partition" => Ok(FaultAction::Partition),
+            "pod-kill" => Ok(FaultAction::PodKill),
+            other => Err(usage(format!(
+                "unknown fault \"{other}\" in --faults: node-crash, kubelet-stop, partition or pod-kill"
+            ))),
+        })
+        .collect::<Result<_>>()?;
+    let duration = |flag: &str, default: Option<u64>| -> Result<u64> {
+        match a.values.get(flag) {
+            Some(v) => parse_duration_ms(v)
+                .ok()
+                .filter(|ms| (1000..=MAX_RUN_MS).contains(ms))
+                .ok_or_else(|| {
+                    usage(format!(
+                        "invalid {flag} \"{v}\": expected a duration from 1s to 30 days (10m, 1h)"
+                    ))
+                }),
+            None => default.ok_or_else(|| usage(format!("chaos random needs {flag}"))),
+        }
+    };
+    let mean_ms = duration("--mean-interval", None)?;
+    let for_ms = duration("--for", Some(3_600_000))?;
+    if for_ms / mean_ms > MAX_RANDOM_FAULTS {
+        return Err(usage(format!(
+            "--for {} with --mean-interval {} would draw about {} faults: at most {MAX_RANDOM_FAULTS}",
+            crate::time::format_duration_ms(for_ms),
+            crate::time::format_duration_ms(mean_ms),
+            for_ms / mean_ms
+        )));
+    }
+    if c.faults_scheduled.len() >= MAX_SCHEDULED_FAULTS {
+        return Err(err(format!(
+            "chaos: too many scheduled faults (at most {MAX_SCHEDULED_FAULTS}): chaos clear cancels them"
+        )));
+    }
+    sim.check_schedule("chaos")?;
+    let nodes: Vec<String> = c
+        .store
+        .list(ObjectKind::Node, None)
+        .map(|o| o.metadata().name.clone())
+        .collect();
+    if nodes.is_empty() {
+        return Err(err("chaos: the cluster has no nodes"));
+    }
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        use rand::Rng;
+        let start = sim.now();
+        let mut t_ms: u64 = 0;
+        let mut out = String::new();
+        let mut counts: std::collections::BTreeMap<&'static str, u32> = Default::default();
+        let mut queued = 0;
+        loop {
+            t_ms = t_ms.saturating_add(exponential_ms(sim, mean_ms).max(1));
+            if t_ms > for_ms {
+                break;
+            }
+            let room = sim.cluster.as_ref().map_or(0, |c| {
+                MAX_SCHEDULED_FAULTS.saturating_sub(c.faults_scheduled.len())
+            });
+            if room < 2 {
+                let _ = writeln!(
+                    out,
+                    "chaos: the schedule is full ({MAX_SCHEDULED_FAULTS} faults): stopped drawing"
+                );
+                break;
+            }
+            let kind = kinds[sim.rng().random_range(0..kinds.len())];
+            let node = if kind == FaultAction::PodKill {
+                String::new()
+            } else {
+                nodes[sim.rng().random_range(0..nodes.len())].clone()
+            };
+            let undo = match kind {
+                FaultAction::NodeCrash => Some(FaultAction::NodeRecover),
+                FaultAction::KubeletStop => Some(FaultAction::KubeletStart),
+                FaultAction::Partition => Some(FaultAction::Heal),
+                _ => None,
+            };
+            let back_ms = undo.map(|_| sim.rng().random_range(RANDOM_RECOVERY_MS));
+            let at = start.plus_ms(t_ms);
+            let mut line = format!("  {at}  {:<13}", kind.as_str());
+            line.push_str(if node.is_empty() {
+                "a random pod"
+            } else {
+                &node
+            });
+            let mut items = vec![(t_ms, kind)];
+            if let (Some(u), Some(b)) = (undo, back_ms) {
+                items.push((t_ms.saturating_add(b), u));
+                let _ = write!(
+                    line,
+                    " ({} at {})",
+                    u.as_str(),
+                    start.plus_ms(t_ms.saturating_add(b))
+                );
+            }
+            for (ms, action) in items {
+                let Some(c) = sim.cluster.as_mut() else {
+                    return out;
+                };
+                let fid = c.next_fault_id;
+                c.next_fault_id += 1;
+                c.faults_scheduled.insert(
+                    fid,
+                    ScheduledFault {
+                        at: start.plus_ms(ms),
+                        action,
+                        node: node.clone(),
+                    },
+                );
+                enqueue(sim, Work::Fault(fid), ms, id);
+            }
+            *counts.entry(kind.as_str()).or_insert(0) += 1;
+            queued += 1;
+            let _ = writeln!(out, "{line}");
+        }
+        let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
+        format!(
+            "chaos: {queued} random fault(s) over {} (mean interval {}){}{}\n{out}",
+            crate::time::format_duration_ms(for_ms),
+            crate::time::format_duration_ms(mean_ms),
+            if summary.is_empty() { "" } else { ": " },
+            summary.join(", ")
+        )
+    })))
+}
