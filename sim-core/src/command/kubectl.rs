@@ -29,8 +29,9 @@ pub(super) const FAMILY: Family = Family {
             name: "kubectl",
             usage: "kubectl get|describe|apply|diff|create|delete|scale|set image|rollout|cordon|drain|taint|label ...",
             summary: "talk to the cluster as kubectl does (after cluster create)",
-            help: "kubectl get pods|nodes|deployments|replicasets|services|namespaces|all [NAME] [-o wide|yaml|json|name] [-l SEL] [-n NS|-A] [--show-labels]\n\
-                   kubectl describe pod|node|deployment|replicaset NAME   (with Events)\n\
+            help: "kubectl get pods|nodes|deployments|replicasets|services|endpointslices|namespaces|events|all [NAME] [-o wide|yaml|json|name] [-l SEL] [-n NS|-A] [--show-labels]\n\
+                   kubectl get ... -w|--watch|--watch-only   print each change as the cluster steps; stops when no work is queued or after 10 minutes of simulated time (kubectl watches until Ctrl-C)\n\
+                   kubectl describe pod|node|deployment|replicaset|service|endpointslice NAME   (with Events)\n\
                    kubectl apply -f FILE|DIR          create or configure the objects of manifests\n\
                    kubectl diff -f FILE|DIR           show what apply would change (diff -u), changing nothing\n\
                    kubectl create deployment NAME --image=IMAGE [--replicas=N]\n\
@@ -43,8 +44,8 @@ pub(super) const FAMILY: Family = Family {
                    kubectl taint nodes NODE key[=value]:NoSchedule|PreferNoSchedule|NoExecute[-]\n\
                    kubectl label KIND NAME key=value|key- [--overwrite]\n\
                    kubectl does not wait for the cluster: use step or run to let the controllers, \
-                   the scheduler and the kubelets act (kubectl delete and rollout status wait, as \
-                   they do).",
+                   the scheduler and the kubelets act (kubectl delete, drain, rollout status and \
+                   get -w wait, as they do).",
             schedulable: true,
             handles_redirect: false,
             plan,
