@@ -83,8 +83,15 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
     });
     let to_schedule = convert::pod_to_schedule(&pod, owner_selector.as_ref(), now.as_ms());
     let version = (c.store.resource_version(), c.engines_version);
-    let snap = match &c.snapshot_cache {
-        Some((rv, ev, snap)) if (*rv, *ev) == version => snap.clone(),
+    // The cached snapshot is taken, not copied (copying it cost more than scheduling at a
+    // hundred nodes); a bind below puts it back updated, and any other store change makes it
+    // stale anyway.
+    let cached = sim.cluster.as_mut().and_then(|c| c.snapshot_cache.take());
+    let Some(c) = sim.cluster.as_ref() else {
+        return;
+    };
+    let snap = match cached {
+        Some((rv, ev, snap)) if (rv, ev) == version => snap,
         _ => snapshot(c),
     };
     let mut state = c.scheduler;
