@@ -58,6 +58,12 @@ pub enum FaultAction {
     /// Kill the containers of a pod picked at random when it happens (`chaos random`); no
     /// change to the node.
     PodKill,
+    /// `chaos crashloop DEPLOY --at T` (the target is the Deployment's `NS/NAME`); no change to
+    /// a node.
+    Crashloop,
+    /// `chaos image-pull-error IMAGE --at T` (the target is the image's canonical reference); no
+    /// change to a node.
+    ImagePullError,
 }
 
 impl FaultAction {
@@ -72,6 +78,8 @@ impl FaultAction {
             FaultAction::Heal => "heal",
             FaultAction::Clear => "clear",
             FaultAction::PodKill => "pod-kill",
+            FaultAction::Crashloop => "crashloop",
+            FaultAction::ImagePullError => "image-pull-error",
         }
     }
 
@@ -88,7 +96,7 @@ impl FaultAction {
                 f.kubelet_stopped = false;
             }
             FaultAction::Clear => f = NodeFault::default(),
-            FaultAction::PodKill => {}
+            FaultAction::PodKill | FaultAction::Crashloop | FaultAction::ImagePullError => {}
         }
         f
     }
@@ -118,6 +126,72 @@ pub struct ScheduledFault {
     pub at: crate::time::SimTime,
     /// What happens.
     pub action: FaultAction,
-    /// To which node (empty for a pod-kill: the pod is picked when it happens).
+    /// To which node (empty for a pod-kill: the pod is picked when it happens; for a crashloop
+    /// the Deployment's `NAMESPACE/NAME`, for an image pull error the image's canonical
+    /// reference).
     pub node: String,
+}
+
+/// When a workload fault began and the `FaultInjected` event that records it (what the
+/// kubelet's failures it causes chain back to).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Injected {
+    /// When.
+    pub at: crate::time::SimTime,
+    /// The `FaultInjected` event.
+    pub event: crate::event::EventId,
+}
+
+/// Faults on workloads rather than machines (`chaos crashloop`, `chaos image-pull-error`): facts
+/// the kubelet honours when it starts a container or pulls an image. Like node faults they are
+/// not in the API: the controllers only see the pods' statuses they cause.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct WorkloadFaults {
+    /// Deployments (their keys) whose containers exit with code 1 [`CRASHLOOP_RUN_MS`] after
+    /// each start, as a bad release does.
+    pub crashloop: std::collections::BTreeMap<super::store::Key, Injected>,
+    /// Images (canonical references, `docker.io/library/nginx:1.27-alpine`) whose pulls fail on
+    /// every node: the registry answers 503.
+    pub image_pull_errors: std::collections::BTreeMap<String, Injected>,
+}
+
+impl WorkloadFaults {
+    /// Whether there is none.
+    pub fn is_empty(&self) -> bool {
+        self.crashloop.is_empty() && self.image_pull_errors.is_empty()
+    }
+
+    /// How many there are.
+    pub fn len(&self) -> usize {
+        self.crashloop.len() + self.image_pull_errors.len()
+    }
+}
+
+/// How long a crashlooping container runs before its process exits with code 1. ASSUMPTION: 2 s,
+/// a release that fails at startup (a missing config value, a bad migration) after loading.
+pub const CRASHLOOP_RUN_MS: u64 = 2_000;
+
+/// The most workload faults at once. ASSUMPTION: a lesson breaks a handful of workloads.
+pub const MAX_WORKLOAD_FAULTS: usize = 100;
+
+/// The registry-side failure a pull of an image under `chaos image-pull-error` meets, as
+/// containerd words it (`remotes/docker/resolver.go`: a HEAD request for the manifest that does
+/// not answer 200): `failed to pull and unpack image "REF": failed to resolve reference "REF":
+/// unexpected status from HEAD request to URL: 503 Service Unavailable`.
+pub fn injected_pull_error(r: &crate::image::engine::Reference) -> String {
+    let base = if r.domain == "docker.io" {
+        "https://registry-1.docker.io".to_string()
+    } else if r.domain.starts_with("localhost") || r.domain.starts_with("127.") {
+        // containerd talks plain HTTP to a registry on localhost.
+        format!("http://{}", r.domain)
+    } else {
+        format!("https://{}", r.domain)
+    };
+    let canonical = r.canonical();
+    format!(
+        "failed to pull and unpack image \"{canonical}\": failed to resolve reference \"{canonical}\": \
+         unexpected status from HEAD request to {base}/v2/{}/manifests/{}: 503 Service Unavailable",
+        r.path,
+        r.tag_or_digest()
+    )
 }

@@ -4,6 +4,12 @@
 //! the containers of a deleted pod. Image pulls that fail back off 10 s, doubling to 300 s, as
 //! `ImagePullBackOff`. Event wording is the kubelet's (`pkg/kubelet/events`).
 //!
+//! It honours the workload faults of chaos ([`super::faults::WorkloadFaults`]): a container of
+//! a pod owned (through its ReplicaSet) by a crashlooping Deployment exits with code 1
+//! [`super::faults::CRASHLOOP_RUN_MS`] after each start (`Step::Crash`), and a pull of an image
+//! whose pulls fail meets the registry's 503 (`ErrImagePull`, then `ImagePullBackOff`); an
+//! image already on the node is not pulled again (IfNotPresent), so it is not affected.
+//!
 //! A kubelet that is not running or cannot reach the API server (its node crashed, stopped or
 //! partitioned: `NodeFault::heartbeats`) does nothing: its queued steps are dropped, and when it
 //! comes back it resyncs every pod bound to it (`resync`).
@@ -15,6 +21,7 @@ use super::api::{
     ContainerStateWaiting, ContainerStatus, ImagePullPolicy, Object, Pod, PodCondition, PodPhase,
     RestartPolicy, Timestamp,
 };
+use super::faults::CRASHLOOP_RUN_MS;
 use super::state::{enqueue, record_kube_event, remove_pod, watch, Work, WATCH_LATENCY_MS};
 use super::store::Key;
 use crate::event::{EventId, EventKind};
@@ -84,6 +91,14 @@ pub enum Step {
         run: i32,
         /// Its exit code.
         code: i32,
+    },
+    /// A crashlooping Deployment's container (`chaos crashloop`) exits with code 1, if the
+    /// fault is still on.
+    Crash {
+        /// Index into `spec.containers`.
+        container: usize,
+        /// The container's restart count when it started.
+        run: i32,
     },
     /// After a crash: report `CrashLoopBackOff` and wait before the restart.
     CrashBackOff {
@@ -345,6 +360,79 @@ pub(crate) fn resync(sim: &mut Sim, node: &str, cause: EventId) {
     }
 }
 
+/// The Deployment that owns the pod at `key` through its ReplicaSet, if any.
+fn pod_key_owner(sim: &Sim, key: &Key) -> Option<Key> {
+    let c = sim.cluster.as_ref()?;
+    let pod = c.store.get(key)?;
+    owning_deployment(c, pod)
+}
+
+/// The Deployment that owns `pod` (an object of the store) through its ReplicaSet, if any.
+pub(crate) fn owning_deployment(c: &super::state::Cluster, pod: &Object) -> Option<Key> {
+    let ns = pod.namespace().unwrap_or("");
+    let rs = pod
+        .metadata()
+        .controller_ref()
+        .filter(|r| r.kind == "ReplicaSet")?;
+    let rs = c
+        .store
+        .get(&Key::new(super::api::ObjectKind::ReplicaSet, ns, &rs.name))?;
+    let d = rs
+        .metadata()
+        .controller_ref()
+        .filter(|r| r.kind == "Deployment")?;
+    Some(Key::new(super::api::ObjectKind::Deployment, ns, &d.name))
+}
+
+/// The `FaultInjected` event of the crashloop fault on `deployment`, when it is on.
+fn crashloop_of(sim: &Sim, deployment: &Option<Key>) -> Option<EventId> {
+    let d = deployment.as_ref()?;
+    sim.cluster
+        .as_ref()?
+        .workload_faults
+        .crashloop
+        .get(d)
+        .map(|f| f.event)
+}
+
+/// `chaos crashloop`: the running containers of the Deployment's pods reach the bad code path
+/// too and exit with code 1 [`CRASHLOOP_RUN_MS`] from now (ASSUMPTION: as if the bad release
+/// had just rolled out); from then on every start crashes the same way (see `Step::Started`),
+/// and the restartPolicy and CrashLoopBackOff logic does the rest.
+pub(crate) fn crash_running(sim: &mut Sim, deployment: &Key, cause: EventId) {
+    let Some(c) = sim.cluster.as_ref() else {
+        return;
+    };
+    let mut crashes = Vec::new();
+    for o in c
+        .store
+        .list(super::api::ObjectKind::Pod, Some(&deployment.namespace))
+    {
+        if owning_deployment(c, o).as_ref() != Some(deployment) {
+            continue;
+        }
+        let Object::Pod(p) = o else { continue };
+        if p.metadata.deletion_timestamp.is_some() {
+            continue;
+        }
+        for (i, s) in p.status.container_statuses.iter().enumerate() {
+            if s.state.running.is_some() {
+                crashes.push((
+                    Key::of(o),
+                    p.metadata.uid.clone(),
+                    Step::Crash {
+                        container: i,
+                        run: s.restart_count,
+                    },
+                ));
+            }
+        }
+    }
+    for (key, uid, step) in crashes {
+        later(sim, &key, &uid, step, CRASHLOOP_RUN_MS, cause);
+    }
+}
+
 /// `chaos pod-kill`: every running container of the pod is killed (SIGKILL, exit code 137);
 /// the kubelet restarts them by the pod's restartPolicy, as after any crash.
 pub(crate) fn kill_containers(sim: &mut Sim, key: &Key, cause: EventId) {
@@ -559,6 +647,13 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
             } else {
                 later(sim, key, uid, ready, delay_ms, id);
             }
+            if crashloop_of(sim, &pod_key_owner(sim, key)).is_some() {
+                let crash = Step::Crash {
+                    container,
+                    run: restarts,
+                };
+                later(sim, key, uid, crash, CRASHLOOP_RUN_MS, id);
+            }
             if let Some((after_ms, code)) = workload_exit(&c) {
                 let exited = Step::Exited {
                     container,
@@ -633,6 +728,12 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
             run,
             code,
         } => exited(sim, key, uid, pod, container, run, code, cause),
+        Step::Crash { container, run } => {
+            // The fault may have been cleared since the container started.
+            if let Some(fault) = crashloop_of(sim, &pod_key_owner(sim, key)) {
+                exited(sim, key, uid, pod, container, run, 1, fault);
+            }
+        }
         Step::CrashBackOff {
             container,
             run,
@@ -864,28 +965,38 @@ fn exited(
 }
 
 /// The node's InternalIP and a new pod IP in the node's pod CIDR (`10.244.N.0/24` for node-N).
+///
+/// A node named otherwise (`kind-worker2`, `rack1-node3`, `ip-10-0-1-10.ec2.internal`) takes
+/// the third octet of its `spec.podCIDR`, so that no two nodes hand out the same pod IP.
 fn addresses(sim: &mut Sim, node: &str) -> (String, String) {
-    let n: u32 = node
-        .rsplit('-')
-        .next()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(0);
     let Some(c) = sim.cluster.as_mut() else {
         return (String::new(), String::new());
     };
-    let host = match c
+    let nd = match c
         .store
         .get(&Key::new(super::api::ObjectKind::Node, "", node))
     {
-        Some(Object::Node(nd)) => nd
-            .status
-            .addresses
-            .iter()
-            .find(|a| a.type_ == "InternalIP")
-            .map(|a| a.address.clone())
-            .unwrap_or_default(),
-        _ => String::new(),
+        Some(Object::Node(nd)) => Some(nd),
+        _ => None,
     };
+    let from_cidr = || {
+        nd.and_then(|nd| nd.spec.pod_cidr.split('.').nth(2))
+            .and_then(|s| s.parse::<u32>().ok())
+    };
+    let n: u32 = node
+        .strip_prefix("node-")
+        .and_then(|s| s.parse().ok())
+        .or_else(from_cidr)
+        .unwrap_or(0);
+    let host = nd
+        .and_then(|nd| {
+            nd.status
+                .addresses
+                .iter()
+                .find(|a| a.type_ == "InternalIP")
+                .map(|a| a.address.clone())
+        })
+        .unwrap_or_default();
     let last = c.pod_ips.entry(node.to_string()).or_insert(1);
     *last = if *last >= 254 { 2 } else { *last + 1 };
     (host, format!("10.244.{}.{}", n % 256, last))
@@ -933,7 +1044,18 @@ fn pull(sim: &mut Sim, key: &Key, uid: &str, i: usize, attempt: u32, cause: Even
         create(sim, key, uid, i, ev);
         return;
     }
+    // `chaos image-pull-error`: the registry fails for this image (a pull that is needed, not
+    // one IfNotPresent skips: the node's copy is used above).
+    let injected = match (&reference, &policy) {
+        (Ok(r), p) if *p != ImagePullPolicy::Never => sim
+            .cluster
+            .as_ref()
+            .and_then(|c| c.workload_faults.image_pull_errors.get(&r.canonical()))
+            .map(|f| (super::faults::injected_pull_error(r), f.event)),
+        _ => None,
+    };
     let plan = match (&reference, &policy) {
+        _ if injected.is_some() => Err(injected.as_ref().map(|i| i.0.clone()).unwrap_or_default()),
         (_, ImagePullPolicy::Never) => Err(format!(
             "Container image \"{image}\" is not present with pull policy of Never"
         )),
@@ -983,12 +1105,18 @@ fn pull(sim: &mut Sim, key: &Key, uid: &str, i: usize, attempt: u32, cause: Even
         }
         Err(reason) => {
             let never = policy == ImagePullPolicy::Never;
+            // An injected registry failure is not a missing image: containerd's gRPC code is
+            // Unknown, and the failure chains back to the fault.
+            let (code, cause) = match &injected {
+                Some((_, fault)) => ("Unknown", *fault),
+                None => ("NotFound", cause),
+            };
             let (state, message) = if never {
                 ("ErrImageNeverPull", reason.clone())
             } else {
                 (
                     "ErrImagePull",
-                    format!("Failed to pull image \"{image}\": rpc error: code = NotFound desc = {reason}"),
+                    format!("Failed to pull image \"{image}\": rpc error: code = {code} desc = {reason}"),
                 )
             };
             let mut pod = pod.clone();

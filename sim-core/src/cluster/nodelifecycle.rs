@@ -616,7 +616,7 @@ pub(crate) fn apply_fault(
         FaultAction::Partition => "partitioned: cut off from the control plane and other nodes",
         FaultAction::Heal => "healed: kubelet running and network reachable",
         FaultAction::Clear => "cleared of every fault",
-        FaultAction::PodKill => "unchanged",
+        FaultAction::PodKill | FaultAction::Crashloop | FaultAction::ImagePullError => "unchanged",
     };
     let state_now = if after.is_healthy() {
         "healthy".to_string()
@@ -655,11 +655,87 @@ pub(crate) fn scheduled_fault(sim: &mut Sim, id: u64, cause: EventId) {
     else {
         return;
     };
-    if f.action == FaultAction::PodKill {
-        random_pod_kill(sim, cause);
-    } else {
-        apply_fault(sim, &f.node, f.action, cause);
+    match f.action {
+        FaultAction::PodKill => random_pod_kill(sim, cause),
+        FaultAction::Crashloop => {
+            // The Deployment may have gone since, or already crashloop: then nothing happens.
+            let Some((ns, name)) = f.node.split_once('/') else {
+                return;
+            };
+            let key = Key::new(ObjectKind::Deployment, ns, name);
+            let exists = sim.cluster.as_ref().is_some_and(|c| {
+                c.store.get(&key).is_some() && !c.workload_faults.crashloop.contains_key(&key)
+            });
+            if exists {
+                inject_crashloop(sim, &key, cause);
+            }
+        }
+        FaultAction::ImagePullError => {
+            let new = sim
+                .cluster
+                .as_ref()
+                .is_some_and(|c| !c.workload_faults.image_pull_errors.contains_key(&f.node));
+            if new {
+                inject_image_pull_error(sim, &f.node, cause);
+            }
+        }
+        _ => {
+            apply_fault(sim, &f.node, f.action, cause);
+        }
     }
+}
+
+/// `chaos crashloop`: the Deployment at `key` starts crashing (a `FaultInjected` event caused
+/// by `cause`; the running containers exit soon, every start after crashes too). Returns the
+/// fault's event.
+pub(crate) fn inject_crashloop(sim: &mut Sim, key: &Key, cause: EventId) -> EventId {
+    let shown = if key.namespace == "default" {
+        format!("deployment/{}", key.name)
+    } else {
+        format!("deployment/{}/{}", key.namespace, key.name)
+    };
+    let ev = sim.record(
+        EventKind::FaultInjected {
+            fault: "crashloop".into(),
+        },
+        key.object_ref(),
+        Some(cause),
+        format!(
+            "chaos: {shown} crashloops: its containers exit with code 1 {} after each start (a bad release)",
+            crate::time::format_duration_ms(super::faults::CRASHLOOP_RUN_MS)
+        ),
+    );
+    let now = sim.now();
+    if let Some(c) = sim.cluster.as_mut() {
+        c.workload_faults
+            .crashloop
+            .insert(key.clone(), super::faults::Injected { at: now, event: ev });
+    }
+    super::kubelet::crash_running(sim, key, ev);
+    ev
+}
+
+/// `chaos image-pull-error`: every pull of the image (its canonical reference) fails from now on.
+/// Returns the fault's event.
+pub(crate) fn inject_image_pull_error(sim: &mut Sim, canonical: &str, cause: EventId) -> EventId {
+    let ev = sim.record(
+        EventKind::FaultInjected {
+            fault: "image-pull-error".into(),
+        },
+        crate::event::ObjectRef::new("image", canonical),
+        Some(cause),
+        format!(
+            "chaos: pulls of {canonical} fail on every node: the registry answers 503 Service Unavailable"
+        ),
+    );
+    let now = sim.now();
+    if let Some(c) = sim.cluster.as_mut() {
+        c.workload_faults.image_pull_errors.insert(
+            canonical.to_string(),
+            super::faults::Injected { at: now, event: ev },
+        );
+    }
+    ev
 }
 
 /// Kills the containers of a pod picked with the simulation's RNG among the pods with a

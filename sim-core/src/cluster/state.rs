@@ -120,6 +120,9 @@ pub struct Cluster {
     /// Each node's kubelet Lease as far as it differs from "renewing since the node was
     /// created" (the Lease kind is not in the API subset; `kubectl describe node` shows it).
     pub leases: BTreeMap<String, super::nodelifecycle::Lease>,
+    /// Faults on workloads (`chaos crashloop`, `chaos image-pull-error`), which the kubelet
+    /// honours.
+    pub workload_faults: super::faults::WorkloadFaults,
     /// When each node's current fault began (for `chaos list`).
     pub fault_since: BTreeMap<String, crate::time::SimTime>,
     /// Faults `chaos … --at T` queued and not yet happened, by id.
@@ -154,6 +157,12 @@ impl Cluster {
         self.faults.get(node).copied().unwrap_or_default()
     }
 
+    /// Whether an EndpointSlice sync of `service` is queued and not yet run (its slices may
+    /// still show pods as they were before a change).
+    pub fn endpoint_sync_pending(&self, service: &Key) -> bool {
+        self.pending.contains(&Work::SyncService(service.clone()))
+    }
+
     /// A hash of the cluster's state for `Sim::state_fingerprint`.
     pub fn fingerprint(&self) -> Vec<u8> {
         let mut out = serde_json::to_vec(&(
@@ -173,6 +182,7 @@ impl Cluster {
                 &self.containers_stopped,
                 &self.monitor_at,
                 &self.evictions,
+                &self.workload_faults,
             ),
             &self.pod_ips,
             self.service_ips,

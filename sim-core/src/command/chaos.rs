@@ -9,7 +9,9 @@ use std::fmt::Write as _;
 
 use super::{CommandSpec, Family, Invocation, Plan};
 use crate::cluster::api::{Object, ObjectKind};
-use crate::cluster::faults::{FaultAction, ScheduledFault};
+use crate::cluster::faults::{
+    FaultAction, ScheduledFault, WorkloadFaults, CRASHLOOP_RUN_MS, MAX_WORKLOAD_FAULTS,
+};
 use crate::cluster::nodelifecycle;
 use crate::cluster::state::{enqueue, Cluster, Work};
 use crate::cluster::store::Key;
@@ -26,8 +28,8 @@ pub(super) const FAMILY: Family = Family {
     name: "chaos",
     commands: &[CommandSpec {
         name: "chaos",
-        usage: "chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|heal NODE [--at T] | pod-kill POD | zone-outage ZONE | random --faults LIST --mean-interval T [--for T] | list | clear",
-        summary: "inject failures into the cluster: crash nodes, stop kubelets, partition, kill pods",
+        usage: "chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage ZONE | random --faults LIST --mean-interval T [--for T] | list | clear",
+        summary: "inject failures into the cluster: crash nodes, stop kubelets, partition, kill pods, break releases and pulls",
         help: "chaos node-crash NODE      the machine goes off: containers stop, heartbeats stop\n\
                chaos node-recover NODE    the machine comes back: the kubelet heartbeats and resyncs\n\
                chaos kubelet-stop NODE    the kubelet stops: containers keep running, nothing reports\n\
@@ -36,12 +38,19 @@ pub(super) const FAMILY: Family = Family {
                chaos heal NODE            undo a partition and a kubelet stop\n\
                (each of these takes --at T, such as 30s, 2m or 1m30s from now, to happen later)\n\
                chaos pod-kill POD [-n NS] kill the pod's containers: the kubelet restarts them\n\
+               chaos crashloop DEPLOY [-n NS] [--at T]\n\
+                                          a bad release: the Deployment's containers exit with \
+               code 1 2 s after each start; the kubelet restarts them with CrashLoopBackOff\n\
+               chaos image-pull-error IMAGE [--at T]\n\
+                                          the registry fails every pull of IMAGE (503): new pods \
+               wait in ImagePullBackOff; nodes that have the image keep using it\n\
                chaos zone-outage ZONE     crash every node labelled topology.kubernetes.io/zone=ZONE\n\
                chaos random --faults node-crash,pod-kill --mean-interval 10m [--for 1h]\n\
                                           faults at random (exponential intervals, seeded RNG); \
                kinds: node-crash, kubelet-stop, partition, pod-kill; a node comes back after 1-5 min\n\
                chaos list                 active and scheduled faults\n\
-               chaos clear                cancel scheduled faults and heal every node\n\
+               chaos clear                cancel scheduled faults, heal every node, end crashloops \
+               and image pull errors\n\
                After a crash the node controller marks the node Unknown after 50 s without \
                heartbeats and taints it; pods are evicted when their 300 s toleration runs out.",
         schedulable: true,
@@ -143,7 +152,8 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "kubelet-start" => Some(FaultAction::KubeletStart),
         "partition" => Some(FaultAction::Partition),
         "heal" => Some(FaultAction::Heal),
-        "pod-kill" | "zone-outage" | "list" | "clear" | "random" => None,
+        "pod-kill" | "crashloop" | "image-pull-error" | "zone-outage" | "list" | "clear"
+        | "random" => None,
         other => return Err(usage(format!("unknown subcommand \"{other}\""))),
     };
     let c = cluster(sim)?;
@@ -154,7 +164,7 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         let node = node_exists(c, name)?;
         return node_fault(sim, c, node, action, a.at_ms);
     }
-    if a.at_ms.is_some() {
+    if a.at_ms.is_some() && !matches!(sub.as_str(), "crashloop" | "image-pull-error") {
         return Err(usage(format!("chaos {sub} does not take --at")));
     }
     if sub == "random" {
@@ -165,11 +175,49 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
     }
     match sub.as_str() {
         "pod-kill" => pod_kill(c, &a),
+        "crashloop" => crashloop(sim, c, &a),
+        "image-pull-error" => image_pull_error(sim, c, &a),
         "zone-outage" => zone_outage(c, &a),
         "list" if a.pos.is_empty() => Ok(Plan::Output(list(sim, c))),
         "clear" if a.pos.is_empty() => Ok(clear(c)),
         _ => Err(usage(format!("chaos {sub} takes no arguments"))),
     }
+}
+
+/// Queues `action` on `target` (a node, `NS/NAME` of a Deployment, an image) `ms` from now;
+/// `shown` is how the output names the target.
+fn schedule(
+    sim: &Sim,
+    c: &Cluster,
+    action: FaultAction,
+    target: String,
+    shown: String,
+    ms: u64,
+) -> Result<Plan> {
+    if c.faults_scheduled.len() >= MAX_SCHEDULED_FAULTS {
+        return Err(err(format!(
+            "chaos: too many scheduled faults (at most {MAX_SCHEDULED_FAULTS}): chaos clear cancels them"
+        )));
+    }
+    sim.check_schedule("chaos")?;
+    let at = sim.now().plus_ms(ms);
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        let Some(c) = sim.cluster.as_mut() else {
+            return String::new();
+        };
+        let fid = c.next_fault_id;
+        c.next_fault_id += 1;
+        c.faults_scheduled.insert(
+            fid,
+            ScheduledFault {
+                at,
+                action,
+                node: target.clone(),
+            },
+        );
+        enqueue(sim, Work::Fault(fid), ms, id);
+        format!("chaos: {} {shown} scheduled at {at}\n", action.as_str())
+    })))
 }
 
 fn node_fault(
@@ -180,30 +228,7 @@ fn node_fault(
     at_ms: Option<u64>,
 ) -> Result<Plan> {
     if let Some(ms) = at_ms.filter(|ms| *ms > 0) {
-        if c.faults_scheduled.len() >= MAX_SCHEDULED_FAULTS {
-            return Err(err(format!(
-                "chaos: too many scheduled faults (at most {MAX_SCHEDULED_FAULTS}): chaos clear cancels them"
-            )));
-        }
-        sim.check_schedule("chaos")?;
-        let at = sim.now().plus_ms(ms);
-        return Ok(Plan::Effect(Box::new(move |sim, id| {
-            let Some(c) = sim.cluster.as_mut() else {
-                return String::new();
-            };
-            let fid = c.next_fault_id;
-            c.next_fault_id += 1;
-            c.faults_scheduled.insert(
-                fid,
-                ScheduledFault {
-                    at,
-                    action,
-                    node: node.clone(),
-                },
-            );
-            enqueue(sim, Work::Fault(fid), ms, id);
-            format!("chaos: {} {node} scheduled at {at}\n", action.as_str())
-        })));
+        return schedule(sim, c, action, node.clone(), node, ms);
     }
     let before = c.fault(&node);
     if action.apply(before) == before {
@@ -279,6 +304,102 @@ fn pod_kill(c: &Cluster, a: &Args) -> Result<Plan> {
     })))
 }
 
+fn workload_room(c: &Cluster) -> Result<()> {
+    if c.workload_faults.len() >= MAX_WORKLOAD_FAULTS {
+        return Err(err(format!(
+            "chaos: too many workload faults (at most {MAX_WORKLOAD_FAULTS}): chaos clear ends them"
+        )));
+    }
+    Ok(())
+}
+
+/// How the log and `chaos list` name a Deployment (`deployment/web`, `deployment/NS/web`).
+fn deployment_name(key: &Key) -> String {
+    if key.namespace == "default" {
+        format!("deployment/{}", key.name)
+    } else {
+        format!("deployment/{}/{}", key.namespace, key.name)
+    }
+}
+
+/// `chaos crashloop DEPLOY [-n NS]`: a bad release. Every container of the Deployment's pods
+/// exits with code 1 [`CRASHLOOP_RUN_MS`] after it starts (the running ones too), so the
+/// kubelet's restartPolicy and CrashLoopBackOff take over: the pods go not ready and leave the
+/// Service's endpoints. `chaos clear` ends it (the next restart runs normally).
+fn crashloop(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
+    let [name] = a.pos.as_slice() else {
+        return Err(usage("chaos crashloop needs one DEPLOYMENT"));
+    };
+    let name = ["deployment/", "deployments/", "deploy/", "deployment.apps/"]
+        .iter()
+        .find_map(|p| name.strip_prefix(p))
+        .unwrap_or(name)
+        .to_string();
+    let ns = a.namespace.clone().unwrap_or_else(|| "default".into());
+    let key = Key::new(ObjectKind::Deployment, &ns, &name);
+    if !matches!(c.store.get(&key), Some(Object::Deployment(_))) {
+        return Err(err(format!(
+            "chaos: deployment \"{name}\" not found in namespace \"{ns}\""
+        )));
+    }
+    let shown = deployment_name(&key);
+    if let Some(ms) = a.at_ms.filter(|ms| *ms > 0) {
+        let target = format!("{}/{}", key.namespace, key.name);
+        return schedule(sim, c, FaultAction::Crashloop, target, shown, ms);
+    }
+    if c.workload_faults.crashloop.contains_key(&key) {
+        return Ok(Plan::Output(format!(
+            "chaos: {shown} is already crashlooping: crashloop changes nothing\n"
+        )));
+    }
+    workload_room(c)?;
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        nodelifecycle::inject_crashloop(sim, &key, id);
+        format!(
+            "chaos: crashloop {shown}: its containers exit with code 1 {} after each start\n",
+            crate::time::format_duration_ms(CRASHLOOP_RUN_MS)
+        )
+    })))
+}
+
+/// `chaos image-pull-error IMAGE`: from now on the registry answers 503 to every pull of IMAGE
+/// (its canonical reference, so `nginx:alpine` and `docker.io/library/nginx:alpine` are one).
+/// A node that has the image does not pull it again (IfNotPresent), so running pods are not
+/// touched; new pods elsewhere, and a rollout to IMAGE, wait in ImagePullBackOff.
+fn image_pull_error(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
+    let [image] = a.pos.as_slice() else {
+        return Err(usage("chaos image-pull-error needs one IMAGE"));
+    };
+    if a.namespace.is_some() {
+        return Err(usage(
+            "chaos image-pull-error does not take -n: images are not namespaced",
+        ));
+    }
+    let reference = crate::image::engine::parse_reference(image)
+        .map_err(|e| err(format!("chaos: invalid image \"{image}\": {e}")))?;
+    let canonical = reference.canonical();
+    if let Some(ms) = a.at_ms.filter(|ms| *ms > 0) {
+        return schedule(
+            sim,
+            c,
+            FaultAction::ImagePullError,
+            canonical.clone(),
+            canonical,
+            ms,
+        );
+    }
+    if c.workload_faults.image_pull_errors.contains_key(&canonical) {
+        return Ok(Plan::Output(format!(
+            "chaos: pulls of {canonical} already fail: image-pull-error changes nothing\n"
+        )));
+    }
+    workload_room(c)?;
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        nodelifecycle::inject_image_pull_error(sim, &canonical, id);
+        format!("chaos: image-pull-error {canonical}: every pull fails (503 Service Unavailable)\n")
+    })))
+}
+
 /// The zone label (`topology.kubernetes.io/zone`).
 pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
 
@@ -312,7 +433,7 @@ fn zone_outage(c: &Cluster, a: &Args) -> Result<Plan> {
 
 fn list(sim: &Sim, c: &Cluster) -> String {
     let mut out = String::new();
-    if c.faults.is_empty() && c.faults_scheduled.is_empty() {
+    if c.faults.is_empty() && c.faults_scheduled.is_empty() && c.workload_faults.is_empty() {
         return "No faults.\n".into();
     }
     if !c.faults.is_empty() {
@@ -320,6 +441,22 @@ fn list(sim: &Sim, c: &Cluster) -> String {
         for (node, f) in &c.faults {
             let since = c.fault_since.get(node).copied().unwrap_or(SimTime::ZERO);
             let _ = writeln!(out, "{node:<20} {:<38} {since}", f.describe());
+        }
+    }
+    if !c.workload_faults.is_empty() {
+        out.push_str(
+            "WORKLOAD\nFAULT              TARGET                                   SINCE\n",
+        );
+        for (key, f) in &c.workload_faults.crashloop {
+            let _ = writeln!(
+                out,
+                "crashloop          {:<40} {}",
+                deployment_name(key),
+                f.at
+            );
+        }
+        for (image, f) in &c.workload_faults.image_pull_errors {
+            let _ = writeln!(out, "image-pull-error   {image:<40} {}", f.at);
         }
     }
     if !c.faults_scheduled.is_empty() {
@@ -332,11 +469,7 @@ fn list(sim: &Sim, c: &Cluster) -> String {
                 "{:<12} {:<15} {}   (in {})",
                 f.at.to_string(),
                 f.action.as_str(),
-                if f.node.is_empty() {
-                    "a random pod"
-                } else {
-                    &f.node
-                },
+                &scheduled_target(f),
                 crate::time::format_duration_ms(f.at.as_ms().saturating_sub(sim.now().as_ms()))
             );
         }
@@ -344,19 +477,60 @@ fn list(sim: &Sim, c: &Cluster) -> String {
     out
 }
 
+/// How `chaos list` names a scheduled fault's target.
+fn scheduled_target(f: &ScheduledFault) -> String {
+    match f.action {
+        FaultAction::PodKill => "a random pod".into(),
+        FaultAction::Crashloop => match f.node.split_once('/') {
+            Some((ns, name)) => deployment_name(&Key::new(ObjectKind::Deployment, ns, name)),
+            None => f.node.clone(),
+        },
+        _ => f.node.clone(),
+    }
+}
+
 fn clear(c: &Cluster) -> Plan {
     let nodes: Vec<String> = c.faults.keys().cloned().collect();
     let cancelled = c.faults_scheduled.len();
-    if nodes.is_empty() && cancelled == 0 {
+    let workloads = c.workload_faults.clone();
+    if nodes.is_empty() && cancelled == 0 && workloads.is_empty() {
         return Plan::Output("No faults.\n".into());
     }
     Plan::Effect(Box::new(move |sim, id| {
         let mut out = String::new();
         if let Some(c) = sim.cluster.as_mut() {
             c.faults_scheduled.clear();
+            c.workload_faults = WorkloadFaults::default();
         }
         if cancelled > 0 {
             let _ = writeln!(out, "chaos: cancelled {cancelled} scheduled fault(s)");
+        }
+        // A crashlooping container restarts normally at the end of its back-off; a pull in
+        // ImagePullBackOff succeeds at its next attempt.
+        for key in workloads.crashloop.keys() {
+            let shown = deployment_name(key);
+            sim.record(
+                EventKind::FaultInjected {
+                    fault: "clear".into(),
+                },
+                key.object_ref(),
+                Some(id),
+                format!(
+                    "chaos: {shown} no longer crashloops: containers that start now keep running"
+                ),
+            );
+            let _ = writeln!(out, "chaos: healed {shown}");
+        }
+        for image in workloads.image_pull_errors.keys() {
+            sim.record(
+                EventKind::FaultInjected {
+                    fault: "clear".into(),
+                },
+                crate::event::ObjectRef::new("image", image),
+                Some(id),
+                format!("chaos: pulls of {image} succeed again"),
+            );
+            let _ = writeln!(out, "chaos: healed image {image}");
         }
         for n in &nodes {
             nodelifecycle::apply_fault(sim, n, FaultAction::Clear, id);
