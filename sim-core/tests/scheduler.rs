@@ -1104,3 +1104,106 @@ fn optimisations_keep_every_placement_of_a_mixed_workload() {
         "full cluster"
     );
 }
+
+/// Pod `i` of a spreading mix: 80 owners (more selectors than the snapshot keeps counts for),
+/// system default spreading, the pod's own zone and hostname constraints (DoNotSchedule and
+/// ScheduleAnyway), one honouring taints, one with a nodeSelector, one with a minDomains.
+fn spreading_pod(i: usize) -> PodToSchedule {
+    let app = format!("app-{}", (i * 7) % 80);
+    let mut p = pod(&format!("pod-{i}"), 50 + (i as i64 % 3) * 50, 64 * MIB);
+    p.labels = labels(&[("app", &app)]);
+    let selector = LabelMatcher::Selector(Selector::parse(&format!("app={app}")).unwrap());
+    let hostname = |max_skew, when| SpreadConstraint {
+        topology_key: "kubernetes.io/hostname".into(),
+        ..zone_constraint(max_skew, when)
+    };
+    match i % 8 {
+        0..=2 => p.default_spread_selector = Some(selector.clone()),
+        3 => {
+            p.spread_constraints = vec![
+                zone_constraint(1, WhenUnsatisfiable::DoNotSchedule),
+                hostname(2, WhenUnsatisfiable::ScheduleAnyway),
+            ];
+        }
+        4 => {
+            let mut c = hostname(1, WhenUnsatisfiable::DoNotSchedule);
+            c.honor_node_taints = true;
+            p.spread_constraints = vec![c, zone_constraint(3, WhenUnsatisfiable::ScheduleAnyway)];
+        }
+        5 => {
+            p.required_affinity.node_selector = labels(&[("disk", "ssd")]);
+            p.default_spread_selector = Some(selector.clone());
+        }
+        6 => {
+            let mut c = zone_constraint(1, WhenUnsatisfiable::DoNotSchedule);
+            c.min_domains = 5;
+            p.spread_constraints = vec![c];
+        }
+        _ => {}
+    }
+    for c in &mut p.spread_constraints {
+        c.selector = selector.clone();
+    }
+    p
+}
+
+/// PodTopologySpread reads matching-pod counts the snapshot keeps as pods bind; recounting
+/// every node each cycle (as the plugin is written) must decide exactly the same, through binds,
+/// terminating pods, removals and node updates.
+#[test]
+fn spreading_with_kept_counts_decides_as_recounting_every_cycle() {
+    let mut kept = mixed_cluster(240);
+    // Nodes without a zone label: the defaults still spread them by hostname.
+    for i in (0..240).step_by(13) {
+        let mut spec = kept.nodes()[i].spec.clone();
+        spec.labels.remove(pod_topology_spread::LABEL_TOPOLOGY_ZONE);
+        kept.update_node(spec).unwrap();
+    }
+    let mut recounted = kept.clone();
+    recounted.set_incremental_spread_counts(false);
+    let config = SchedulerConfig::default();
+    let (mut state_kept, mut state_recounted) =
+        (SchedulerState::default(), SchedulerState::default());
+    let mut rng_kept = ChaCha8Rng::seed_from_u64(3);
+    let mut rng_recounted = ChaCha8Rng::seed_from_u64(3);
+    let mut bound = Vec::new();
+    let mut scheduled = 0;
+    for i in 0..3_000 {
+        let p = spreading_pod(i);
+        let d = schedule(&kept, &p, &config, &mut state_kept, &mut rng_kept);
+        let again = schedule(
+            &recounted,
+            &p,
+            &config,
+            &mut state_recounted,
+            &mut rng_recounted,
+        );
+        assert_eq!(d, again, "pod {i}");
+        if let Some(sel) = d.selected {
+            scheduled += 1;
+            let mut b = p.as_bound();
+            // Every 9th pod is bound terminating (not counted by spreading).
+            b.terminating = i % 9 == 0;
+            kept.add_pod(sel.index, &b).unwrap();
+            recounted.add_pod(sel.index, &b).unwrap();
+            bound.push((sel.index, b));
+        }
+        // Every 10th cycle a pod goes away; every 500th a node changes zone.
+        if i % 10 == 9 {
+            let (index, b) = bound.swap_remove(i * 31 % bound.len());
+            kept.remove_pod(index, &b).unwrap();
+            recounted.remove_pod(index, &b).unwrap();
+        }
+        if i % 500 == 499 {
+            let mut spec = kept.nodes()[i % 240].spec.clone();
+            spec.labels.insert(
+                pod_topology_spread::LABEL_TOPOLOGY_ZONE.into(),
+                "zone-moved".into(),
+            );
+            kept.update_node(spec.clone()).unwrap();
+            recounted.update_node(spec).unwrap();
+        }
+    }
+    // The mix is meant to schedule most pods and reject some.
+    assert!((1_500..3_000).contains(&scheduled), "{scheduled} scheduled");
+}

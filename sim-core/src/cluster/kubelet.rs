@@ -25,7 +25,7 @@ use super::faults::CRASHLOOP_RUN_MS;
 use super::state::{enqueue, record_kube_event, remove_pod, watch, Work, WATCH_LATENCY_MS};
 use super::store::Key;
 use crate::event::{EventId, EventKind};
-use crate::image::engine::parse_reference;
+use crate::image::engine::{parse_reference, Engine};
 use crate::sim::Sim;
 
 /// The kubelet's name in events.
@@ -568,7 +568,8 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
             let Some(cl) = sim.cluster.as_ref() else {
                 return;
             };
-            let engine = cl.engines.get(&node).cloned().unwrap_or_default();
+            let empty = Engine::default();
+            let engine = cl.engines.get(&node).unwrap_or(&empty);
             let Ok(plan) = engine.plan_pull(sim.registry(), &reference) else {
                 return;
             };
@@ -1025,11 +1026,11 @@ fn pull(sim: &mut Sim, key: &Key, uid: &str, i: usize, attempt: u32, cause: Even
     let Some(cl) = sim.cluster.as_ref() else {
         return;
     };
-    let engine = cl.engines.get(&node).cloned().unwrap_or_default();
+    // Borrowed, not copied: a node's engine holds every layer's file tree.
     let present = reference
         .as_ref()
         .ok()
-        .and_then(|r| engine.find_reference(r))
+        .and_then(|r| cl.engines.get(&node).and_then(|e| e.find_reference(r)))
         .is_some();
     if present && policy != ImagePullPolicy::Always {
         let ev = record_kube_event(
@@ -1060,7 +1061,16 @@ fn pull(sim: &mut Sim, key: &Key, uid: &str, i: usize, attempt: u32, cause: Even
             "Container image \"{image}\" is not present with pull policy of Never"
         )),
         (Err(e), _) => Err(format!("couldn't parse image name \"{image}\": {e}")),
-        (Ok(r), _) => engine.plan_pull(sim.registry(), r).map_err(|e| {
+        (Ok(r), _) => {
+            let empty = Engine::default();
+            let engine = sim
+                .cluster
+                .as_ref()
+                .and_then(|c| c.engines.get(&node))
+                .unwrap_or(&empty);
+            engine.plan_pull(sim.registry(), r)
+        }
+        .map_err(|e| {
             let e = e
                 .trim_start_matches("Error response from daemon: ")
                 .to_string();

@@ -24,6 +24,7 @@ pub mod plugins;
 pub mod pod;
 pub mod select;
 pub mod snapshot;
+mod spread_counts;
 
 use rand::Rng;
 
@@ -66,7 +67,7 @@ impl<'a> Cycle<'a> {
         }
     }
 
-    fn run_filter(&self, plugin: Plugin, node: &NodeInfo) -> Option<Rejection> {
+    fn run_filter(&self, plugin: Plugin, index: usize, node: &NodeInfo) -> Option<Rejection> {
         match plugin {
             Plugin::NodeUnschedulable => {
                 node_unschedulable::filter(self.tolerates_unschedulable, node)
@@ -75,7 +76,7 @@ impl<'a> Cycle<'a> {
             Plugin::TaintToleration => taint_toleration::filter(&self.pod.tolerations, node),
             Plugin::NodeAffinity => node_affinity::filter(&self.pod.required_affinity, node),
             Plugin::NodeResourcesFit => fit::filter(self.pod.requests, node),
-            Plugin::PodTopologySpread => spread::filter(&self.spread_filter, node),
+            Plugin::PodTopologySpread => spread::filter(&self.spread_filter, index),
             _ => None,
         }
     }
@@ -84,11 +85,12 @@ impl<'a> Cycle<'a> {
     /// rejection.
     fn filter_recorded(
         &self,
+        index: usize,
         node: &NodeInfo,
         record: &mut Vec<FilterVerdict>,
     ) -> Option<Rejection> {
         for plugin in Plugin::FILTERS {
-            let rejection = self.run_filter(plugin, node);
+            let rejection = self.run_filter(plugin, index, node);
             record.push(FilterVerdict {
                 plugin,
                 code: rejection.map(|x| x.code),
@@ -106,7 +108,7 @@ impl<'a> Cycle<'a> {
     /// cannot fail (not cordoned, no NoSchedule/NoExecute taint: `hot.guarded` is false). In the
     /// common case only NodeResourcesFit runs, on the packed [`HotNode`], and the `NodeInfo`
     /// itself is never read.
-    fn filter(&self, node: &NodeInfo, hot: &HotNode) -> Option<Rejection> {
+    fn filter(&self, index: usize, node: &NodeInfo, hot: &HotNode) -> Option<Rejection> {
         if hot.guarded && node.spec.unschedulable {
             if let Some(r) = node_unschedulable::filter(self.tolerates_unschedulable, node) {
                 return Some(r);
@@ -131,7 +133,7 @@ impl<'a> Cycle<'a> {
             return Some(r);
         }
         if !self.spread_filter.is_empty() {
-            return spread::filter(&self.spread_filter, node);
+            return spread::filter(&self.spread_filter, index);
         }
         None
     }
@@ -147,15 +149,169 @@ struct ScoreTable {
     raw: Vec<[i64; SCORE_COLUMNS]>,
 }
 
+/// The pod's scoring class in the memo (see `cache.rs`): PreScore of TaintToleration
+/// (`getAllTolerationPreferNoSchedule`) and ImageLocality (the pod's images as interned ids with
+/// the number of nodes holding each), done once per class rather than once per cycle.
+fn score_class(
+    snapshot: &Snapshot,
+    pod: &PodToSchedule,
+    config_weights: &Weights,
+    memo: &mut cache::ScoreCache,
+) -> u32 {
+    let n = snapshot.nodes().len();
+    let weights = [
+        config_weights.node_resources_fit,
+        // PreScore skips BalancedAllocation for best-effort pods: it adds nothing.
+        if balanced::is_best_effort(pod.requests) {
+            0
+        } else {
+            config_weights.balanced_allocation
+        },
+        config_weights.image_locality,
+        config_weights.taint_toleration,
+    ];
+    if let Some(class) = memo.class_of_last(snapshot.epoch, n, pod, weights) {
+        return class;
+    }
+    let images = pod
+        .images
+        .iter()
+        .map(|name| {
+            snapshot
+                .image_id(&image_locality::normalized_image_name(name))
+                .map(|id| (id, snapshot.image_num_nodes(id)))
+        })
+        .collect();
+    let key = cache::ClassKey {
+        requests: pod.requests,
+        non_zero_requests: pod.non_zero_requests,
+        images,
+        prefer_tolerations: taint_toleration::prefer_no_schedule_tolerations(&pod.tolerations),
+        weights,
+    };
+    let class = memo.class(snapshot.epoch, n, key);
+    memo.remember(pod, weights, class);
+    class
+}
+
+/// Scores the memoised columns of one class: TaintToleration's raw count, NodeResourcesFit,
+/// BalancedAllocation and ImageLocality, none of which depends on other nodes.
+struct ClassScorer<'a> {
+    pod: &'a PodToSchedule,
+    nodes: &'a [NodeInfo],
+    key: &'a cache::ClassKey,
+    class: u32,
+    image_mask: u64,
+    balanced_skip: bool,
+}
+
+impl<'a> ClassScorer<'a> {
+    fn new(
+        snapshot: &'a Snapshot,
+        pod: &'a PodToSchedule,
+        key: &'a cache::ClassKey,
+        class: u32,
+    ) -> Self {
+        ClassScorer {
+            pod,
+            nodes: snapshot.nodes(),
+            key,
+            class,
+            image_mask: key
+                .images
+                .iter()
+                .flatten()
+                .fold(0, |m, (id, _)| m | snapshot::image_bit(*id)),
+            // PreScore skips best-effort pods.
+            balanced_skip: balanced::is_best_effort(pod.requests),
+        }
+    }
+
+    /// The raw scores of node `index`, from its memo `entry` when that holds this class at the
+    /// node's `generation` (a hit reads nothing of the node itself).
+    #[inline(always)]
+    fn entry<'e>(
+        &self,
+        entry: &'e mut cache::Entry,
+        generation: u64,
+        index: usize,
+    ) -> &'e cache::Entry {
+        if !(entry.class == self.class && entry.generation == generation) {
+            self.fill(entry, generation, index);
+        }
+        entry
+    }
+
+    /// [`ClassScorer::entry`]'s raw scores.
+    #[inline(always)]
+    fn scores(&self, entry: &mut cache::Entry, generation: u64, index: usize) -> [i64; 4] {
+        self.entry(entry, generation, index).scores.map(i64::from)
+    }
+
+    /// A memo miss: the node changed (one per cycle, the node that took the last pod) or the
+    /// class is new.
+    #[cold]
+    #[inline(never)]
+    fn fill(&self, entry: &mut cache::Entry, generation: u64, index: usize) {
+        let node = &self.nodes[index];
+        let scores = [
+            taint_toleration::score(&self.key.prefer_tolerations, node),
+            fit::score(self.pod.non_zero_requests, node),
+            if self.balanced_skip {
+                0
+            } else {
+                balanced::score(self.pod.requests, node)
+            },
+            image_locality::score_masked(&self.key.images, self.image_mask, self.nodes.len(), node),
+        ]
+        .map(|score| score as i32);
+        let [_, fit_score, balanced_score, image] = scores.map(i64::from);
+        let [fit_weight, balanced_weight, image_weight, taint_weight] = self.key.weights;
+        *entry = cache::Entry {
+            generation,
+            total: fit_score * fit_weight
+                + balanced_score * balanced_weight
+                + image * image_weight
+                + MAX_NODE_SCORE * taint_weight,
+            class: self.class,
+            scores,
+        };
+    }
+}
+
+/// Whether a cycle can score while it filters ([`Record::Outcome`], no preferred affinity, no
+/// spreading): then only the memoised columns score and TaintToleration is the one column
+/// NormalizeScore changes. Each feasible node's total is taken as the walk finds it, counting
+/// the normalised taint score as 100 (what a node without PreferNoSchedule taints gets); the
+/// few tainted nodes are remembered and corrected once the highest count is known. Same
+/// integers, same sums, without the six-column table or a second pass over the nodes.
+fn scores_while_filtering(pod: &PodToSchedule, full: bool) -> bool {
+    !full
+        && pod.preferred_affinity.is_empty()
+        && spread::constraints_for(pod, WhenUnsatisfiable::ScheduleAnyway).is_empty()
+}
+
+/// TaintToleration's NormalizeScore, `DefaultNormalizeScore(MaxNodeScore, true, …)`, exactly as
+/// `default_normalize_column` computes it: `100 − 100 × taint / max_taint`, and 100 when the
+/// node has no untolerated PreferNoSchedule taint or no node has one. The totals already hold
+/// `100 × weight`; the nodes with taints (position, raw count) get the difference.
+fn correct_normalized_taints(
+    totals: &mut [i64],
+    tainted: &[(u32, i64)],
+    max_taint: i64,
+    weight: i64,
+) {
+    if max_taint <= 0 {
+        return;
+    }
+    for &(pos, taint) in tainted {
+        totals[pos as usize] -= MAX_NODE_SCORE * taint / max_taint * weight;
+    }
+}
+
 /// PreScore, Score and NormalizeScore of every score plugin on the feasible nodes
 /// (`memo.scratch.feasible`), one pass over the nodes for the Score step, and the weighted
-/// totals (`memo.scratch.totals`). The normalised rows are left in `memo.scratch.rows`, except
-/// on the fused path.
-///
-/// The fused path: when only the memoised columns score (no preferred affinity, no spreading)
-/// and nothing is recorded, TaintToleration is the one column NormalizeScore changes, so each
-/// node keeps just its raw taint count and the weighted sum of the other columns, and one more
-/// pass adds the normalised taint score. Same integers, same sums, without the six-column table.
+/// totals (`memo.scratch.totals`). The normalised rows are left in `memo.scratch.rows`.
 fn score_nodes(
     snapshot: &Snapshot,
     pod: &PodToSchedule,
@@ -166,23 +322,9 @@ fn score_nodes(
     let nodes = snapshot.nodes();
     let hot = &snapshot.hot;
     // PreScore of each plugin.
-    let prefer_tolerations = taint_toleration::prefer_no_schedule_tolerations(&pod.tolerations);
     let affinity_skip = pod.preferred_affinity.is_empty();
     let spread_state = spread::pre_score(snapshot, pod, &memo.scratch.feasible);
     let balanced_skip = balanced::is_best_effort(pod.requests);
-    let image_ids: Vec<Option<(u32, u32)>> = pod
-        .images
-        .iter()
-        .map(|name| {
-            snapshot
-                .image_id(&image_locality::normalized_image_name(name))
-                .map(|id| (id, snapshot.image_num_nodes(id)))
-        })
-        .collect();
-    let image_mask = image_ids
-        .iter()
-        .flatten()
-        .fold(0, |m, (id, _)| m | snapshot::image_bit(*id));
     let skipped = [
         false,
         affinity_skip,
@@ -192,67 +334,31 @@ fn score_nodes(
         false,
     ];
     // Score, with the pod-independent columns memoised per node (see `cache.rs`).
-    let key = cache::ClassKey {
-        requests: pod.requests,
-        non_zero_requests: pod.non_zero_requests,
-        images: image_ids,
-        prefer_tolerations,
-    };
-    let class = memo.class(snapshot.epoch, nodes.len(), key);
+    let class = score_class(snapshot, pod, weights, memo);
     let cache::ScoreCache {
         classes,
         entries,
         scratch,
         ..
     } = memo;
-    let key = &classes[class as usize];
+    let scorer = ClassScorer::new(snapshot, pod, &classes[class as usize], class);
     let weights: [i64; SCORE_COLUMNS] = Plugin::SCORES.map(|p| weights.of(p));
     // A skipped plugin contributes nothing (its weight counts as 0 in the sum).
     let effective: [i64; SCORE_COLUMNS] =
         std::array::from_fn(|c| if skipped[c] { 0 } else { weights[c] });
-    let fused = !keep_raw && affinity_skip && spread_state.is_none();
     let cache::Scratch {
         feasible,
+        feasible_walk,
         rows,
         totals,
-        taints,
+        ..
     } = scratch;
     rows.clear();
     totals.clear();
-    taints.clear();
-    let mut max_taint = 0;
-    for (pos, &i) in feasible.iter().enumerate() {
-        let entry = &mut entries[i];
-        // The node's generation from its packed record: a hit reads nothing else of the node.
-        let generation = hot[i].generation;
-        if !(entry.valid && entry.generation == generation && entry.class == class) {
-            let node = &nodes[i];
-            *entry = cache::Entry {
-                valid: true,
-                generation,
-                class,
-                scores: [
-                    taint_toleration::score(&key.prefer_tolerations, node),
-                    fit::score(pod.non_zero_requests, node),
-                    if balanced_skip {
-                        0
-                    } else {
-                        balanced::score(pod.requests, node)
-                    },
-                    image_locality::score_masked(&key.images, image_mask, nodes.len(), node),
-                ]
-                .map(|score| score as i32),
-            };
-        }
-        let [taint, fit_score, balanced_score, image] = entry.scores.map(i64::from);
-        if fused {
-            max_taint = max_taint.max(taint);
-            taints.push(taint);
-            totals.push(
-                fit_score * effective[2] + balanced_score * effective[4] + image * effective[5],
-            );
-            continue;
-        }
+    for (pos, (&i, &k)) in feasible.iter().zip(feasible_walk.iter()).enumerate() {
+        // Entries and packed records are in walk order.
+        let [taint, fit_score, balanced_score, image] =
+            scorer.scores(&mut entries[k as usize], hot[k as usize].generation, i);
         rows.push([
             taint,
             if affinity_skip {
@@ -262,28 +368,12 @@ fn score_nodes(
             },
             fit_score,
             match &spread_state {
-                Some(state) => spread::score(state, &nodes[i], pos),
+                Some(state) => spread::score(state, pos),
                 None => 0,
             },
             balanced_score,
             image,
         ]);
-    }
-    if fused {
-        // TaintToleration's NormalizeScore, `DefaultNormalizeScore(MaxNodeScore, true, …)`,
-        // exactly as `default_normalize_column` computes it.
-        for (total, &taint) in totals.iter_mut().zip(taints.iter()) {
-            let normalized = if max_taint <= 0 || taint == 0 {
-                MAX_NODE_SCORE
-            } else {
-                MAX_NODE_SCORE - MAX_NODE_SCORE * taint / max_taint
-            };
-            *total += normalized * effective[0];
-        }
-        return ScoreTable {
-            skipped,
-            raw: Vec::new(),
-        };
     }
     let raw = if keep_raw { rows.clone() } else { Vec::new() };
     // NormalizeScore (NodeResourcesFit, BalancedAllocation and ImageLocality have none).
@@ -301,6 +391,116 @@ fn score_nodes(
     ScoreTable { skipped, raw }
 }
 
+/// NodeResourcesFit's `fitsRequest` as three comparisons with a packed record's free amounts:
+/// a node passes when `free_pods ≥ 1`, `free.milli_cpu ≥ milli_cpu` and
+/// `free.memory_bytes ≥ memory_bytes` (a resource the pod does not request gets `i64::MIN`,
+/// which every node passes).
+#[derive(Clone, Copy)]
+struct FitThresholds {
+    milli_cpu: i64,
+    memory_bytes: i64,
+}
+
+impl FitThresholds {
+    fn of(request: Resources) -> Self {
+        // `fitsRequest`: nothing but the pod count is checked for a pod requesting nothing,
+        // and a resource is insufficient only when requested (> 0) beyond what is free.
+        let any = request.milli_cpu != 0 || request.memory_bytes != 0;
+        let threshold = |r: i64| if any && r > 0 { r } else { i64::MIN };
+        FitThresholds {
+            milli_cpu: threshold(request.milli_cpu),
+            memory_bytes: threshold(request.memory_bytes),
+        }
+    }
+}
+
+/// The walk of a cycle that scores while filtering (see `scores_while_filtering`), as a loop
+/// of its own over the packed records and memo entries (both in walk order, so read front to
+/// back). A node that is not guarded, for a pod only NodeResourcesFit can reject, is checked
+/// inline; any other node goes through [`Cycle::filter`].
+struct ScoringWalk<'a> {
+    cycle: &'a Cycle<'a>,
+    scorer: &'a ClassScorer<'a>,
+    hot: &'a [HotNode],
+    nodes: &'a [NodeInfo],
+    fit: FitThresholds,
+    to_find: usize,
+}
+
+/// Where [`ScoringWalk::run`] leaves feasible nodes, their totals, the tainted ones among them
+/// and the rejected nodes.
+struct ScoringWalkOut<'a> {
+    feasible: &'a mut Vec<usize>,
+    totals: &'a mut Vec<i64>,
+    tainted: &'a mut Vec<(u32, i64)>,
+    rejected: &'a mut Vec<(usize, Rejection)>,
+}
+
+impl ScoringWalk<'_> {
+    /// Walks from position `start` (wrapping) until `to_find` nodes are feasible or every node
+    /// was processed; returns how many were processed and the highest raw taint count.
+    fn run(&self, start: usize, entries: &mut [cache::Entry], out: ScoringWalkOut) -> (usize, i64) {
+        let ScoringWalkOut {
+            feasible,
+            totals,
+            tainted,
+            rejected,
+        } = out;
+        let inline_fit = self.cycle.fit_only;
+        let mut processed = 0;
+        let mut max_taint = 0;
+        // Written by position (no push, so no length stored back per node), cut to size below.
+        let capacity = self.to_find.min(self.hot.len());
+        feasible.resize(capacity, 0);
+        totals.resize(capacity, 0);
+        let mut found = 0;
+        'walk: for (from, to) in [(start, self.hot.len()), (0, start)] {
+            for (h, entry) in self.hot[from..to].iter().zip(&mut entries[from..to]) {
+                processed += 1;
+                let index = h.index as usize;
+                let passes_inline = inline_fit
+                    && !h.guarded
+                    && h.free_pods >= 1
+                    && h.free.milli_cpu >= self.fit.milli_cpu
+                    && h.free.memory_bytes >= self.fit.memory_bytes;
+                if !passes_inline {
+                    if let Some(r) = self.filter(index, h) {
+                        rejected.push((index, r));
+                        continue;
+                    }
+                }
+                // The memo holds the node's total but for the taint correction.
+                let entry = self.scorer.entry(entry, h.generation, index);
+                let taint = i64::from(entry.scores[0]);
+                if taint != 0 {
+                    tainted.push((found as u32, taint));
+                    max_taint = max_taint.max(taint);
+                }
+                feasible[found] = index;
+                totals[found] = entry.total;
+                found += 1;
+                if found >= self.to_find {
+                    break 'walk;
+                }
+            }
+        }
+        feasible.truncate(found);
+        totals.truncate(found);
+        (processed, max_taint)
+    }
+
+    /// Every filter on a node the inline check did not pass.
+    #[cold]
+    #[inline(never)]
+    fn filter(&self, index: usize, h: &HotNode) -> Option<Rejection> {
+        if self.cycle.fit_only && !h.guarded {
+            fit::filter_hot(self.cycle.pod.requests, h)
+        } else {
+            self.cycle.filter(index, &self.nodes[index], h)
+        }
+    }
+}
+
 /// One scheduling cycle for `pod` against `snapshot`.
 ///
 /// Updates `state.next_start_node_index` as kube-scheduler does; draws from `rng` only to break
@@ -316,11 +516,13 @@ pub fn schedule<R: Rng + ?Sized>(
     let nodes = snapshot.nodes();
     let n = nodes.len();
     let full = config.record == Record::Full;
-    let pod_ref = if pod.namespace.is_empty() {
-        pod.name.clone()
-    } else {
-        format!("{}/{}", pod.namespace, pod.name)
-    };
+    // `namespace/name`, built directly (`format!` costs more than the cycle's arithmetic).
+    let mut pod_ref = String::with_capacity(pod.namespace.len() + 1 + pod.name.len());
+    if !pod.namespace.is_empty() {
+        pod_ref.push_str(&pod.namespace);
+        pod_ref.push('/');
+    }
+    pod_ref.push_str(&pod.name);
     let start = if n == 0 {
         0
     } else {
@@ -349,22 +551,62 @@ pub fn schedule<R: Rng + ?Sized>(
     let cycle = Cycle::new(snapshot, pod);
     // The snapshot's reusable buffers and score memo, held for the whole cycle.
     let mut memo = snapshot.cache.borrow_mut();
-    let mut feasible = std::mem::take(&mut memo.scratch.feasible);
+    let fused = scores_while_filtering(pod, full);
+    let class = fused.then(|| score_class(snapshot, pod, &config.weights, &mut memo));
+    let cache::ScoreCache {
+        classes,
+        entries,
+        scratch,
+        ..
+    } = &mut *memo;
+    let scorer = class.map(|c| ClassScorer::new(snapshot, pod, &classes[c as usize], c));
+    let taint_weight = config.weights.taint_toleration;
+    let cache::Scratch {
+        feasible,
+        feasible_walk,
+        totals,
+        tainted,
+        ..
+    } = scratch;
     feasible.clear();
+    feasible_walk.clear();
+    totals.clear();
+    tainted.clear();
+    let mut max_taint = 0;
     // findNodesThatPassFilters, sequentially: the walk starts at nextStartNodeIndex and stops as
     // soon as `to_find` feasible nodes are found.
     let mut rejected: Vec<(usize, Rejection)> = Vec::new();
     let walk = snapshot.walk_order();
     let hot = &snapshot.hot;
+    debug_assert_eq!(hot.len(), n);
     let mut processed = 0;
     let mut k = start;
-    while processed < n {
-        let index = walk[k] as usize;
+    if let Some(scorer) = &scorer {
+        let walk = ScoringWalk {
+            cycle: &cycle,
+            scorer,
+            hot,
+            nodes,
+            fit: FitThresholds::of(pod.requests),
+            to_find: to_find as usize,
+        };
+        let out = ScoringWalkOut {
+            feasible,
+            totals,
+            tainted,
+            rejected: &mut rejected,
+        };
+        (processed, max_taint) = walk.run(start, entries, out);
+    }
+    while scorer.is_none() && processed < n {
+        // The walk reads the packed records in walk order, front to back.
+        let h = &hot[k];
+        let index = h.index as usize;
         let node = &nodes[index];
         processed += 1;
         let rejection = if full {
             let mut verdicts = Vec::with_capacity(Plugin::FILTERS.len());
-            let rejection = cycle.filter_recorded(node, &mut verdicts);
+            let rejection = cycle.filter_recorded(index, node, &mut verdicts);
             decision.nodes.push(NodeDecision {
                 node: node.spec.name.clone(),
                 filters: verdicts,
@@ -372,15 +614,16 @@ pub fn schedule<R: Rng + ?Sized>(
                 total: None,
             });
             rejection
-        } else if cycle.fit_only && !hot[index].guarded {
+        } else if cycle.fit_only && !h.guarded {
             // The common case, inline: the walk reads only the node's packed record.
-            fit::filter_hot(pod.requests, &hot[index])
+            fit::filter_hot(pod.requests, h)
         } else {
-            cycle.filter(node, &hot[index])
+            cycle.filter(index, node, h)
         };
         match rejection {
             None => {
                 feasible.push(index);
+                feasible_walk.push(k as u32);
                 if feasible.len() as u32 >= to_find {
                     break;
                 }
@@ -417,11 +660,22 @@ pub fn schedule<R: Rng + ?Sized>(
                 })
             }
         }
-        memo.scratch.feasible = feasible;
+        return decision;
+    }
+    if fused {
+        correct_normalized_taints(totals, tainted, max_taint, taint_weight);
+        if let Some((pos, tied)) = select_host(totals, rng) {
+            let index = feasible[pos];
+            decision.selected = Some(Selected {
+                index,
+                node: nodes[index].spec.name.clone(),
+                total: Some(totals[pos]),
+                tied,
+            });
+        }
         return decision;
     }
 
-    memo.scratch.feasible = feasible;
     let table = score_nodes(snapshot, pod, &mut memo, &config.weights, full);
     let weights: [i64; SCORE_COLUMNS] = Plugin::SCORES.map(|p| config.weights.of(p));
     let cache::Scratch {

@@ -15,7 +15,7 @@
 //! `count × ln(domains + 2) + (maxSkew − 1)`, summed and rounded; NormalizeScore maps it to
 //! `100 × (max + min − s) / max` so fewer matching pods score higher.
 
-use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::cluster::api::TaintEffect;
 
@@ -24,6 +24,7 @@ use super::super::math::ln;
 use super::super::pod::{PodToSchedule, SpreadConstraint, WhenUnsatisfiable};
 use super::super::select::LabelMatcher;
 use super::super::snapshot::{NodeInfo, Snapshot};
+use super::super::spread_counts::{count_matching, Domains, SpreadCounts};
 
 /// `v1.LabelHostname`.
 pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
@@ -77,22 +78,6 @@ fn group_matches(snapshot: &Snapshot, pod: &PodToSchedule, selector: &LabelMatch
         .collect()
 }
 
-/// `countPodsMatchSelector`: pods in the pod's namespace, not terminating, selected.
-fn count_matching(node: &NodeInfo, matches: &[bool]) -> i64 {
-    node.groups
-        .iter()
-        .filter(|g| !g.terminating && matches.get(g.group as usize).copied().unwrap_or(false))
-        .map(|g| g.count as i64)
-        .sum()
-}
-
-/// `nodeLabelsMatchSpreadConstraints`: the node has every constraint's key.
-fn has_all_keys(node: &NodeInfo, constraints: &[SpreadConstraint]) -> bool {
-    constraints
-        .iter()
-        .all(|c| node.spec.labels.contains_key(&c.topology_key))
-}
-
 /// `matchNodeInclusionPolicies` (common.go).
 fn included(c: &SpreadConstraint, pod: &PodToSchedule, node: &NodeInfo) -> bool {
     if c.honor_node_affinity
@@ -115,13 +100,46 @@ fn included(c: &SpreadConstraint, pod: &PodToSchedule, node: &NodeInfo) -> bool 
     true
 }
 
-/// PreFilter state (filtering.go `preFilterState`).
+/// Whether [`included`] holds for every node of the snapshot without looking at any: the pod
+/// requires no node affinity (or the constraint ignores it), and no node has a taint that the
+/// constraint would honour.
+fn includes_every_node(c: &SpreadConstraint, pod: &PodToSchedule, snapshot: &Snapshot) -> bool {
+    (!c.honor_node_affinity || pod.required_affinity.is_empty())
+        && (!c.honor_node_taints || !snapshot.any_hard_taint())
+}
+
+/// The topology of each constraint: its id in the snapshot's count cache and its domains.
+fn topologies(
+    snapshot: &Snapshot,
+    counts: &mut SpreadCounts,
+    constraints: &[SpreadConstraint],
+) -> Vec<(usize, Arc<Domains>)> {
+    counts.make_room(constraints.len());
+    constraints
+        .iter()
+        .map(|c| {
+            let t = counts.topology(snapshot.nodes(), &c.topology_key);
+            (t, counts.domains(t))
+        })
+        .collect()
+}
+
+/// `nodeLabelsMatchSpreadConstraints`: the node at `index` has every constraint's key.
+fn has_all_keys(topologies: &[(usize, Arc<Domains>)], index: usize) -> bool {
+    topologies.iter().all(|(_, d)| d.has_key[index])
+}
+
+/// PreFilter state (filtering.go `preFilterState`), with domains by id.
 #[derive(Clone, Debug, Default)]
 pub struct FilterState {
     constraints: Vec<SpreadConstraint>,
-    group_matches: Vec<Vec<bool>>,
+    topologies: Vec<Arc<Domains>>,
     self_match: Vec<bool>,
-    tp_value_to_match_num: Vec<BTreeMap<String, i64>>,
+    /// `TpValueToMatchNum`: per constraint, matching pods per domain id (0 for domains no
+    /// qualifying node is in).
+    tp_value_to_match_num: Vec<Vec<i64>>,
+    /// Per constraint: how many domains qualifying nodes are in (the map's size in k8s).
+    domains: Vec<usize>,
     min_match_num: Vec<i64>,
 }
 
@@ -132,38 +150,75 @@ impl FilterState {
     }
 }
 
-/// PreFilter `calPreFilterState`.
+/// PreFilter `calPreFilterState`: matching pods per domain over the nodes that carry every
+/// constraint's key and pass the inclusion policies. When those are all the nodes, the counts
+/// kept as pods bind are exactly that sum; otherwise the nodes are recounted.
 pub fn pre_filter(snapshot: &Snapshot, pod: &PodToSchedule) -> FilterState {
     let constraints = constraints_for(pod, WhenUnsatisfiable::DoNotSchedule);
     if constraints.is_empty() {
         return FilterState::default();
     }
-    let group_matches: Vec<Vec<bool>> = constraints
-        .iter()
-        .map(|c| group_matches(snapshot, pod, &c.selector))
-        .collect();
-    let mut counts = vec![BTreeMap::<String, i64>::new(); constraints.len()];
-    for node in snapshot.nodes() {
-        if !has_all_keys(node, &constraints) {
-            continue;
+    let mut cache = snapshot.spread.borrow_mut();
+    let topologies = topologies(snapshot, &mut cache, &constraints);
+    let every_node = !cache.disabled
+        && topologies.iter().all(|(_, d)| d.all_have_key)
+        && constraints
+            .iter()
+            .all(|c| includes_every_node(c, pod, snapshot));
+    let mut counts: Vec<Vec<i64>> = Vec::with_capacity(constraints.len());
+    let mut present: Vec<Vec<bool>> = Vec::with_capacity(constraints.len());
+    if every_node {
+        for (c, (t, domains)) in constraints.iter().zip(&topologies) {
+            let s = cache.selector(
+                snapshot.nodes(),
+                snapshot.group_keys(),
+                &pod.namespace,
+                &c.selector,
+            );
+            counts.push(cache.per_domain(s, *t).to_vec());
+            present.push(domains.keyed_nodes_in.iter().map(|&n| n > 0).collect());
         }
-        for (i, c) in constraints.iter().enumerate() {
-            if !included(c, pod, node) {
+    } else {
+        let group_matches: Vec<Vec<bool>> = constraints
+            .iter()
+            .map(|c| group_matches(snapshot, pod, &c.selector))
+            .collect();
+        for (_, domains) in &topologies {
+            counts.push(vec![0; domains.len()]);
+            present.push(vec![false; domains.len()]);
+        }
+        for (index, node) in snapshot.nodes().iter().enumerate() {
+            if !has_all_keys(&topologies, index) {
                 continue;
             }
-            let value = node
-                .spec
-                .labels
-                .get(&c.topology_key)
-                .cloned()
-                .unwrap_or_default();
-            *counts[i].entry(value).or_insert(0) += count_matching(node, &group_matches[i]);
+            for (i, c) in constraints.iter().enumerate() {
+                if !included(c, pod, node) {
+                    continue;
+                }
+                let d = topologies[i].1.domain_of[index] as usize;
+                present[i][d] = true;
+                counts[i][d] += count_matching(node, &group_matches[i]);
+            }
         }
     }
+    drop(cache);
     // criticalPaths start at math.MaxInt32: with no domain at all nothing is skewed.
     let min_match_num = counts
         .iter()
-        .map(|m| m.values().copied().min().unwrap_or(i32::MAX as i64))
+        .zip(&present)
+        .map(|(counts, present)| {
+            counts
+                .iter()
+                .zip(present)
+                .filter(|(_, &p)| p)
+                .map(|(&n, _)| n)
+                .min()
+                .unwrap_or(i32::MAX as i64)
+        })
+        .collect();
+    let domains = present
+        .iter()
+        .map(|p| p.iter().filter(|&&p| p).count())
         .collect();
     let self_match = constraints
         .iter()
@@ -171,35 +226,33 @@ pub fn pre_filter(snapshot: &Snapshot, pod: &PodToSchedule) -> FilterState {
         .collect();
     FilterState {
         constraints,
-        group_matches,
+        topologies: topologies.into_iter().map(|(_, d)| d).collect(),
         self_match,
         tp_value_to_match_num: counts,
+        domains,
         min_match_num,
     }
 }
 
-/// Filter.
-pub fn filter(state: &FilterState, node: &NodeInfo) -> Option<Rejection> {
+/// Filter on the node at `index`.
+pub fn filter(state: &FilterState, index: usize) -> Option<Rejection> {
     for (i, c) in state.constraints.iter().enumerate() {
-        let Some(value) = node.spec.labels.get(&c.topology_key) else {
+        let topology = &state.topologies[i];
+        if !topology.has_key[index] {
             return Some(Rejection {
                 plugin: Plugin::PodTopologySpread,
                 code: Code::UnschedulableAndUnresolvable,
                 reason: Reason::SpreadMissingLabel,
             });
-        };
+        }
         let self_match_num = i64::from(state.self_match[i]);
-        let domains = state.tp_value_to_match_num[i].len();
         // minMatchNum: a global minimum of 0 while domains < minDomains.
-        let min_match_num = if (domains as i64) < c.min_domains as i64 {
+        let min_match_num = if (state.domains[i] as i64) < c.min_domains as i64 {
             0
         } else {
             state.min_match_num[i]
         };
-        let match_num = state.tp_value_to_match_num[i]
-            .get(value)
-            .copied()
-            .unwrap_or(0);
+        let match_num = state.tp_value_to_match_num[i][topology.domain_of[index] as usize];
         let skew = match_num + self_match_num - min_match_num;
         if skew > c.max_skew as i64 {
             return Some(Rejection {
@@ -209,19 +262,16 @@ pub fn filter(state: &FilterState, node: &NodeInfo) -> Option<Rejection> {
             });
         }
     }
-    let _ = &state.group_matches;
     None
 }
 
-/// PreScore state (scoring.go `preScoreState`).
+/// PreScore state (scoring.go `preScoreState`), with each feasible node's Score already taken.
 #[derive(Clone, Debug)]
 pub struct ScoreState {
-    constraints: Vec<SpreadConstraint>,
-    group_matches: Vec<Vec<bool>>,
     /// Per feasible node (by position): ignored because it lacks a required key.
     ignored: Vec<bool>,
-    topology_value_to_pod_counts: Vec<BTreeMap<String, i64>>,
-    topology_normalizing_weight: Vec<f64>,
+    /// Per feasible node (by position): what Score returns.
+    scores: Vec<i64>,
 }
 
 /// `topologyNormalizingWeight`: `ln(size + 2)`.
@@ -229,7 +279,13 @@ pub fn topology_normalizing_weight(size: usize) -> f64 {
     ln((size + 2) as f64)
 }
 
-/// PreScore; `None` is Skip (no soft constraints).
+/// PreScore and Score of the feasible nodes (node indices in evaluation order); `None` is Skip
+/// (no soft constraints).
+///
+/// Domain counts cover every node that has the keys and passes the inclusion policies; when
+/// those are all the nodes they are read from the counts kept as pods bind, otherwise every
+/// node is recounted. Hostname constraints count the node's own pods in Score (kept per node
+/// too). Either way a cycle costs O(feasible nodes) in the common case.
 pub fn pre_score(
     snapshot: &Snapshot,
     pod: &PodToSchedule,
@@ -246,77 +302,105 @@ pub fn pre_score(
     // zone label still spread by hostname.
     let require_all = !pod.spread_constraints.is_empty();
     let nodes = snapshot.nodes();
-    let mut ignored = vec![false; feasible.len()];
-    let mut counts = vec![BTreeMap::<String, i64>::new(); constraints.len()];
-    let mut topo_size = vec![0usize; constraints.len()];
-    for (pos, &index) in feasible.iter().enumerate() {
-        let node = &nodes[index];
-        if require_all && !has_all_keys(node, &constraints) {
-            ignored[pos] = true;
-            continue;
-        }
-        for (i, c) in constraints.iter().enumerate() {
-            if c.topology_key == LABEL_HOSTNAME {
-                continue;
-            }
-            let value = node
-                .spec
-                .labels
-                .get(&c.topology_key)
-                .cloned()
-                .unwrap_or_default();
-            if let std::collections::btree_map::Entry::Vacant(e) = counts[i].entry(value) {
-                e.insert(0);
-                topo_size[i] += 1;
-            }
-        }
-    }
-    let ignored_count = ignored.iter().filter(|&&x| x).count();
-    let weights = constraints
+    let mut cache = snapshot.spread.borrow_mut();
+    let topologies = topologies(snapshot, &mut cache, &constraints);
+    let ignored: Vec<bool> = feasible
         .iter()
-        .enumerate()
-        .map(|(i, c)| {
+        .map(|&index| require_all && !has_all_keys(&topologies, index))
+        .collect();
+    let ignored_count = ignored.iter().filter(|&&x| x).count();
+    // The domains of the scored nodes: a node without the key counts under "" here, as the
+    // plugin's `GetNodeLabels()[key]` lookup does.
+    let weights: Vec<f64> = constraints
+        .iter()
+        .zip(&topologies)
+        .map(|(c, (_, domains))| {
             let size = if c.topology_key == LABEL_HOSTNAME {
                 feasible.len() - ignored_count
             } else {
-                topo_size[i]
+                let mut seen = vec![false; domains.len()];
+                let mut size = 0;
+                for (&index, &ignored) in feasible.iter().zip(&ignored) {
+                    let d = domains.domain_of[index] as usize;
+                    if !ignored && !seen[d] {
+                        seen[d] = true;
+                        size += 1;
+                    }
+                }
+                size
             };
             topology_normalizing_weight(size)
         })
         .collect();
-    let group_matches: Vec<Vec<bool>> = constraints
-        .iter()
-        .map(|c| group_matches(snapshot, pod, &c.selector))
-        .collect();
-    if counts.iter().any(|m| !m.is_empty()) {
-        for node in nodes {
-            if require_all && !has_all_keys(node, &constraints) {
-                continue;
+    let every_node_has_keys = !require_all || topologies.iter().all(|(_, d)| d.all_have_key);
+    // Per constraint: the matching pods of each scored node (by position).
+    let mut counts: Vec<Vec<i64>> = Vec::with_capacity(constraints.len());
+    for (c, (t, domains)) in constraints.iter().zip(&topologies) {
+        let hostname = c.topology_key == LABEL_HOSTNAME;
+        let kept = !cache.disabled
+            && (hostname || (every_node_has_keys && includes_every_node(c, pod, snapshot)));
+        let per_position: Vec<i64> = if kept {
+            let s = cache.selector(nodes, snapshot.group_keys(), &pod.namespace, &c.selector);
+            if hostname {
+                let per_node = cache.per_node(s);
+                feasible
+                    .iter()
+                    .map(|&index| i64::from(per_node[index]))
+                    .collect()
+            } else {
+                let per_domain = cache.per_domain(s, *t);
+                feasible
+                    .iter()
+                    .map(|&index| per_domain[domains.domain_of[index] as usize])
+                    .collect()
             }
-            for (i, c) in constraints.iter().enumerate() {
-                // Hostname counts are taken per node in Score; their map stays empty.
-                if counts[i].is_empty() || !included(c, pod, node) {
-                    continue;
+        } else {
+            let matches = group_matches(snapshot, pod, &c.selector);
+            if hostname {
+                feasible
+                    .iter()
+                    .map(|&index| count_matching(&nodes[index], &matches))
+                    .collect()
+            } else {
+                let mut per_domain = vec![0; domains.len()];
+                for (index, node) in nodes.iter().enumerate() {
+                    if require_all && !has_all_keys(&topologies, index) {
+                        continue;
+                    }
+                    if included(c, pod, node) {
+                        per_domain[domains.domain_of[index] as usize] +=
+                            count_matching(node, &matches);
+                    }
                 }
-                let value = node
-                    .spec
-                    .labels
-                    .get(&c.topology_key)
-                    .map(String::as_str)
-                    .unwrap_or("");
-                if let Some(count) = counts[i].get_mut(value) {
-                    *count += count_matching(node, &group_matches[i]);
-                }
+                feasible
+                    .iter()
+                    .map(|&index| per_domain[domains.domain_of[index] as usize])
+                    .collect()
             }
-        }
+        };
+        counts.push(per_position);
     }
-    Some(ScoreState {
-        constraints,
-        group_matches,
-        ignored,
-        topology_value_to_pod_counts: counts,
-        topology_normalizing_weight: weights,
-    })
+    drop(cache);
+    // Score (scoring.go): per constraint whose key the node has, `scoreForCount`, summed in
+    // float64 in constraint order and rounded.
+    let scores = feasible
+        .iter()
+        .enumerate()
+        .map(|(pos, &index)| {
+            if ignored[pos] {
+                return 0;
+            }
+            let mut score = 0.0;
+            for (i, c) in constraints.iter().enumerate() {
+                if topologies[i].1.has_key[index] {
+                    score += score_for_count(counts[i][pos], c.max_skew, weights[i]);
+                }
+            }
+            // math.Round: half away from zero, as f64::round.
+            score.round() as i64
+        })
+        .collect();
+    Some(ScoreState { ignored, scores })
 }
 
 /// `scoreForCount`.
@@ -324,27 +408,9 @@ pub fn score_for_count(count: i64, max_skew: i32, weight: f64) -> f64 {
     count as f64 * weight + (max_skew - 1) as f64
 }
 
-/// Score of the feasible node at position `pos`.
-pub fn score(state: &ScoreState, node: &NodeInfo, pos: usize) -> i64 {
-    if state.ignored[pos] {
-        return 0;
-    }
-    let mut score = 0.0;
-    for (i, c) in state.constraints.iter().enumerate() {
-        if let Some(value) = node.spec.labels.get(&c.topology_key) {
-            let count = if c.topology_key == LABEL_HOSTNAME {
-                count_matching(node, &state.group_matches[i])
-            } else {
-                state.topology_value_to_pod_counts[i]
-                    .get(value)
-                    .copied()
-                    .unwrap_or(0)
-            };
-            score += score_for_count(count, c.max_skew, state.topology_normalizing_weight[i]);
-        }
-    }
-    // math.Round: half away from zero, as f64::round.
-    score.round() as i64
+/// Score of the feasible node at position `pos` (taken in [`pre_score`]).
+pub fn score(state: &ScoreState, pos: usize) -> i64 {
+    state.scores[pos]
 }
 
 /// NormalizeScore; ignored nodes get 0.
