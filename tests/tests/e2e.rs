@@ -1723,3 +1723,425 @@ async fn editor_checks_a_manifest_saves_it_as_a_command_and_kubectl_applies_it()
     })
     .await;
 }
+
+/// The steps the failure timeline shows for a node crash, in order (`data-mark`).
+const FAILURE_MARKS: [&str; 11] = [
+    "fault",
+    "heartbeat",
+    "unknown",
+    "tainted",
+    "pods-not-ready",
+    "endpoints",
+    "eviction",
+    "created",
+    "scheduled",
+    "pulled",
+    "ready",
+];
+
+#[tokio::test]
+async fn chaos_panel_crashes_a_node_and_the_failure_timeline_shows_each_step() {
+    use browser::{click, text_of, wait_for_text};
+    with_page(|client| async move {
+        wait_for(&client, "#app", RENDER_TIMEOUT).await;
+        client.set_window_size(1400, 900).await.unwrap();
+        if attr_of(&client, "#app", "lang").await != "en" {
+            click(&client, "#btn-lang").await;
+            wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
+        }
+        let out = run_command(&client, "cluster create --nodes 3", "cluster create").await;
+        assert!(out.contains("3 node(s) Ready"), "{out}");
+        wait_for(
+            &client,
+            "#tab-cluster[aria-selected='true']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        wait_for_count(&client, "#chaos-nodes .chaos-row[data-health='ready']", 3).await;
+        let text = text_of(&client, "#failure-timeline").await;
+        assert!(text.contains("No node fault yet"), "{text}");
+
+        let manifest: Vec<String> = [
+            "cat > web.yaml <<'EOF'",
+            "apiVersion: apps/v1",
+            "kind: Deployment",
+            "metadata:",
+            "  name: web",
+            "spec:",
+            "  replicas: 3",
+            "  selector:",
+            "    matchLabels:",
+            "      app: web",
+            "  template:",
+            "    metadata:",
+            "      labels:",
+            "        app: web",
+            "    spec:",
+            "      containers:",
+            "      - name: nginx",
+            "        image: nginx:1.27-alpine",
+            "---",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata:",
+            "  name: web",
+            "spec:",
+            "  selector:",
+            "    app: web",
+            "  ports:",
+            "  - port: 80",
+            "EOF",
+        ]
+        .map(String::from)
+        .to_vec();
+        run_lines(&client, &manifest).await;
+        let out = run_command(&client, "kubectl apply -f web.yaml", "kubectl apply").await;
+        assert!(out.contains("deployment.apps/web created"), "{out}");
+        run_command(&client, "run 30s", "run 30s").await;
+        wait_for_count(&client, "#node-grid .pod-chip.st-ready", 3).await;
+
+        // Crash the node of the first pod, from its row of the chaos panel.
+        let node = attr_of(&client, "#node-grid .pod-chip.st-ready", "data-node").await;
+        let row = format!("#chaos-nodes .chaos-row[data-node='{node}']");
+        assert_eq!(
+            attr_of(
+                &client,
+                &format!("{row} .chaos-btn[data-action='node-recover']"),
+                "disabled"
+            )
+            .await,
+            "true",
+            "a running node cannot be recovered"
+        );
+        click(
+            &client,
+            &format!("{row} .chaos-btn[data-action='node-crash']"),
+        )
+        .await;
+        let out = wait_for_entry(&client, &format!("chaos node-crash {node}")).await;
+        assert!(out.contains(&format!("chaos: node-crash {node}")), "{out}");
+        wait_for(
+            &client,
+            &format!("{row}[data-health='down']"),
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        wait_for(
+            &client,
+            &format!("#failure-timeline[data-node='{node}'] .ft-mark-btn[data-mark='fault']"),
+            COMMAND_TIMEOUT,
+        )
+        .await;
+
+        run_command(&client, "run 7m", "run 7m").await;
+        wait_for(
+            &client,
+            "#ft-marks .ft-mark-btn[data-mark='ready']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        let row_text = text_of(&client, &row).await;
+        assert!(
+            row_text.contains("node.kubernetes.io/unreachable:NoExecute")
+                && row_text.contains("Ready=Unknown"),
+            "the crashed node's row:\n{row_text}"
+        );
+        // The lesson pane folded away gives the timeline the stage's full width.
+        click(&client, "#btn-lesson-toggle").await;
+        wait_for(
+            &client,
+            "#btn-lesson-toggle[aria-expanded='false']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        scroll_into_view(&client, "#failure-timeline").await;
+        settled_screenshot(&client, "44-failure-timeline").await;
+
+        // The marks, in order, at non-decreasing simulated times.
+        let buttons = client
+            .find_all(fantoccini::Locator::Css("#ft-marks .ft-mark-btn"))
+            .await
+            .unwrap();
+        let mut seen = Vec::new();
+        let mut last_ms = 0u64;
+        for b in &buttons {
+            let mark = b.attr("data-mark").await.unwrap().unwrap_or_default();
+            let ms: u64 = b
+                .attr("data-time-ms")
+                .await
+                .unwrap()
+                .unwrap()
+                .parse()
+                .unwrap();
+            assert!(ms >= last_ms, "{mark} at {ms} ms comes before {last_ms} ms");
+            last_ms = ms;
+            seen.push(mark);
+        }
+        let in_order: Vec<&str> = seen
+            .iter()
+            .map(String::as_str)
+            .filter(|m| FAILURE_MARKS.contains(m))
+            .collect();
+        assert_eq!(in_order, FAILURE_MARKS, "marks: {seen:?}");
+        let ms = |css: &'static str| {
+            let client = client.clone();
+            async move {
+                attr_of(&client, css, "data-ms")
+                    .await
+                    .parse::<u64>()
+                    .unwrap()
+            }
+        };
+        let detect = ms("#ft-detect").await;
+        assert!(
+            (50_000..=60_000).contains(&detect),
+            "heartbeat → Unknown took {detect} ms: grace 50 s + at most one 5 s monitor period"
+        );
+        let tolerate = ms("#ft-toleration").await;
+        assert_eq!(tolerate, 300_000, "NoExecute taint → eviction");
+        let unknown_after = attr_of(
+            &client,
+            "#ft-marks .ft-mark-btn[data-mark='unknown']",
+            "data-after-ms",
+        )
+        .await;
+        assert_eq!(unknown_after.parse::<u64>().unwrap(), detect);
+        let text = text_of(&client, "#failure-timeline").await;
+        assert!(
+            text.contains("grace period 50 s") && text.contains("tolerationSeconds 300 s"),
+            "the defaults beside the measured waits:\n{text}"
+        );
+
+        // A mark selects its event in the log.
+        let eviction = "#ft-marks .ft-mark-btn[data-mark='eviction']";
+        let id = attr_of(&client, eviction, "data-event").await;
+        click(&client, eviction).await;
+        let selected = format!("#event-log #ev-{id}.event-row.selected");
+        wait_for(&client, &selected, COMMAND_TIMEOUT).await;
+        assert_eq!(attr_of(&client, &selected, "data-kind").await, "KubeEvent");
+        wait_for_text(&client, &selected, "Marking for deletion", COMMAND_TIMEOUT).await;
+
+        // Korean.
+        click(&client, "#btn-lang").await;
+        wait_for(&client, "#app[lang='ko']", COMMAND_TIMEOUT).await;
+        wait_for_text(&client, "#ft-title", "장애 타임라인", COMMAND_TIMEOUT).await;
+        scroll_into_view(&client, "#failure-timeline").await;
+        settled_screenshot(&client, "45-failure-timeline-ko").await;
+    })
+    .await;
+}
+
+/// The traffic panel's side of the manual fleet or of the Service (`manual`, `orchestrated`).
+fn fleet_side(side: &str) -> String {
+    format!("#fleet-compare .fleet-side[data-side='{side}']")
+}
+
+#[tokio::test]
+async fn traffic_on_a_service_heals_after_a_node_crash_while_the_manual_lb_keeps_failing() {
+    use browser::{click, text_of};
+    with_page(|client| async move {
+        wait_for(&client, "#app", RENDER_TIMEOUT).await;
+        client.set_window_size(1400, 900).await.unwrap();
+        if attr_of(&client, "#app", "lang").await != "en" {
+            click(&client, "#btn-lang").await;
+            wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
+        }
+        let out = run_command(&client, "cluster create --nodes 3", "cluster create").await;
+        assert!(out.contains("3 node(s) Ready"), "{out}");
+        let manifest: Vec<String> = [
+            "cat > web.yaml <<'EOF'",
+            "apiVersion: apps/v1",
+            "kind: Deployment",
+            "metadata:",
+            "  name: web",
+            "spec:",
+            "  replicas: 3",
+            "  selector:",
+            "    matchLabels:",
+            "      app: web",
+            "  template:",
+            "    metadata:",
+            "      labels:",
+            "        app: web",
+            "    spec:",
+            "      containers:",
+            "      - name: nginx",
+            "        image: nginx:1.27-alpine",
+            "        ports:",
+            "        - containerPort: 80",
+            "---",
+            "apiVersion: v1",
+            "kind: Service",
+            "metadata:",
+            "  name: web",
+            "spec:",
+            "  selector:",
+            "    app: web",
+            "  ports:",
+            "  - port: 80",
+            "EOF",
+        ]
+        .map(String::from)
+        .to_vec();
+        run_lines(&client, &manifest).await;
+        let out = run_command(&client, "kubectl apply -f web.yaml", "kubectl apply").await;
+        assert!(out.contains("service/web created"), "{out}");
+        run_command(&client, "run 30s", "run 30s").await;
+
+        // Two servers run nginx by hand behind a load balancer.
+        for node in ["node-1", "node-2"] {
+            let cmd = format!("ssh {node} docker run -d -p 8080:80 nginx:1.27-alpine");
+            run_command(&client, &cmd, &cmd).await;
+        }
+        let out = run_command(
+            &client,
+            "lb create front --backend node-1:8080 --backend node-2:8080",
+            "lb create",
+        )
+        .await;
+        assert!(out.contains("lb/front created"), "{out}");
+        click(&client, "#tab-cluster").await;
+        wait_for(&client, "#traffic-panel", COMMAND_TIMEOUT).await;
+        // The button submits `traffic start svc/web --rps 100`, as typed.
+        click(
+            &client,
+            "#traffic-panel .traffic-start[data-target='svc/web']",
+        )
+        .await;
+        wait_for_entry(&client, "traffic start svc/web --rps 100").await;
+        run_command(
+            &client,
+            "traffic start lb/front --rps 100",
+            "traffic start lb",
+        )
+        .await;
+        run_command(&client, "run 30s", "run 30s").await;
+        click(&client, "#tab-cluster").await;
+        let svc_card = "#traffic-panel .traffic-target[data-target='svc/web']";
+        assert_eq!(
+            attr_of(&client, svc_card, "data-success-recent").await,
+            "100.0"
+        );
+        assert_eq!(attr_of(&client, svc_card, "data-seconds").await, "30");
+
+        // Crash a node that holds both a pod of web and a load balancer backend.
+        let crash = if count_of(&client, "#node-grid .pod-chip[data-node='node-1']").await > 0 {
+            "node-1"
+        } else {
+            "node-2"
+        };
+        assert!(
+            count_of(
+                &client,
+                &format!("#node-grid .pod-chip[data-node='{crash}']")
+            )
+            .await
+                > 0,
+            "neither node-1 nor node-2 runs a pod of web"
+        );
+        let cmd = format!("chaos node-crash {crash}");
+        run_command(&client, &cmd, &cmd).await;
+        run_command(&client, "run 2m", "run 2m").await;
+        click(&client, "#tab-cluster").await;
+
+        wait_for(&client, "#fleet-compare", COMMAND_TIMEOUT).await;
+        let orchestrated = fleet_side("orchestrated");
+        let manual = fleet_side("manual");
+        assert_eq!(
+            attr_of(&client, &orchestrated, "data-target").await,
+            "svc/web"
+        );
+        assert_eq!(attr_of(&client, &manual, "data-target").await, "lb/front");
+        // The Service failed only inside the detection window, then recovered by itself.
+        assert_eq!(
+            attr_of(&client, &orchestrated, "data-success-recent").await,
+            "100.0"
+        );
+        let window: f64 = attr_of(&client, &orchestrated, "data-success-window")
+            .await
+            .parse()
+            .unwrap();
+        assert!(window <= 100.0, "{window}");
+        let failing = |side: String| {
+            let client = client.clone();
+            async move {
+                attr_of(&client, &side, "data-failing-seconds")
+                    .await
+                    .parse::<u64>()
+                    .unwrap()
+            }
+        };
+        let svc_failing = failing(orchestrated.clone()).await;
+        assert!(
+            (40..=65).contains(&svc_failing),
+            "the Service fails only until the node is NotReady (grace 50 s): {svc_failing} s"
+        );
+        let lb_failing = failing(manual.clone()).await;
+        assert!(
+            lb_failing >= 120,
+            "the LB fails every second since the crash: {lb_failing} s"
+        );
+        // The load balancer still sends every other request to the dead server.
+        let lb_recent: f64 = attr_of(&client, &manual, "data-success-recent")
+            .await
+            .parse()
+            .unwrap();
+        assert!(lb_recent < 100.0, "the LB recovered by itself: {lb_recent}");
+        let dead = format!("{manual} .fl-item[data-node='{crash}']");
+        assert_eq!(attr_of(&client, &dead, "data-node-down").await, "true");
+        assert_ne!(attr_of(&client, &dead, "data-failed").await, "0");
+        let remove = format!("{manual} .fl-remove");
+        assert_eq!(
+            attr_of(&client, &remove, "data-command").await,
+            format!("lb remove front {crash}:8080")
+        );
+        // The flow diagram marks the failing line with ✕, not colour alone.
+        let lb_card = "#traffic-panel .traffic-target[data-target='lb/front']";
+        let flow = text_of(&client, lb_card).await;
+        assert!(flow.contains("✕"), "{flow}");
+        // The stage is short at 900 px: a taller window shows the comparison and the charts.
+        client.set_window_size(1400, 1200).await.unwrap();
+        scroll_into_view(&client, "#traffic-panel").await;
+        settled_screenshot(&client, "46-traffic-fleet").await;
+        scroll_into_view(&client, svc_card).await;
+        settled_screenshot(&client, "46-traffic-service-chart").await;
+        click(&client, "#btn-lang").await;
+        wait_for(&client, "#app[lang='ko']", COMMAND_TIMEOUT).await;
+        scroll_into_view(&client, "#fleet-compare").await;
+        settled_screenshot(&client, "46-traffic-fleet-ko").await;
+        click(&client, "#btn-lang").await;
+        wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
+
+        // The profile switcher previews the same manifests on the cloud profile.
+        click(&client, "#profile-tab-cloud").await;
+        let preview = "#profile-preview[data-profile='cloud']";
+        wait_for(&client, preview, COMMAND_TIMEOUT).await;
+        assert_eq!(attr_of(&client, preview, "data-zones").await, "3");
+        assert_eq!(attr_of(&client, preview, "data-nodes").await, "6");
+        assert_eq!(attr_of(&client, preview, "data-commands").await, "1");
+        assert_eq!(attr_of(&client, preview, "data-ready").await, "3");
+        assert_eq!(count_of(&client, "#profile-preview .pf-zone").await, 3);
+        // The user's session is untouched: still three nodes, the crashed one among them.
+        assert_eq!(count_of(&client, "#node-grid .node-box").await, 3);
+        scroll_into_view(&client, "#profile-switcher").await;
+        settled_screenshot(&client, "47-profiles-cloud").await;
+
+        // What the human would do: the hint button removes the dead backend, and the load
+        // balancer answers everything again.
+        click(&client, &remove).await;
+        wait_for_entry(&client, &format!("lb remove front {crash}:8080")).await;
+        run_command(&client, "run 10s", "run 10s").await;
+        click(&client, "#tab-cluster").await;
+        assert_eq!(
+            attr_of(&client, &manual, "data-success-recent").await,
+            "100.0"
+        );
+
+        // "Use this profile" replays the same manifests on a real cloud cluster.
+        click(&client, "#profile-use").await;
+        wait_for_entry(&client, "kubectl apply -f web.yaml").await;
+        click(&client, "#tab-cluster").await;
+        wait_for_count(&client, "#node-grid .node-box", 6).await;
+    })
+    .await;
+}

@@ -464,6 +464,84 @@ catalog! {
     }
     ClSchedGone { ko: "파드 {pod}는 더 이상 없어요.", en: "Pod {pod} no longer exists." }
     ClSchedDropped { ko: "노드별 판정과 점수는 가장 최근 {count}개의 스케줄링 결정만 보관해요. 이 결정은 그보다 오래되어 요약만 남아 있어요.", en: "Per-node verdicts and scores are kept for the {count} most recent scheduling decisions; this one is older, so only its summary is left." }
+    // Chaos panel and failure timeline (components/chaos.rs)
+    ChTitle { ko: "장애 주입 (chaos)", en: "Chaos" }
+    ChNote {
+        ko: "버튼을 누르면 chaos 명령이 터미널에 입력한 것처럼 실행돼요. 노드의 실제 상태와 컨트롤 플레인이 아는 상태가 다를 수 있어요.",
+        en: "Each button runs a chaos command as if typed in the terminal. What the machine is and what the control plane believes can differ for a while.",
+    }
+    ChNodeLabel { ko: "{node} 노드, {health}", en: "node {node}, {health}" }
+    ChColTaints { ko: "테인트(taint):", en: "Taints:" }
+    ChActionsLabel { ko: "{node} 노드에 장애 주입", en: "Inject a fault into {node}" }
+    ChReady { ko: "Ready (정상)", en: "Ready" }
+    ChNotReady { ko: "NotReady (준비 안 됨)", en: "NotReady" }
+    ChUnknownReady { ko: "Unknown (응답 없음)", en: "Unknown" }
+    ChDown { ko: "꺼짐", en: "Down" }
+    ChPartitioned { ko: "네트워크 단절", en: "Partitioned" }
+    ChHealthDetail { ko: "머신: {machine} · 컨트롤 플레인: {api}", en: "machine: {machine} · control plane: {api}" }
+    ChMachineUp { ko: "켜짐", en: "up" }
+    ChMachineDown { ko: "꺼짐", en: "down" }
+    ChMachineKubelet { ko: "kubelet 멈춤", en: "kubelet stopped" }
+    ChMachinePartitioned { ko: "네트워크 단절", en: "partitioned" }
+    ChNoTaints { ko: "없음", en: "none" }
+    ChCrash { ko: "다운시키기", en: "Crash" }
+    ChRecover { ko: "복구하기", en: "Recover" }
+    ChStopKubelet { ko: "kubelet 멈추기", en: "Stop kubelet" }
+    ChPartition { ko: "네트워크 끊기", en: "Partition" }
+    ChHeal { ko: "되살리기", en: "Heal" }
+    ChActionLabel { ko: "{node} 노드: {action}", en: "{action} {node}" }
+    ChZones { ko: "영역(zone):", en: "Zones:" }
+    ChZoneOutage { ko: "{zone} 영역 장애", en: "Zone outage {zone}" }
+    ChZoneOutageLabel {
+        ko: "{zone} 영역의 노드 {count}개를 모두 다운시키기",
+        en: "Crash all {count} nodes of zone {zone}",
+    }
+    ChPod { ko: "파드:", en: "Pod:" }
+    ChKillPod { ko: "{pod} 파드 종료", en: "Kill pod {pod}" }
+    ChKillPodLabel { ko: "{pod} 파드의 컨테이너를 강제로 종료하기", en: "Kill the containers of pod {pod}" }
+    ChPickPod {
+        ko: "위 클러스터 지도에서 파드를 고르면 종료할 수 있어요.",
+        en: "Pick a pod in the cluster map above to kill it.",
+    }
+    FtTitle { ko: "장애 타임라인", en: "Failure timeline" }
+    FtNote {
+        ko: "원인(cause)을 따라가면 이 장애에 닿는 이벤트들이에요. 표시를 누르면 로그에서 보여 줘요.",
+        en: "Events whose causes lead back to the fault; click a mark to show it in the log.",
+    }
+    FtNone {
+        ko: "아직 노드 장애가 없어요. 위에서 노드를 다운시키고 시간을 흘려 보세요 (run 7m).",
+        en: "No node fault yet. Crash a node above, then let time run (run 7m).",
+    }
+    FtPick { ko: "장애 선택", en: "Fault" }
+    FtWhich { ko: "{time}에 {node} 노드에 {fault}", en: "{fault} on {node} at {time}" }
+    FtMeasures { ko: "측정한 시간과 기본값", en: "Measured waits and their defaults" }
+    FtDetect { ko: "마지막 하트비트 → Unknown", en: "Last heartbeat → Unknown" }
+    FtTolerate { ko: "NoExecute 테인트 → 축출", en: "NoExecute taint → eviction" }
+    FtNotYet { ko: "아직", en: "not yet" }
+    FtGraceDefault {
+        ko: "기본 유예 시간(grace period) {grace}, {period}마다 확인",
+        en: "default grace period {grace}, checked every {period}",
+    }
+    FtTolerationDefault {
+        ko: "기본 tolerationSeconds {seconds}",
+        en: "default tolerationSeconds {seconds}",
+    }
+    FtMarks { ko: "장애 이후 단계", en: "Steps after the fault" }
+    FtMarkLabel { ko: "{step}, {time}, 이벤트 #{id} 보기", en: "{step} at {time}, show event #{id}" }
+    FtMissing { ko: "아직 일어나지 않은 단계: {steps}", en: "Not happened yet: {steps}" }
+    FtFault { ko: "장애 주입", en: "Fault injected" }
+    FtHeartbeat { ko: "마지막 하트비트", en: "Last heartbeat" }
+    FtUnknown { ko: "노드 Ready=Unknown", en: "Node Ready=Unknown" }
+    FtTainted { ko: "테인트 추가", en: "Taints added" }
+    FtPodsNotReady { ko: "파드 준비 안 됨", en: "Pods not ready" }
+    FtEndpoints { ko: "엔드포인트 제외", en: "Endpoints removed" }
+    FtTrafficFailing { ko: "트래픽 실패", en: "Traffic failing" }
+    FtEviction { ko: "축출(eviction)", en: "Eviction" }
+    FtCreated { ko: "대체 파드 생성", en: "Replacement created" }
+    FtScheduled { ko: "스케줄됨", en: "Scheduled" }
+    FtPulled { ko: "이미지 준비", en: "Image pulled" }
+    FtReady { ko: "대체 파드 Ready", en: "Replacement Ready" }
+    FtTrafficOk { ko: "트래픽 정상", en: "Traffic ok" }
     ClSchedSummary {
         ko: "파드 {pod}: 노드 {all}개 중 {evaluated}개를 필터로 검사했고 {feasible}개가 통과했어요 (찾을 노드 수 {find}개).",
         en: "Pod {pod}: filters ran on {evaluated} of {all} nodes, {feasible} passed (nodes to find: {find}).",
@@ -817,6 +895,105 @@ catalog! {
     ScNewline { ko: "터미널: 줄바꿈", en: "Terminal: new line" }
     ScCancel { ko: "터미널: 입력 취소", en: "Terminal: cancel the input" }
     ScLeave { ko: "터미널에서 나가기", en: "Leave the terminal" }
+
+    // Traffic, manual fleet and cluster profiles
+    TfTitle { ko: "서비스(Service)로 가는 트래픽", en: "Traffic on Services" }
+    TfNote {
+        ko: "선 굵기는 마지막 1초 동안 각 엔드포인트가 받은 요청 수예요. 실패한 요청은 빨간 점선과 ✕로 표시해요.",
+        en: "Line thickness is the requests each endpoint got in the last second; failed ones are dashed red with ✕.",
+    }
+    TfEmpty {
+        ko: "아직 트래픽이 없어요. 아래 버튼이나 traffic start svc/이름 명령으로 시작하세요.",
+        en: "No traffic yet. Start it with a button or traffic start svc/NAME.",
+    }
+    TfStart { ko: "{target}에 트래픽 보내기", en: "Start traffic on {target}" }
+    TfStop { ko: "중지", en: "Stop" }
+    TfRunning { ko: "초당 {rps}건 전송 중", en: "sending {rps} req/s" }
+    TfStopped { ko: "중지됨", en: "stopped" }
+    TfFlowTitle { ko: "요청이 가는 곳 (마지막 1초)", en: "Where requests go (last second)" }
+    TfFlowAria { ko: "{target}에서 각 엔드포인트로 가는 요청", en: "Requests from {target} to each endpoint" }
+    TfRowAria {
+        ko: "{endpoint} ({node} 노드): 성공 {ok}건, 실패 {failed}건",
+        en: "{endpoint} on {node}: {ok} answered, {failed} failed",
+    }
+    TfPerSec { ko: "초당 {count}건", en: "{count}/s" }
+    TfFailedPerSec { ko: "✕ 초당 {count}건 실패", en: "✕ {count}/s failed" }
+    TfDown { ko: "노드 다운", en: "node down" }
+    TfNotReady { ko: "준비 안 됨", en: "not ready" }
+    TfNoEndpoints { ko: "엔드포인트가 없어요: 요청이 바로 거부돼요", en: "No endpoints: requests are refused at once" }
+    TfChartTitle { ko: "성공률 (최근 {seconds}초, 시뮬레이션 시간)", en: "Success rate (last {seconds} s, sim time)" }
+    TfChartAria { ko: "최근 {seconds}초 성공률 차트: {rate}", en: "Success-rate chart of the last {seconds} s: {rate}" }
+    TfAxisTime { ko: "시뮬레이션 시간", en: "sim time" }
+    TfLegendOk { ko: "성공률 %", en: "success %" }
+    TfLegendFail { ko: "실패한 요청의 비율", en: "share of requests failed" }
+    TfLastSecond { ko: "마지막 1초", en: "last second" }
+    TfRecent { ko: "최근 {seconds}초", en: "last {seconds} s" }
+    TfFailedKinds { ko: "실패 종류", en: "failures" }
+    TfTimeoutsRefused {
+        ko: "시간 초과 {timeouts}건, 연결 거부 {refused}건",
+        en: "{timeouts} timed out, {refused} refused",
+    }
+    TfNoSeconds { ko: "아직 1초도 지나지 않았어요. run 10s를 입력해 보세요.", en: "No second counted yet: try run 10s." }
+    FlTitle { ko: "수동 서버 운영과 오케스트레이션 비교", en: "Manual fleet vs orchestrated" }
+    FlNote {
+        ko: "노드가 죽으면 서비스는 감지 시간(약 50초)이 지난 뒤 스스로 회복해요. 직접 만든 로드 밸런서는 누군가 lb remove를 입력할 때까지 계속 실패해요.",
+        en: "After a node crash the Service recovers by itself once the crash is detected (≈50 s); the hand-made load balancer keeps failing until someone types lb remove.",
+    }
+    FlManualTitle { ko: "수동 운영", en: "Manual fleet" }
+    FlManualWhat {
+        ko: "ssh로 띄운 컨테이너와 상태 검사 없는 라운드 로빈 로드 밸런서",
+        en: "containers started over ssh, a round-robin load balancer without health checks",
+    }
+    FlOrchTitle { ko: "쿠버네티스", en: "Kubernetes" }
+    FlOrchWhat {
+        ko: "디플로이먼트(Deployment)와 서비스: 준비된 엔드포인트로만 보내요",
+        en: "a Deployment behind a Service: requests go to ready endpoints only",
+    }
+    FlNodeUp { ko: "동작 중", en: "up" }
+    FlNodeDown { ko: "✕ 다운", en: "✕ down" }
+    FlOnNode { ko: "{node} 노드 · {state}", en: "on {node} · {state}" }
+    FlNoRequests { ko: "요청 없음", en: "no requests" }
+    FlFailingSeconds { ko: "실패가 있었던 초", en: "seconds with failures" }
+    FlSeconds { ko: "트래픽 시작 후 {count}초", en: "{count} since traffic started" }
+    FlManualStuck {
+        ko: "{backend}의 노드가 죽었는데도 로드 밸런서는 여전히 차례가 오면 그곳으로 요청을 보내요. 아무도 고치지 않아요.",
+        en: "{backend}'s node is down, yet the load balancer still sends it every turn. Nobody fixes it.",
+    }
+    FlRemoveDead { ko: "죽은 백엔드 빼기", en: "Remove dead backend" }
+    FlManualFine { ko: "모든 백엔드의 노드가 동작 중이에요.", en: "Every backend's node is up." }
+    FlOrchHealed {
+        ko: "{node} 노드의 파드는 준비 안 됨으로 표시되어 엔드포인트에서 빠졌어요. 요청은 다른 파드로만 가요.",
+        en: "The pods on {node} were marked not ready and left the endpoints: requests go to the other pods only.",
+    }
+    FlOrchDetecting {
+        ko: "죽은 노드를 아직 감지하지 못했어요. 노드 상태가 NotReady가 될 때까지(약 50초) 일부 요청이 실패해요.",
+        en: "The dead node is not detected yet: some requests fail until the node turns NotReady (≈50 s).",
+    }
+    FlOrchFine { ko: "모든 엔드포인트의 노드가 동작 중이에요.", en: "Every endpoint's node is up." }
+    PfTitle { ko: "어디서나 실행: 클러스터 프로필", en: "Runs anywhere: cluster profiles" }
+    PfNote {
+        ko: "같은 매니페스트를 다른 클러스터에서 실행한 미리보기예요. 지금 세션은 바뀌지 않아요.",
+        en: "A preview of the same manifests on another kind of cluster; your session is not changed.",
+    }
+    PfLocalWhat { ko: "노트북의 kind처럼 노드 1개", en: "1 node, like kind on a laptop" }
+    PfOnpremWhat { ko: "랙 2개 × 베어메탈 서버 3대", en: "2 racks × 3 bare-metal servers" }
+    PfCloudWhat { ko: "EKS처럼 영역(zone) 3개 × 노드 2개", en: "3 zones × 2 nodes, like EKS" }
+    PfPick { ko: "프로필을 고르면 미리보기가 나타나요.", en: "Pick a profile to see the preview." }
+    PfSummary {
+        ko: "{profile}: 매니페스트 명령 {commands}개를 실행하고 2분 뒤 — 노드 {nodes}개, 영역 {zones}개, 파드 {pods}개 중 {ready}개 준비됨",
+        en: "{profile}: {commands} manifest command(s) applied, after 2 min — {nodes} nodes in {zones} zones, {ready} of {pods} pods ready",
+    }
+    PfNoManifests {
+        ko: "아직 kubectl apply -f로 적용한 매니페스트가 없어요. 빈 클러스터만 보여요.",
+        en: "No manifest applied with kubectl apply -f yet: the cluster is empty.",
+    }
+    PfCommands { ko: "미리보기에서 다시 실행한 명령", en: "Commands replayed in the preview" }
+    PfNoZone { ko: "영역 레이블 없음", en: "no zone label" }
+    PfTooBig {
+        ko: "노드 {nodes}개, 파드 {pods}개는 미리보기로 그리기에 너무 커요 (최대 노드 {maxnodes}개, 파드 {maxpods}개).",
+        en: "{nodes} nodes and {pods} pods are too many to preview here (at most {maxnodes} nodes and {maxpods} pods).",
+    }
+    PfUse { ko: "{profile} 프로필로 바꾸기", en: "Use the {profile} profile" }
 }
 
 /// The message `msg` in `lang` (shorthand for `msg.text(lang)`).

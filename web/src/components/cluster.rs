@@ -219,6 +219,9 @@ pub fn cluster_view_pane(props: &ClusterProps) -> Html {
     html! {
         <div class="cluster-view" id="cluster-view">
             { map }
+            <super::chaos::ChaosPanel lang={lang} sandbox={props.sandbox.clone()} picked_pod={props.picked_pod.clone()} on_select_event={props.on_select_event.clone()} />
+            <super::traffic::TrafficPanel lang={lang} sandbox={props.sandbox.clone()} />
+            <super::profiles::ProfileSwitcher lang={lang} sandbox={props.sandbox.clone()} />
             { workloads }
             { panel }
             { graph }

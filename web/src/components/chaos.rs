@@ -1,0 +1,800 @@
+//! The Cluster tab's chaos panel and failure timeline.
+//!
+//! The panel lists each node with its health (what the machine is, from chaos's
+//! [`NodeFault`], beside what the control plane believes, the node's Ready condition) and its
+//! taints, and offers the chaos commands that make sense for it; one button per zone takes the
+//! zone down, one kills the picked pod. Every button submits the command as typed text.
+//!
+//! The failure timeline follows one node fault (`FaultInjected`) through the event log: the
+//! events whose cause chain leads back to it, classified into the steps Kubernetes takes
+//! (Ready=Unknown, taints, pods not ready, endpoints, eviction, replacement), with the
+//! simulated time between them beside the defaults the model uses
+//! ([`nodelifecycle::GRACE_MS`], [`DEFAULT_TOLERATION_SECONDS`]).
+//!
+//! Everything comes from the session at the frame being viewed, so it works when scrubbing back.
+
+use std::collections::{BTreeMap, HashSet};
+
+use sim_core::cluster::api::{ConditionStatus, Object, ObjectKind};
+use sim_core::cluster::defaults::DEFAULT_TOLERATION_SECONDS;
+use sim_core::cluster::faults::NodeFault;
+use sim_core::cluster::nodelifecycle::{self, GRACE_MS, MONITOR_PERIOD_MS};
+use sim_core::cluster::scheduler::plugins::pod_topology_spread::LABEL_TOPOLOGY_ZONE;
+use sim_core::cluster::state::Cluster;
+use sim_core::cluster::store::Key;
+use sim_core::{Event, EventKind, SimTime};
+use yew::prelude::*;
+
+use crate::i18n::{fill, tr, Lang, Msg};
+use crate::state::{Action, Sandbox};
+
+/// How many events after a fault the timeline looks at: a bound on the walk over the log
+/// (a large cluster's failover can record many; the marks come early in it).
+const MAX_EVENTS_SCANNED: usize = 50_000;
+
+/// Marks at most this far apart (or 4 % of the whole failure) share a column of the timeline.
+/// ASSUMPTION: a reconcile chain (100 ms steps, a container start) reads as one moment.
+const GROUP_GAP_MS: u64 = 5_000;
+
+/// Properties of [`ChaosPanel`].
+#[derive(Properties, PartialEq)]
+pub struct ChaosProps {
+    /// UI language.
+    pub lang: Lang,
+    /// The app state.
+    pub sandbox: UseReducerHandle<Sandbox>,
+    /// The picked pod (`namespace/name`), which "Kill pod" kills.
+    pub picked_pod: Option<AttrValue>,
+    /// Selects an event in the log (by id).
+    pub on_select_event: Callback<u64>,
+}
+
+/// The node faults a timeline can follow (the others undo one).
+const FAILURES: [&str; 3] = ["node-crash", "kubelet-stop", "partition"];
+
+/// One step of a failover, in the order Kubernetes takes them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Step {
+    Fault,
+    Heartbeat,
+    Unknown,
+    Tainted,
+    PodsNotReady,
+    Endpoints,
+    TrafficFailing,
+    Eviction,
+    Created,
+    Scheduled,
+    Pulled,
+    Ready,
+    TrafficOk,
+}
+
+impl Step {
+    const ALL: [Step; 13] = [
+        Step::Fault,
+        Step::Heartbeat,
+        Step::Unknown,
+        Step::Tainted,
+        Step::PodsNotReady,
+        Step::Endpoints,
+        Step::TrafficFailing,
+        Step::Eviction,
+        Step::Created,
+        Step::Scheduled,
+        Step::Pulled,
+        Step::Ready,
+        Step::TrafficOk,
+    ];
+
+    /// The `data-mark` value the e2e test reads.
+    fn id(self) -> &'static str {
+        match self {
+            Step::Fault => "fault",
+            Step::Heartbeat => "heartbeat",
+            Step::Unknown => "unknown",
+            Step::Tainted => "tainted",
+            Step::PodsNotReady => "pods-not-ready",
+            Step::Endpoints => "endpoints",
+            Step::TrafficFailing => "traffic-failing",
+            Step::Eviction => "eviction",
+            Step::Created => "created",
+            Step::Scheduled => "scheduled",
+            Step::Pulled => "pulled",
+            Step::Ready => "ready",
+            Step::TrafficOk => "traffic-ok",
+        }
+    }
+
+    fn msg(self) -> Msg {
+        match self {
+            Step::Fault => Msg::FtFault,
+            Step::Heartbeat => Msg::FtHeartbeat,
+            Step::Unknown => Msg::FtUnknown,
+            Step::Tainted => Msg::FtTainted,
+            Step::PodsNotReady => Msg::FtPodsNotReady,
+            Step::Endpoints => Msg::FtEndpoints,
+            Step::TrafficFailing => Msg::FtTrafficFailing,
+            Step::Eviction => Msg::FtEviction,
+            Step::Created => Msg::FtCreated,
+            Step::Scheduled => Msg::FtScheduled,
+            Step::Pulled => Msg::FtPulled,
+            Step::Ready => Msg::FtReady,
+            Step::TrafficOk => Msg::FtTrafficOk,
+        }
+    }
+
+    /// A symbol per step (colour is never alone): trouble, then recovery.
+    fn symbol(self) -> &'static str {
+        match self {
+            Step::Fault => "✕",
+            Step::Heartbeat => "♡",
+            Step::Unknown => "◌",
+            Step::Tainted => "⚑",
+            Step::PodsNotReady => "◑",
+            Step::Endpoints => "⊘",
+            Step::TrafficFailing => "⚠",
+            Step::Eviction => "⏏",
+            Step::Created => "+",
+            Step::Scheduled => "→",
+            Step::Pulled => "↓",
+            Step::Ready => "●",
+            Step::TrafficOk => "✓",
+        }
+    }
+
+    /// Whether it happens once per pod of the node (its count is worth showing).
+    fn per_pod(self) -> bool {
+        matches!(
+            self,
+            Step::PodsNotReady
+                | Step::Eviction
+                | Step::Created
+                | Step::Scheduled
+                | Step::Pulled
+                | Step::Ready
+        )
+    }
+
+    /// The CSS class of its phase: the fault and detection, the wait, the recovery.
+    fn phase(self) -> &'static str {
+        match self {
+            Step::Fault | Step::Heartbeat => "ft-fault",
+            Step::Unknown
+            | Step::Tainted
+            | Step::PodsNotReady
+            | Step::Endpoints
+            | Step::TrafficFailing => "ft-detect",
+            Step::Eviction => "ft-evict",
+            Step::Created | Step::Scheduled | Step::Pulled | Step::Ready | Step::TrafficOk => {
+                "ft-recover"
+            }
+        }
+    }
+}
+
+/// One mark of the timeline: when, the event it stands for (the heartbeat has none of its own:
+/// it points at the fault), and how many events of its kind followed the fault.
+#[derive(Clone, Debug, PartialEq)]
+struct Mark {
+    step: Step,
+    time: SimTime,
+    event: u64,
+    count: usize,
+}
+
+/// Whether an event is one a step stands for.
+fn classify(e: &Event, node: &str) -> Option<Step> {
+    match &e.kind {
+        EventKind::KubeEvent { reason, .. } => match (reason.as_str(), e.object.kind.as_str()) {
+            ("NodeNotReady", "node") if e.object.name == node => Some(Step::Unknown),
+            ("NodeNotReady", "pod") => Some(Step::PodsNotReady),
+            ("TaintManagerEviction", _) => Some(Step::Eviction),
+            ("SuccessfulCreate", _) => Some(Step::Created),
+            ("Scheduled", _) => Some(Step::Scheduled),
+            ("Pulled", _) => Some(Step::Pulled),
+            _ => None,
+        },
+        EventKind::ApiObjectChanged { .. } => match e.object.kind.as_str() {
+            "node" if e.object.name == node && e.message.contains("tainted") => Some(Step::Tainted),
+            "endpointslice" => Some(Step::Endpoints),
+            "pod" if e.message.contains(" is Ready") => Some(Step::Ready),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// The marks of the failure that `fault` (an index into `log`) started, in step order.
+fn marks(log: &[Event], at: usize, cluster: &Cluster) -> Vec<Mark> {
+    let fault = &log[at];
+    let node = fault.object.name.as_str();
+    let mut found: BTreeMap<Step, Mark> = BTreeMap::new();
+    found.insert(
+        Step::Fault,
+        Mark {
+            step: Step::Fault,
+            time: fault.time,
+            event: fault.id.0,
+            count: 1,
+        },
+    );
+    // The last Lease renewal before the fault (none when the kubelet has restarted since).
+    let lease_origin_ok = cluster
+        .leases
+        .get(node)
+        .is_none_or(|l| l.origin <= fault.time);
+    if lease_origin_ok {
+        found.insert(
+            Step::Heartbeat,
+            Mark {
+                step: Step::Heartbeat,
+                time: nodelifecycle::renew_time(cluster, node, fault.time),
+                event: fault.id.0,
+                count: 1,
+            },
+        );
+    }
+    // Events descend from the fault when their cause does: causes always point back, so one
+    // pass in log order finds them all.
+    let mut descends: HashSet<u64> = HashSet::from([fault.id.0]);
+    let mut failing: Option<&Event> = None;
+    let mut ok: Option<&Event> = None;
+    for e in log.iter().skip(at + 1).take(MAX_EVENTS_SCANNED) {
+        if let EventKind::Traffic { change } = &e.kind {
+            match change.as_str() {
+                "failing" | "no-endpoints" if failing.is_none() => failing = Some(e),
+                "ok" if failing.is_some() && ok.is_none() => ok = Some(e),
+                _ => {}
+            }
+        }
+        let Some(cause) = e.cause else {
+            continue;
+        };
+        if !descends.contains(&cause.0) {
+            continue;
+        }
+        descends.insert(e.id.0);
+        let Some(step) = classify(e, node) else {
+            continue;
+        };
+        found
+            .entry(step)
+            .and_modify(|m| m.count += 1)
+            .or_insert(Mark {
+                step,
+                time: e.time,
+                event: e.id.0,
+                count: 1,
+            });
+    }
+    for (step, e) in [(Step::TrafficFailing, failing), (Step::TrafficOk, ok)] {
+        if let Some(e) = e {
+            found.insert(
+                step,
+                Mark {
+                    step,
+                    time: e.time,
+                    event: e.id.0,
+                    count: 1,
+                },
+            );
+        }
+    }
+    found.into_values().collect()
+}
+
+/// `55 s`, `300 s`, `868 ms`, `1.1 s` (simulated time between two marks).
+fn span(ms: u64) -> String {
+    if ms < 1000 {
+        format!("{ms} ms")
+    } else if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{}.{} s", ms / 1000, (ms % 1000) / 100)
+    }
+}
+
+/// What the machine is (chaos) and what the control plane believes (the Ready condition):
+/// (CSS class, symbol, message).
+fn health(fault: NodeFault, ready: Option<ConditionStatus>) -> (&'static str, &'static str, Msg) {
+    if fault.down {
+        ("hl-down", "✕", Msg::ChDown)
+    } else if fault.partitioned {
+        ("hl-partitioned", "⌁", Msg::ChPartitioned)
+    } else {
+        match ready {
+            Some(ConditionStatus::True) => ("hl-ready", "●", Msg::ChReady),
+            Some(ConditionStatus::False) => ("hl-unknown", "◌", Msg::ChNotReady),
+            _ => ("hl-unknown", "◌", Msg::ChUnknownReady),
+        }
+    }
+}
+
+/// The chaos panel and the failure timeline.
+#[function_component(ChaosPanel)]
+pub fn chaos_panel(props: &ChaosProps) -> Html {
+    let lang = props.lang;
+    let t = |m| tr(lang, m);
+    let chosen = use_state_eq(|| None::<u64>);
+    let session = props.sandbox.session();
+    let sim = session.sim();
+    let Some(cluster) = sim.cluster() else {
+        return html! {};
+    };
+    let submit = |command: String| {
+        let sandbox = props.sandbox.clone();
+        Callback::from(move |_: MouseEvent| sandbox.dispatch(Action::Submit(command.clone())))
+    };
+
+    // Nodes, their health and the buttons that make sense for each.
+    let mut zones: BTreeMap<String, (usize, usize)> = BTreeMap::new();
+    let rows = cluster
+        .store
+        .list(ObjectKind::Node, None)
+        .filter_map(|o| match o {
+            Object::Node(n) => Some(n),
+            _ => None,
+        })
+        .map(|n| {
+            let name = n.metadata.name.clone();
+            let fault = cluster.fault(&name);
+            if let Some(zone) = n.metadata.labels.get(LABEL_TOPOLOGY_ZONE) {
+                let z = zones.entry(zone.clone()).or_default();
+                z.0 += 1;
+                if !fault.down {
+                    z.1 += 1;
+                }
+            }
+            let ready = n
+                .status
+                .conditions
+                .iter()
+                .find(|c| c.type_ == "Ready")
+                .map(|c| c.status.clone());
+            let (class, symbol, msg) = health(fault, ready.clone());
+            let api = ready.map_or("—".to_string(), |s| format!("Ready={}", s.as_str()));
+            let mut machine = Vec::new();
+            if fault.down {
+                machine.push(t(Msg::ChMachineDown));
+            }
+            if fault.kubelet_stopped {
+                machine.push(t(Msg::ChMachineKubelet));
+            }
+            if fault.partitioned {
+                machine.push(t(Msg::ChMachinePartitioned));
+            }
+            if machine.is_empty() {
+                machine.push(t(Msg::ChMachineUp));
+            }
+            let buttons = [
+                (Msg::ChCrash, "node-crash", !fault.down),
+                (Msg::ChRecover, "node-recover", fault.down),
+                (
+                    Msg::ChStopKubelet,
+                    "kubelet-stop",
+                    !fault.down && !fault.kubelet_stopped,
+                ),
+                (Msg::ChPartition, "partition", !fault.down && !fault.partitioned),
+                (
+                    Msg::ChHeal,
+                    "heal",
+                    fault.partitioned || fault.kubelet_stopped,
+                ),
+            ]
+            .map(|(label, verb, enabled)| {
+                let aria = fill(t(Msg::ChActionLabel), &[("action", t(label)), ("node", &name)]);
+                html! {
+                    <button type="button" class="btn btn-small chaos-btn" data-action={verb}
+                        disabled={!enabled} aria-label={aria.clone()} title={format!("chaos {verb} {name}")}
+                        onclick={submit(format!("chaos {verb} {name}"))}>
+                        { t(label) }
+                    </button>
+                }
+            });
+            let taints = n.spec.taints.iter().map(|taint| {
+                html! { <span class="badge taint" title={taint.to_string()}>{ taint.to_string() }</span> }
+            });
+            let health_text = t(msg);
+            html! {
+                <li class={classes!("chaos-row", class)} data-node={name.clone()} data-health={class.trim_start_matches("hl-")}
+                    aria-label={fill(t(Msg::ChNodeLabel), &[("node", &name), ("health", health_text)])}>
+                    <div class="chaos-info">
+                        <div class="chaos-node">
+                            <span class="hl-sym" aria-hidden="true">{ symbol }</span>
+                            <code>{ &name }</code>
+                            <span class="hl-text">{ health_text }</span>
+                        </div>
+                        <div class="hl-detail">{ fill(t(Msg::ChHealthDetail), &[("machine", &machine.join(", ")), ("api", &api)]) }</div>
+                        <div class="chaos-taints">
+                            <span class="chaos-taints-label">{ t(Msg::ChColTaints) }</span>
+                            if n.spec.taints.is_empty() {
+                                <span class="view-note-inline">{ t(Msg::ChNoTaints) }</span>
+                            }
+                            { for taints }
+                        </div>
+                    </div>
+                    <div class="chaos-actions" role="group" aria-label={fill(t(Msg::ChActionsLabel), &[("node", &name)])}>{ for buttons }</div>
+                </li>
+            }
+        })
+        .collect::<Vec<Html>>();
+
+    let zone_buttons = zones.iter().map(|(zone, (all, up))| {
+        let label = fill(t(Msg::ChZoneOutage), &[("zone", zone)]);
+        let aria = fill(
+            t(Msg::ChZoneOutageLabel),
+            &[("zone", zone), ("count", &all.to_string())],
+        );
+        html! {
+            <button type="button" class="btn btn-small chaos-btn" data-zone={zone.clone()}
+                disabled={*up == 0} aria-label={aria} title={format!("chaos zone-outage {zone}")}
+                onclick={submit(format!("chaos zone-outage {zone}"))}>
+                <span aria-hidden="true">{ "✕ " }</span>{ label }
+            </button>
+        }
+    });
+
+    // Kill the picked pod, when there is one its kubelet would restart.
+    let kill = props.picked_pod.as_deref().and_then(|picked| {
+        let (ns, name) = picked.split_once('/').unwrap_or(("default", picked));
+        let Some(Object::Pod(p)) = cluster.store.get(&Key::new(ObjectKind::Pod, ns, name)) else {
+            return None;
+        };
+        let enabled = p.metadata.deletion_timestamp.is_none()
+            && !p.spec.node_name.is_empty()
+            && cluster.fault(&p.spec.node_name).heartbeats()
+            && p.status.container_statuses.iter().any(|s| s.state.running.is_some());
+        let command = if ns == "default" {
+            format!("chaos pod-kill {name}")
+        } else {
+            format!("chaos pod-kill {name} -n {ns}")
+        };
+        Some(html! {
+            <button type="button" class="btn btn-small chaos-btn" id="chaos-kill-pod" data-pod={name.to_string()}
+                disabled={!enabled} title={command.clone()}
+                aria-label={fill(t(Msg::ChKillPodLabel), &[("pod", name)])} onclick={submit(command)}>
+                <span aria-hidden="true">{ "✕ " }</span>{ fill(t(Msg::ChKillPod), &[("pod", name)]) }
+            </button>
+        })
+    });
+
+    let panel = html! {
+        <section class="panel chaos-panel" id="chaos-panel" aria-labelledby="chaos-title">
+            <div class="view-head">
+                <h3 id="chaos-title">{ t(Msg::ChTitle) }</h3>
+                <span class="view-note">{ t(Msg::ChNote) }</span>
+            </div>
+            <ul class="chaos-nodes" id="chaos-nodes">{ for rows }</ul>
+            <div class="chaos-extra">
+                if !zones.is_empty() {
+                    <span class="chaos-extra-label">{ t(Msg::ChZones) }</span>
+                    { for zone_buttons }
+                }
+                <span class="chaos-extra-label">{ t(Msg::ChPod) }</span>
+                { match kill {
+                    Some(button) => button,
+                    None => html! { <span class="view-note-inline">{ t(Msg::ChPickPod) }</span> },
+                } }
+            </div>
+        </section>
+    };
+
+    html! {
+        <>
+            { panel }
+            { timeline(props, sim.log(), cluster, &chosen) }
+        </>
+    }
+}
+
+/// The failure timeline of the chosen (else the latest) node fault.
+fn timeline(
+    props: &ChaosProps,
+    log: &[Event],
+    cluster: &Cluster,
+    chosen: &UseStateHandle<Option<u64>>,
+) -> Html {
+    let lang = props.lang;
+    let t = |m| tr(lang, m);
+    let faults: Vec<usize> = log
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| {
+            e.object.kind == "node"
+                && matches!(&e.kind, EventKind::FaultInjected { fault } if FAILURES.contains(&fault.as_str()))
+        })
+        .map(|(i, _)| i)
+        .collect();
+    let head = html! {
+        <div class="view-head">
+            <h3 id="ft-title">{ t(Msg::FtTitle) }</h3>
+        </div>
+    };
+    let Some(&latest) = faults.last() else {
+        return html! {
+            <section class="panel failure-timeline" id="failure-timeline" aria-labelledby="ft-title">
+                { head }
+                <p class="view-note">{ t(Msg::FtNone) }</p>
+            </section>
+        };
+    };
+    let at = chosen
+        .and_then(|id| faults.iter().copied().find(|&i| log[i].id.0 == id))
+        .unwrap_or(latest);
+    let fault = &log[at];
+    let fault_name = match &fault.kind {
+        EventKind::FaultInjected { fault } => fault.clone(),
+        _ => String::new(),
+    };
+    let marks = marks(log, at, cluster);
+
+    let picker = (faults.len() > 1).then(|| {
+        let chosen = chosen.clone();
+        let onchange = Callback::from(move |e: yew::Event| {
+            let value = e
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            chosen.set(value.parse().ok());
+        });
+        let options = faults.iter().rev().map(|&i| {
+            let e = &log[i];
+            let fault = match &e.kind {
+                EventKind::FaultInjected { fault } => fault.as_str(),
+                _ => "",
+            };
+            html! {
+                <option value={e.id.0.to_string()} selected={i == at}>
+                    { format!("#{} {} {} {}", e.id.0, e.time, fault, e.object.name) }
+                </option>
+            }
+        });
+        html! {
+            <label class="ft-picker">
+                <span>{ t(Msg::FtPick) }</span>
+                <select id="ft-fault-picker" onchange={onchange}>{ for options }</select>
+            </label>
+        }
+    });
+
+    let find = |s: Step| marks.iter().find(|m| m.step == s);
+    // The two waits Kubernetes' defaults decide, measured beside the defaults.
+    let detect = find(Step::Heartbeat)
+        .zip(find(Step::Unknown))
+        .map(|(a, b)| b.time.as_ms().saturating_sub(a.time.as_ms()));
+    let tolerate = find(Step::Tainted)
+        .zip(find(Step::Eviction))
+        .map(|(a, b)| b.time.as_ms().saturating_sub(a.time.as_ms()));
+    let grace = span(GRACE_MS);
+    let period = span(MONITOR_PERIOD_MS);
+    let seconds = span(u64::try_from(DEFAULT_TOLERATION_SECONDS).unwrap_or(0) * 1000);
+    let measure = |id: &'static str, label: Msg, measured: Option<u64>, expected: String| {
+        let value = measured.map_or_else(|| t(Msg::FtNotYet).to_string(), span);
+        html! {
+            <li class="ft-measure" id={id} data-ms={measured.map(|m| m.to_string())}>
+                <span class="ft-measure-label">{ t(label) }</span>
+                <strong class="ft-measure-value">{ value }</strong>
+                <span class="ft-expected">{ expected }</span>
+            </li>
+        }
+    };
+    let measures = html! {
+        <ul class="ft-measures" aria-label={t(Msg::FtMeasures)}>
+            { measure("ft-detect", Msg::FtDetect, detect,
+                fill(t(Msg::FtGraceDefault), &[("grace", &grace), ("period", &period)])) }
+            { measure("ft-toleration", Msg::FtTolerate, tolerate,
+                fill(t(Msg::FtTolerationDefault), &[("seconds", &seconds)])) }
+        </ul>
+    };
+
+    // The axis: each mark at its simulated time, from the fault to the last mark.
+    let start = marks.iter().map(|m| m.time).min().unwrap_or(fault.time);
+    let end = marks.iter().map(|m| m.time).max().unwrap_or(fault.time);
+    let total_ms = end.as_ms().saturating_sub(start.as_ms()).max(1);
+    let pct =
+        |time: SimTime| time.as_ms().saturating_sub(start.as_ms()) as f64 * 100.0 / total_ms as f64;
+    let ticks = marks.iter().map(|m| {
+        html! {
+            <span class={classes!("ft-tick", m.step.phase())} style={format!("left: {:.2}%", pct(m.time))}
+                title={format!("{} {}", t(m.step.msg()), m.time)}></span>
+        }
+    });
+    let axis = html! {
+        <div class="ft-axis" aria-hidden="true">
+            <span class="ft-axis-line"></span>
+            { for ticks }
+        </div>
+    };
+
+    // Marks close in time form one column (one moment of the failover); the columns are
+    // separated by the simulated time between them.
+    let gap_ms = (total_ms / 25).max(GROUP_GAP_MS);
+    let mut groups: Vec<Vec<&Mark>> = Vec::new();
+    for m in &marks {
+        match groups.last_mut() {
+            Some(g) if m.time.as_ms().saturating_sub(g[g.len() - 1].time.as_ms()) <= gap_ms => {
+                g.push(m)
+            }
+            _ => groups.push(vec![m]),
+        }
+    }
+    let mut previous: Option<SimTime> = None;
+    let mut group_start: Option<SimTime> = None;
+    let columns =
+        groups
+            .iter()
+            .map(|g| {
+                let first = g[0].time;
+                let since = group_start.map(|s| first.as_ms().saturating_sub(s.as_ms()));
+                group_start = Some(first);
+                let buttons = g.iter().map(|m| {
+                let after_ms = previous.map(|p| m.time.as_ms().saturating_sub(p.as_ms()));
+                previous = Some(m.time);
+                let offset_ms = m.time.as_ms().saturating_sub(first.as_ms());
+                let id = m.event;
+                let onclick = {
+                    let cb = props.on_select_event.clone();
+                    Callback::from(move |_: MouseEvent| cb.emit(id))
+                };
+                let label = t(m.step.msg());
+                let count = (m.count > 1 && m.step.per_pod()).then(|| format!(" ×{}", m.count));
+                let aria = fill(
+                    t(Msg::FtMarkLabel),
+                    &[("step", label), ("time", &m.time.to_string()), ("id", &id.to_string())],
+                );
+                html! {
+                    <li class={classes!("ft-mark", m.step.phase())}>
+                        <button type="button" class="ft-mark-btn" data-mark={m.step.id()}
+                            data-event={id.to_string()} data-time-ms={m.time.as_ms().to_string()}
+                            data-after-ms={after_ms.map(|ms| ms.to_string())}
+                            title={m.time.to_string()} aria-label={aria} onclick={onclick}>
+                            <span class="ft-sym" aria-hidden="true">{ m.step.symbol() }</span>
+                            <span class="ft-label">{ label }{ count }</span>
+                            if offset_ms > 0 {
+                                <span class="ft-offset">{ format!("+{}", span(offset_ms)) }</span>
+                            }
+                        </button>
+                    </li>
+                }
+            });
+                html! {
+                    <li class="ft-group" data-time-ms={first.as_ms().to_string()}>
+                        <div class="ft-group-head">
+                            if let Some(ms) = since {
+                                <span class="ft-gap">{ format!("+{}", span(ms)) }</span>
+                            }
+                            <span class="ft-group-time">{ first.to_string() }</span>
+                        </div>
+                        <ul class="ft-group-marks">{ for buttons }</ul>
+                    </li>
+                }
+            })
+            .collect::<Vec<Html>>();
+    let missing: Vec<&str> = Step::ALL
+        .iter()
+        .filter(|s| {
+            !matches!(s, Step::TrafficFailing | Step::TrafficOk)
+                && !marks.iter().any(|m| m.step == **s)
+        })
+        .map(|s| t(s.msg()))
+        .collect();
+
+    html! {
+        <section class="panel failure-timeline" id="failure-timeline" aria-labelledby="ft-title"
+            data-fault={fault.id.0.to_string()} data-node={fault.object.name.clone()}>
+            <div class="view-head ft-head">
+                <h3 id="ft-title">{ t(Msg::FtTitle) }</h3>
+                <strong class="ft-which">
+                    { fill(t(Msg::FtWhich), &[("fault", &fault_name), ("node", &fault.object.name), ("time", &fault.time.to_string())]) }
+                </strong>
+                { for picker }
+            </div>
+            <p class="view-note ft-note">{ t(Msg::FtNote) }</p>
+            { measures }
+            { axis }
+            <ol class="ft-marks" id="ft-marks" aria-label={t(Msg::FtMarks)}>{ for columns }</ol>
+            if !missing.is_empty() {
+                <p class="view-note ft-missing">{ fill(t(Msg::FtMissing), &[("steps", &missing.join(" · "))]) }</p>
+            }
+        </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::{Session, SimConfig};
+
+    const SCRIPT: &str = "cluster create --nodes 3
+cat > web.yaml <<'EOF'
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: web
+spec:
+  replicas: 3
+  selector:
+    matchLabels:
+      app: web
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - name: nginx
+        image: nginx:1.27-alpine
+---
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - port: 80
+EOF
+kubectl apply -f web.yaml
+run 30s
+chaos node-crash node-1
+run 7m
+";
+
+    #[test]
+    fn a_node_crash_timeline_has_every_step_in_order_with_the_default_waits() {
+        let mut session = Session::new(SimConfig::default());
+        session.submit(SCRIPT);
+        let sim = session.sim();
+        let log = sim.log();
+        let at = log
+            .iter()
+            .rposition(|e| matches!(&e.kind, EventKind::FaultInjected { .. }))
+            .expect("the crash is in the log");
+        let marks = marks(log, at, sim.cluster().expect("a cluster"));
+        let steps: Vec<Step> = marks.iter().map(|m| m.step).collect();
+        assert_eq!(
+            steps,
+            [
+                Step::Fault,
+                Step::Heartbeat,
+                Step::Unknown,
+                Step::Tainted,
+                Step::PodsNotReady,
+                Step::Endpoints,
+                Step::Eviction,
+                Step::Created,
+                Step::Scheduled,
+                Step::Pulled,
+                Step::Ready,
+            ]
+        );
+        assert!(marks.windows(2).all(|w| w[0].time <= w[1].time));
+        let at = |s: Step| marks.iter().find(|m| m.step == s).unwrap().time.as_ms();
+        let detect = at(Step::Unknown) - at(Step::Heartbeat);
+        assert!(
+            detect > GRACE_MS && detect <= GRACE_MS + MONITOR_PERIOD_MS,
+            "{detect}"
+        );
+        assert_eq!(
+            at(Step::Eviction) - at(Step::Tainted),
+            u64::try_from(DEFAULT_TOLERATION_SECONDS).unwrap() * 1000
+        );
+        // Every mark but the heartbeat stands for its own event.
+        for m in &marks {
+            let e = &log[usize::try_from(m.event).unwrap() - 1];
+            assert_eq!(e.id.0, m.event);
+            if m.step != Step::Heartbeat {
+                assert_eq!(e.time, m.time, "{:?}", m.step);
+            }
+        }
+    }
+
+    #[test]
+    fn spans_read_in_seconds_or_milliseconds() {
+        assert_eq!(span(55_000), "55 s");
+        assert_eq!(span(300_000), "300 s");
+        assert_eq!(span(868), "868 ms");
+        assert_eq!(span(1_150), "1.1 s");
+    }
+}

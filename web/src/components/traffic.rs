@@ -1,0 +1,538 @@
+//! Traffic on a Service (or a hand-made load balancer) in the Cluster tab: for each traffic
+//! target a flow diagram (the Service box, a line to each endpoint as thick as the requests it
+//! got in the last second, failed ones dashed, red and marked ✕) and a success-rate chart of the
+//! last 120 simulated seconds with the p50/p99 readout; buttons to start and stop traffic; and,
+//! when both a load balancer and a Service carry traffic, the manual fleet beside the
+//! orchestrated one ([`super::fleet`]).
+//!
+//! Every number comes from [`sim_core::cluster::traffic`] at the frame being viewed
+//! ([`traffic::series`], [`Target::last_endpoints`]); the buttons submit commands as if typed.
+
+use sim_core::cluster::api::{Object, ObjectKind};
+use sim_core::cluster::controllers::endpointslice::slices_of;
+use sim_core::cluster::state::Cluster;
+use sim_core::cluster::traffic::{self, SecondStats, Target, TargetRef, DEFAULT_RPS};
+use sim_core::command::shell_quote;
+use sim_core::SimTime;
+use yew::prelude::*;
+
+use crate::i18n::{fill, tr, Lang, Msg};
+use crate::state::{Action, Sandbox};
+
+/// Seconds the success-rate chart shows.
+pub const CHART_WINDOW_S: u64 = 120;
+/// Seconds the "recent" success rate sums (the test and the readout use it).
+pub const RECENT_S: usize = 10;
+
+/// Properties of [`TrafficPanel`].
+#[derive(Properties, PartialEq)]
+pub struct TrafficProps {
+    /// UI language.
+    pub lang: Lang,
+    /// The app state.
+    pub sandbox: UseReducerHandle<Sandbox>,
+}
+
+/// One endpoint (pod) or backend (`NODE:PORT`) of a target, as the flow diagram draws it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct FlowRow {
+    /// `pod/NAME` or `NODE:PORT`.
+    pub id: String,
+    /// The node it runs on.
+    pub node: String,
+    /// Requests it answered in the last second.
+    pub ok: u32,
+    /// Requests to it that failed in the last second.
+    pub failed: u32,
+    /// Whether its node is down or cut off (chaos).
+    pub node_down: bool,
+    /// For a Service endpoint: its `ready` condition in the EndpointSlice.
+    pub ready: Option<bool>,
+}
+
+/// The success percentage of `ok` out of `sent` (None when nothing was sent).
+pub fn pct(ok: u64, sent: u64) -> Option<f64> {
+    (sent > 0).then(|| ok as f64 * 100.0 / sent as f64)
+}
+
+/// The success percentage summed over the last `n` seconds of `series`.
+pub fn success_over(series: &[SecondStats], n: usize) -> Option<f64> {
+    let start = series.len().saturating_sub(n);
+    let (ok, sent) = series[start..].iter().fold((0u64, 0u64), |(o, s), x| {
+        (o + u64::from(x.ok), s + u64::from(x.sent))
+    });
+    pct(ok, sent)
+}
+
+/// `99.5 %` / `—`, and the same as a data attribute (`99.5` / empty).
+pub fn pct_text(v: Option<f64>) -> String {
+    v.map_or("—".to_string(), |p| format!("{} %", pct_short(p)))
+}
+
+/// `100`, `99.5`, `0`: one decimal only when it is not whole.
+pub fn pct_short(p: f64) -> String {
+    if (p - p.round()).abs() < 0.05 {
+        format!("{:.0}", p.round())
+    } else {
+        format!("{p:.1}")
+    }
+}
+
+/// A data attribute's value for a percentage (empty when none).
+pub fn pct_attr(v: Option<f64>) -> String {
+    v.map_or(String::new(), |p| format!("{p:.1}"))
+}
+
+/// Milliseconds of a latency in µs (`2.3 ms`).
+fn ms(us: u32) -> String {
+    if us >= 10_000 {
+        format!("{:.0} ms", f64::from(us) / 1000.0)
+    } else {
+        format!("{:.1} ms", f64::from(us) / 1000.0)
+    }
+}
+
+/// Whether chaos made `node` stop answering.
+pub fn node_down(cluster: &Cluster, node: &str) -> bool {
+    !cluster.fault(node).serves_traffic()
+}
+
+/// The endpoints or backends of one target: the ones that got requests in the last second,
+/// plus a Service's EndpointSlice endpoints and a load balancer's backends that got none.
+pub fn flow_rows(cluster: &Cluster, lbs_target: &Target, sim: &sim_core::Sim) -> Vec<FlowRow> {
+    let mut rows: Vec<FlowRow> = lbs_target
+        .last_endpoints
+        .iter()
+        .map(|(id, c)| FlowRow {
+            id: id.clone(),
+            node: c.node.clone(),
+            ok: c.ok,
+            failed: c.failed,
+            node_down: node_down(cluster, &c.node),
+            ready: None,
+        })
+        .collect();
+    match &lbs_target.target {
+        TargetRef::Service { namespace, name } => {
+            let key = sim_core::cluster::store::Key::new(ObjectKind::Service, namespace, name);
+            if let Some(Object::Service(svc)) = cluster.store.get(&key) {
+                for slice in slices_of(&cluster.store, svc) {
+                    for ep in &slice.endpoints {
+                        let Some(pod) = ep.target_ref.as_ref().map(|r| r.name.clone()) else {
+                            continue;
+                        };
+                        let id = format!("pod/{pod}");
+                        let ready = ep.conditions.ready.unwrap_or(false);
+                        match rows.iter_mut().find(|r| r.id == id) {
+                            Some(r) => r.ready = Some(ready),
+                            None => {
+                                let node = ep.node_name.clone().unwrap_or_default();
+                                rows.push(FlowRow {
+                                    node_down: node_down(cluster, &node),
+                                    id,
+                                    node,
+                                    ok: 0,
+                                    failed: 0,
+                                    ready: Some(ready),
+                                });
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        TargetRef::Lb { name } => {
+            if let Some(lb) = sim.traffic().load_balancers().get(name) {
+                for b in &lb.backends {
+                    let id = b.to_string();
+                    if !rows.iter().any(|r| r.id == id) {
+                        rows.push(FlowRow {
+                            node_down: node_down(cluster, &b.node),
+                            id,
+                            node: b.node.clone(),
+                            ok: 0,
+                            failed: 0,
+                            ready: None,
+                        });
+                    }
+                }
+            }
+        }
+    }
+    rows.sort_by(|a, b| a.node.cmp(&b.node).then(a.id.cmp(&b.id)));
+    rows
+}
+
+/// `pod/web-7d4f8-x2k9q` → `x2k9q`, `node-2:8080` unchanged.
+fn short_id(id: &str) -> String {
+    match id.strip_prefix("pod/") {
+        Some(pod) => pod.rsplit('-').next().unwrap_or(pod).to_string(),
+        None => id.to_string(),
+    }
+}
+
+/// Width of the flow diagram in SVG units.
+const F_WIDTH: f64 = 520.0;
+/// Height of one endpoint row.
+const F_ROW: f64 = 30.0;
+
+/// The flow diagram: the target's box on the left, one line per endpoint on the right.
+fn flow_diagram(lang: Lang, label: &str, rows: &[FlowRow]) -> Html {
+    let t = |m| tr(lang, m);
+    let n = rows.len().max(1);
+    let height = (n as f64 * F_ROW + 12.0).max(56.0);
+    let (sx, sw, sh) = (6.0, 128.0, 40.0);
+    let sy = height / 2.0 - sh / 2.0;
+    let (ex, ew, eh) = (F_WIDTH - 196.0, 190.0, 24.0);
+    let max = rows
+        .iter()
+        .map(|r| r.ok + r.failed)
+        .max()
+        .unwrap_or(0)
+        .max(1);
+    let lines = rows.iter().enumerate().map(|(i, r)| {
+        let ey = 6.0 + i as f64 * F_ROW + (F_ROW - eh) / 2.0;
+        let (x1, y1, x2, y2) = (sx + sw, sy + sh / 2.0, ex, ey + eh / 2.0);
+        let total = r.ok + r.failed;
+        let width = if total == 0 {
+            1.0
+        } else {
+            1.5 + 7.0 * f64::from(total) / f64::from(max)
+        };
+        let failing = r.failed > 0;
+        let class = if failing {
+            "flow-line fail"
+        } else if total == 0 {
+            "flow-line idle"
+        } else {
+            "flow-line ok"
+        };
+        let text = if failing {
+            fill(t(Msg::TfFailedPerSec), &[("count", &r.failed.to_string())])
+        } else {
+            fill(t(Msg::TfPerSec), &[("count", &r.ok.to_string())])
+        };
+        let mid = (x1 + x2) / 2.0;
+        let lx = x1 + (x2 - x1) * 0.62;
+        let ly = y1 + (y2 - y1) * 0.62 - 4.0;
+        let (box_class, sym) = if r.node_down {
+            ("flow-ep down", "✕")
+        } else if r.ready == Some(false) {
+            ("flow-ep notready", "◑")
+        } else if failing {
+            ("flow-ep down", "✕")
+        } else {
+            ("flow-ep up", "●")
+        };
+        // A backend's id already names its node.
+        let mut ep_text = if r.id.starts_with(&format!("{}:", r.node)) {
+            format!("{sym} {}", r.id)
+        } else {
+            format!("{sym} {} · {}", short_id(&r.id), r.node)
+        };
+        if r.node_down {
+            ep_text.push_str(&format!(" · {}", t(Msg::TfDown)));
+        } else if r.ready == Some(false) {
+            ep_text.push_str(&format!(" · {}", t(Msg::TfNotReady)));
+        }
+        html! {
+            <g class="flow-row" data-endpoint={r.id.clone()} data-node={r.node.clone()}
+                data-ok={r.ok.to_string()} data-failed={r.failed.to_string()}
+                data-node-down={r.node_down.to_string()}>
+                <path class={class} stroke-width={format!("{width:.1}")}
+                    d={format!("M{x1:.1},{y1:.1} C{mid:.1},{y1:.1} {mid:.1},{y2:.1} {x2:.1},{y2:.1}")} />
+                if total > 0 {
+                    <text class={classes!("flow-label", failing.then_some("fail"))}
+                        x={format!("{lx:.1}")} y={format!("{ly:.1}")} text-anchor="middle">{ text }</text>
+                }
+                <g class={box_class}>
+                    <rect x={format!("{ex:.1}")} y={format!("{ey:.1}")} width={ew.to_string()} height={eh.to_string()} rx="5" />
+                    <text x={format!("{:.1}", ex + 6.0)} y={format!("{:.1}", ey + 16.0)}>{ crate::layers::ellipsize(&ep_text, 30) }</text>
+                </g>
+            </g>
+        }
+    });
+    let summary: Vec<String> = rows
+        .iter()
+        .map(|r| {
+            fill(
+                t(Msg::TfRowAria),
+                &[
+                    ("endpoint", &r.id),
+                    ("node", &r.node),
+                    ("ok", &r.ok.to_string()),
+                    ("failed", &r.failed.to_string()),
+                ],
+            )
+        })
+        .collect();
+    html! {
+        <>
+            <svg class="flow-svg" viewBox={format!("0 0 {F_WIDTH} {height:.1}")} role="img"
+                aria-label={fill(t(Msg::TfFlowAria), &[("target", label)])} preserveAspectRatio="xMinYMin meet">
+                <g class="flow-src">
+                    <rect x={sx.to_string()} y={format!("{sy:.1}")} width={sw.to_string()} height={sh.to_string()} rx="7" />
+                    <text x={format!("{:.1}", sx + sw / 2.0)} y={format!("{:.1}", sy + sh / 2.0 + 5.0)} text-anchor="middle">
+                        { crate::layers::ellipsize(label, 16) }
+                    </text>
+                </g>
+                { for lines }
+                if rows.is_empty() {
+                    <text class="flow-label" x={format!("{:.1}", sx + sw + 20.0)} y={format!("{:.1}", sy + sh / 2.0 + 5.0)}>
+                        { t(Msg::TfNoEndpoints) }
+                    </text>
+                }
+            </svg>
+            <ul class="visually-hidden">{ for summary.into_iter().map(|s| html! { <li>{ s }</li> }) }</ul>
+        </>
+    }
+}
+
+/// A success-rate chart of the last `window_s` seconds of `series`: the success % line, the
+/// failed share as bars from the bottom, axes in sim time. `compact` drops the axis titles.
+pub fn rate_chart(lang: Lang, series: &[SecondStats], window_s: u64, compact: bool) -> Html {
+    let t = |m| tr(lang, m);
+    let (w, h) = if compact {
+        (300.0, 90.0)
+    } else {
+        (520.0, 170.0)
+    };
+    let (left, right, top, bottom) = (40.0, 10.0, 10.0, if compact { 18.0 } else { 34.0 });
+    let (pw, ph) = (w - left - right, h - top - bottom);
+    let end_ms = series.last().map_or(0, |s| s.time.as_ms());
+    // Before `window_s` seconds have passed the axis spans what there is.
+    let span_ms = (window_s * 1000).min(end_ms).max(1000);
+    let start_ms = end_ms - span_ms.min(end_ms);
+    let shown: Vec<&SecondStats> = series
+        .iter()
+        .filter(|s| s.time.as_ms() > start_ms)
+        .collect();
+    let x_of = |ms: u64| left + (ms.saturating_sub(start_ms)) as f64 / span_ms as f64 * pw;
+    let bar_w = (pw * 1000.0 / span_ms as f64).max(1.0);
+    let bars = shown
+        .iter()
+        .filter(|s| s.failed > 0 && s.sent > 0)
+        .map(|s| {
+            let frac = f64::from(s.failed) / f64::from(s.sent);
+            let bh = (frac * ph).max(1.0);
+            let x = x_of(s.time.as_ms()) - bar_w;
+            html! {
+                <rect class="rc-fail" x={format!("{x:.1}")} y={format!("{:.1}", top + ph - bh)}
+                    width={format!("{bar_w:.2}")} height={format!("{bh:.1}")}>
+                    <title>{ format!("{} ✕ {}/{}", s.time, s.failed, s.sent) }</title>
+                </rect>
+            }
+        });
+    let points: Vec<String> = shown
+        .iter()
+        .filter(|s| s.sent > 0)
+        .map(|s| {
+            let y = top + ph * (1.0 - f64::from(s.ok) / f64::from(s.sent));
+            format!("{:.1},{y:.1}", x_of(s.time.as_ms()) - bar_w / 2.0)
+        })
+        .collect();
+    let grid = [0.0, 50.0, 100.0].map(|p: f64| {
+        let y = top + ph * (1.0 - p / 100.0);
+        html! {
+            <>
+                <line class="rc-grid" x1={left.to_string()} x2={(left + pw).to_string()}
+                    y1={format!("{y:.1}")} y2={format!("{y:.1}")} />
+                <text class="rc-tick" x={(left - 4.0).to_string()} y={format!("{:.1}", y + 4.0)} text-anchor="end">
+                    { format!("{p:.0}%") }
+                </text>
+            </>
+        }
+    });
+    // Ticks at whole seconds: the first and last inside the axis, and one between.
+    let first = start_ms.div_ceil(1000) * 1000;
+    let last = end_ms / 1000 * 1000;
+    let mid = (first + last) / 2000 * 1000;
+    let xticks = [(first, "start"), (mid, "middle"), (last, "end")].map(|(ms, anchor)| {
+        html! {
+            <text class="rc-tick" x={format!("{:.1}", x_of(ms))} y={format!("{:.1}", top + ph + 14.0)} text-anchor={anchor}>
+                { SimTime(ms).to_string() }
+            </text>
+        }
+    });
+    let aria = fill(
+        t(Msg::TfChartAria),
+        &[
+            ("seconds", &window_s.to_string()),
+            ("rate", &pct_text(success_over(series, window_s as usize))),
+        ],
+    );
+    html! {
+        <svg class={classes!("rate-chart", compact.then_some("compact"))} viewBox={format!("0 0 {w} {h}")}
+            role="img" aria-label={aria} preserveAspectRatio="xMinYMin meet">
+            { for grid }
+            <line class="rc-axis" x1={left.to_string()} x2={left.to_string()} y1={top.to_string()} y2={(top + ph).to_string()} />
+            <line class="rc-axis" x1={left.to_string()} x2={(left + pw).to_string()} y1={(top + ph).to_string()} y2={(top + ph).to_string()} />
+            { for bars }
+            if points.len() > 1 {
+                <polyline class="rc-ok" points={points.join(" ")} />
+            }
+            { for xticks }
+            if !compact {
+                <text class="rc-title" x={format!("{:.1}", left + pw / 2.0)} y={(h - 2.0).to_string()} text-anchor="middle">
+                    { t(Msg::TfAxisTime) }
+                </text>
+            }
+        </svg>
+    }
+}
+
+/// The Services of the cluster that traffic can be started on (not `default/kubernetes`).
+fn services(cluster: &Cluster) -> Vec<(String, String)> {
+    cluster
+        .store
+        .list(ObjectKind::Service, None)
+        .filter_map(|o| match o {
+            Object::Service(s) => Some((s.metadata.namespace.clone(), s.metadata.name.clone())),
+            _ => None,
+        })
+        .filter(|(ns, name)| !(ns == "default" && name == "kubernetes"))
+        .collect()
+}
+
+/// The Cluster tab's traffic panel.
+#[function_component(TrafficPanel)]
+pub fn traffic_panel(props: &TrafficProps) -> Html {
+    let lang = props.lang;
+    let t = |m| tr(lang, m);
+    let session = props.sandbox.session();
+    let sim = session.sim();
+    let Some(cluster) = sim.cluster() else {
+        return html! {};
+    };
+    let state = sim.traffic();
+    let submit = |text: String| {
+        let sandbox = props.sandbox.clone();
+        Callback::from(move |_: MouseEvent| sandbox.dispatch(Action::Submit(text.clone())))
+    };
+
+    let start_buttons = services(cluster)
+        .into_iter()
+        .filter_map(|(ns, name)| {
+            let target = TargetRef::Service {
+                namespace: ns.clone(),
+                name: name.clone(),
+            };
+            let label = target.label();
+            if state.target(&label).is_some_and(|t| t.running) {
+                return None;
+            }
+            let mut words = vec![
+                "traffic".to_string(),
+                "start".to_string(),
+                format!("svc/{name}"),
+                "--rps".to_string(),
+                DEFAULT_RPS.to_string(),
+            ];
+            if ns != "default" {
+                words.extend(["-n".to_string(), ns]);
+            }
+            let command = shell_quote(&words);
+            Some(html! {
+                <button type="button" class="btn traffic-start" data-target={label.clone()}
+                    title={command.clone()} onclick={submit(command.clone())}>
+                    { "▶ " }{ fill(t(Msg::TfStart), &[("target", &label)]) }
+                </button>
+            })
+        })
+        .collect::<Vec<_>>();
+
+    // Nothing to send traffic to yet: the panel stays out of the way.
+    if start_buttons.is_empty() && state.targets().is_empty() {
+        return html! {};
+    }
+
+    let cards = state.targets().iter().map(|(label, target)| {
+        let series = traffic::series(sim, label);
+        let last = series.last();
+        let rows = flow_rows(cluster, target, sim);
+        let recent = success_over(series, RECENT_S);
+        let window = success_over(series, CHART_WINDOW_S as usize);
+        let stop = target.running.then(|| {
+            let command = shell_quote(&["traffic".to_string(), "stop".to_string(), label.clone()]);
+            html! {
+                <button type="button" class="btn traffic-stop" title={command.clone()}
+                    onclick={submit(command.clone())}>{ "■ " }{ t(Msg::TfStop) }</button>
+            }
+        });
+        let status = if target.running {
+            fill(t(Msg::TfRunning), &[("rps", &target.rps.to_string())])
+        } else {
+            t(Msg::TfStopped).to_string()
+        };
+        let readout = match last {
+            Some(s) => html! {
+                <dl class="tf-readout">
+                    <div><dt>{ t(Msg::TfLastSecond) }</dt>
+                        <dd class={classes!((s.failed > 0).then_some("bad"))}>
+                            { if s.failed > 0 { "✕ " } else { "✓ " } }
+                            { pct_text(pct(u64::from(s.ok), u64::from(s.sent))) }
+                            { format!(" ({}/{})", s.ok, s.sent) }
+                        </dd></div>
+                    <div><dt>{ fill(t(Msg::TfRecent), &[("seconds", &RECENT_S.to_string())]) }</dt>
+                        <dd>{ pct_text(recent) }</dd></div>
+                    <div><dt>{ fill(t(Msg::TfRecent), &[("seconds", &CHART_WINDOW_S.to_string())]) }</dt>
+                        <dd>{ pct_text(window) }</dd></div>
+                    <div><dt>{ "p50 / p99" }</dt>
+                        <dd class="tf-p99" data-p99-us={s.p99_us.to_string()}>{ format!("{} / {}", ms(s.p50_us), ms(s.p99_us)) }</dd></div>
+                    if s.failed > 0 {
+                        <div><dt>{ t(Msg::TfFailedKinds) }</dt>
+                            <dd class="bad">{ fill(t(Msg::TfTimeoutsRefused), &[("timeouts", &s.timeouts.to_string()), ("refused", &s.refused.to_string())]) }</dd></div>
+                    }
+                </dl>
+            },
+            None => html! { <p class="view-note">{ t(Msg::TfNoSeconds) }</p> },
+        };
+        html! {
+            <article class="traffic-target" data-target={label.clone()} data-running={target.running.to_string()}
+                data-success-last={pct_attr(last.and_then(|s| pct(u64::from(s.ok), u64::from(s.sent))))}
+                data-success-recent={pct_attr(recent)} data-seconds={series.len().to_string()}
+                aria-label={label.clone()}>
+                <div class="tf-head">
+                    <strong class="tf-name"><code>{ label.clone() }</code></strong>
+                    <span class={classes!("badge", (!target.running).then_some("muted"))}>{ status }</span>
+                    { for stop }
+                </div>
+                <div class="tf-body">
+                    <div class="tf-flow">
+                        <h4>{ t(Msg::TfFlowTitle) }</h4>
+                        { flow_diagram(lang, label, &rows) }
+                    </div>
+                    <div class="tf-chart">
+                        <h4>{ fill(t(Msg::TfChartTitle), &[("seconds", &CHART_WINDOW_S.to_string())]) }</h4>
+                        { rate_chart(lang, series, CHART_WINDOW_S, false) }
+                        <ul class="rc-legend">
+                            <li><span class="rc-key ok" aria-hidden="true">{ "━" }</span>{ t(Msg::TfLegendOk) }</li>
+                            <li><span class="rc-key fail" aria-hidden="true">{ "▮" }</span>{ t(Msg::TfLegendFail) }</li>
+                        </ul>
+                        { readout }
+                    </div>
+                </div>
+            </article>
+        }
+    });
+
+    let fleet = super::fleet::fleet_compare(lang, &props.sandbox, sim, cluster);
+
+    html! {
+        <section class="panel traffic-panel" id="traffic-panel" aria-labelledby="traffic-title"
+            data-targets={state.targets().len().to_string()}>
+            <div class="view-head">
+                <h3 id="traffic-title">{ t(Msg::TfTitle) }</h3>
+                <span class="view-note">{ t(Msg::TfNote) }</span>
+            </div>
+            if !start_buttons.is_empty() {
+                <div class="tf-actions">{ for start_buttons }</div>
+            }
+            if state.targets().is_empty() {
+                <p class="view-note">{ t(Msg::TfEmpty) }</p>
+            }
+            { fleet }
+            { for cards }
+        </section>
+    }
+}
