@@ -82,7 +82,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
         }
     });
     let to_schedule = convert::pod_to_schedule(&pod, owner_selector.as_ref(), now.as_ms());
-    let version = (c.store.resource_version(), c.engines_version);
+    let version = (c.store.scheduling_version(), c.engines_version);
     // The cached snapshot is taken, not copied (copying it cost more than scheduling at a
     // hundred nodes); a bind below puts it back updated, and any other store change makes it
     // stale anyway.
@@ -95,18 +95,24 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
         _ => snapshot(c),
     };
     let mut state = c.scheduler;
-    let decision = scheduler::schedule(
-        &snap,
-        &to_schedule,
-        &SchedulerConfig::default(),
-        &mut state,
-        sim.rng(),
-    );
+    // Per-node tables only where a person can read them: on larger clusters the cycle keeps
+    // the outcome (it decides exactly as the recorded one; a property test pins that).
+    let config = SchedulerConfig {
+        record: if snap.nodes().len() > super::state::FULL_RECORD_MAX_NODES {
+            scheduler::Record::Outcome
+        } else {
+            scheduler::Record::Full
+        },
+        ..SchedulerConfig::default()
+    };
+    let decision = scheduler::schedule(&snap, &to_schedule, &config, &mut state, sim.rng());
     let Some(c) = sim.cluster.as_mut() else {
         return;
     };
     c.scheduler = state;
-    c.decisions.insert(key.clone(), decision.clone());
+    let selected = decision.selected.clone();
+    let failure = decision.message.clone();
+    c.decisions.insert(key.clone(), decision);
     keep_details(c, key);
     let condition = |status, reason: &str, message: &str| PodCondition {
         type_: "PodScheduled".into(),
@@ -117,7 +123,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
         message: message.into(),
     };
     pod.status.conditions.retain(|c| c.type_ != "PodScheduled");
-    match decision.selected {
+    match selected {
         Some(sel) => {
             c.unschedulable.remove(key);
             pod.spec.node_name = sel.node.clone();
@@ -127,7 +133,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
             let mut snap = snap;
             let _ = snap.add_pod(sel.index, &convert::bound_pod(&pod));
             c.store.update(Object::Pod(Box::new(pod)));
-            c.snapshot_cache = Some((c.store.resource_version(), c.engines_version, snap));
+            c.snapshot_cache = Some((c.store.scheduling_version(), c.engines_version, snap));
             let id = record_kube_event(
                 sim,
                 key,
@@ -144,9 +150,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
             watch(sim, key, Some(&before), after.as_ref(), id);
         }
         None => {
-            let message = decision
-                .message
-                .unwrap_or_else(|| "no nodes available to schedule pods".into());
+            let message = failure.unwrap_or_else(|| "no nodes available to schedule pods".into());
             c.unschedulable.insert(key.clone());
             pod.status.conditions.push(condition(
                 ConditionStatus::False,
@@ -172,5 +176,62 @@ fn keep_details(c: &mut super::state::Cluster, key: &Key) {
             d.nodes = Vec::new();
             d.not_considered = Vec::new();
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Session, SimConfig};
+    use rand::SeedableRng;
+
+    /// The snapshot cache is keyed on `Store::scheduling_version`, which skips pod status
+    /// writes: whenever the cache claims to be current, a probe pod must be scheduled on it
+    /// exactly as on a snapshot built from scratch (same decision, same RNG draws).
+    #[test]
+    fn a_current_cached_snapshot_decides_as_a_fresh_one_through_rollouts_and_failures() {
+        let mut s = Session::new(SimConfig { seed: 5 });
+        let script = "cluster create --nodes 4\n\
+            kubectl create deployment web --image=nginx:1.27-alpine --replicas=12\n\
+            step\nstep\nstep\nstep\nstep\nstep\n\
+            kubectl label nodes node-2 disk=ssd\n\
+            run 20s\n\
+            kubectl set image deployment/web nginx=nginx:1.27\n\
+            step\nstep\nstep\nstep\n\
+            chaos node-crash node-3\n\
+            kubectl scale deployment web --replicas=20\n\
+            run 7m";
+        let mut checked = 0;
+        for line in script.lines() {
+            s.submit(line);
+            let sim = s.sim();
+            let Some(c) = sim.cluster() else { continue };
+            let Some((v, e, cached)) = &c.snapshot_cache else {
+                continue;
+            };
+            if (*v, *e) != (c.store.scheduling_version(), c.engines_version) {
+                continue;
+            }
+            let fresh = snapshot(c);
+            let probe = convert::pod_to_schedule(
+                &crate::cluster::api::Pod::named("default", "probe"),
+                None,
+                sim.now().as_ms(),
+            );
+            let decide = |snap: &Snapshot| {
+                let mut state = c.scheduler;
+                let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(9);
+                scheduler::schedule(
+                    snap,
+                    &probe,
+                    &SchedulerConfig::default(),
+                    &mut state,
+                    &mut rng,
+                )
+            };
+            assert_eq!(decide(cached), decide(&fresh), "after {line}");
+            checked += 1;
+        }
+        assert!(checked > 3, "the cache was current only {checked} times");
     }
 }

@@ -41,6 +41,11 @@ pub const WATCH_LATENCY_MS: u64 = 100;
 /// fewer pods than this; at 100 nodes a full decision is ≈50 KB.
 pub const FULL_DECISIONS: usize = 500;
 
+/// Above this many nodes, scheduling cycles keep only their outcome, not per-node verdicts
+/// and scores (a table of more rows than anyone reads, and most of a large cluster's
+/// scheduling time). ASSUMPTION: a teaching cluster is smaller.
+pub const FULL_RECORD_MAX_NODES: usize = 500;
+
 /// The name `cluster create` gives the cluster.
 pub const CLUSTER_NAME: &str = "kind";
 
@@ -145,7 +150,7 @@ pub struct Cluster {
     pub(crate) service_ips: u32,
     /// Counts changes of the nodes' engines (images pulled), for the snapshot cache.
     pub(crate) engines_version: u64,
-    /// The scheduler's snapshot as of (store resourceVersion, engines version): derived data,
+    /// The scheduler's snapshot as of (store scheduling version, engines version): derived data,
     /// reused by the scheduling cycles of one instant and updated as they bind pods. Not part of
     /// the fingerprint (it is a function of the store and the engines).
     pub(crate) snapshot_cache: Option<(u64, u64, super::scheduler::Snapshot)>,

@@ -80,6 +80,38 @@ pub struct Store {
     resource_version: u64,
     /// uids handed out so far: the next uid is a hash of this count.
     uids: u64,
+    /// Counts the changes the scheduler's snapshot can see (see [`Store::scheduling_version`]).
+    /// Derived from the changes, so not part of the state's fingerprint.
+    #[serde(skip)]
+    scheduling_version: u64,
+}
+
+/// What a pod contributes to the scheduler's snapshot (`scheduling::snapshot`): nothing when
+/// unbound or terminal, else its node and its `convert::bound_pod` projection.
+fn scheduling_view(o: &Object) -> Option<(String, super::scheduler::BoundPod)> {
+    let Object::Pod(p) = o else {
+        return None;
+    };
+    let terminal = matches!(
+        p.status.phase,
+        Some(super::api::PodPhase::Succeeded) | Some(super::api::PodPhase::Failed)
+    );
+    (!p.spec.node_name.is_empty() && !terminal).then(|| {
+        (
+            p.spec.node_name.clone(),
+            super::scheduler::convert::bound_pod(p),
+        )
+    })
+}
+
+/// Whether replacing `old` by `new` can change the scheduler's snapshot: any Node change, a
+/// pod whose binding, terminal phase or `bound_pod` projection differs.
+fn scheduling_relevant(old: &Object, new: &Object) -> bool {
+    match (old, new) {
+        (Object::Node(_), _) => true,
+        (Object::Pod(_), Object::Pod(_)) => scheduling_view(old) != scheduling_view(new),
+        _ => false,
+    }
 }
 
 impl Store {
@@ -111,6 +143,15 @@ impl Store {
     /// The last resourceVersion handed out.
     pub fn resource_version(&self) -> u64 {
         self.resource_version
+    }
+
+    /// A counter that moves whenever a change could alter the scheduler's snapshot: a Node
+    /// created, changed or removed, a bound pod created, removed, ended, relabelled, marked
+    /// for deletion or resized, a pod bound. Pod status updates that do none of that (readiness, container
+    /// states, every kubelet write) leave it alone, so the snapshot of one scheduling cycle
+    /// stays valid for the next across them.
+    pub fn scheduling_version(&self) -> u64 {
+        self.scheduling_version
     }
 
     /// A deterministic uid in UUID form: a hash of how many uids came before, so replaying the
@@ -147,6 +188,9 @@ impl Store {
         m.generation = 1;
         m.creation_timestamp = Some(Timestamp(now));
         m.deletion_timestamp = None;
+        if object.kind() == ObjectKind::Node || scheduling_view(&object).is_some() {
+            self.scheduling_version += 1;
+        }
         let key = Key::of(&object);
         self.objects.insert(key.clone(), object);
         key
@@ -161,6 +205,9 @@ impl Store {
             return false;
         };
         let spec_changed = spec_differs(old, &object);
+        if scheduling_relevant(old, &object) {
+            self.scheduling_version += 1;
+        }
         let old_meta = old.metadata().clone();
         object.set_type_meta();
         let rv = self.bump();
@@ -176,8 +223,11 @@ impl Store {
     /// Removes an object for good; returns it.
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
         let removed = self.objects.remove(key);
-        if removed.is_some() {
+        if let Some(o) = &removed {
             self.resource_version += 1;
+            if o.kind() == ObjectKind::Node || scheduling_view(o).is_some() {
+                self.scheduling_version += 1;
+            }
         }
         removed
     }

@@ -1631,9 +1631,10 @@ pub fn explain(d: &Decision) -> String {
     if d.nodes.is_empty() && d.evaluated > 0 {
         let _ = writeln!(
             out,
-            "(per-node verdicts and scores are kept for the {} most recent scheduling decisions; \
-             this one is older)",
-            crate::cluster::state::FULL_DECISIONS
+            "(per-node verdicts and scores are kept for the {} most recent scheduling decisions \
+             on clusters of up to {} nodes; this one has only its summary)",
+            crate::cluster::state::FULL_DECISIONS,
+            crate::cluster::state::FULL_RECORD_MAX_NODES
         );
     }
     for n in &d.nodes {
