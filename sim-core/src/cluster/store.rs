@@ -84,6 +84,16 @@ pub struct Store {
     /// Derived from the changes, so not part of the state's fingerprint.
     #[serde(skip)]
     scheduling_version: u64,
+    /// Objects by the uid of their controller (the ownerReference with `controller: true`), as
+    /// the ReplicaSet controller's informer indexes pods: listing a ReplicaSet's pods then
+    /// costs its own pods, not every pod of the namespace. Derived, so not fingerprinted.
+    #[serde(skip)]
+    by_controller: BTreeMap<String, std::collections::BTreeSet<Key>>,
+}
+
+/// The uid of the object's controller, if it has one.
+fn controller_uid(o: &Object) -> Option<&str> {
+    o.metadata().controller_ref().map(|r| r.uid.as_str())
 }
 
 /// What a pod contributes to the scheduler's snapshot (`scheduling::snapshot`): nothing when
@@ -128,6 +138,35 @@ impl Store {
             .take_while(move |(k, _)| k.kind == kind)
             .filter(move |(k, _)| ns.as_deref().is_none_or(|n| k.namespace == n))
             .map(|(_, o)| o)
+    }
+
+    /// Objects whose controller has `uid`, in key order (the same order as [`Store::list`]).
+    pub fn controlled_by<'a>(&'a self, uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.by_controller
+            .get(uid)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.objects.get(k))
+    }
+
+    fn index(&mut self, key: &Key, object: &Object) {
+        if let Some(uid) = controller_uid(object) {
+            self.by_controller
+                .entry(uid.to_string())
+                .or_default()
+                .insert(key.clone());
+        }
+    }
+
+    fn unindex(&mut self, key: &Key, object: &Object) {
+        if let Some(uid) = controller_uid(object) {
+            if let Some(set) = self.by_controller.get_mut(uid) {
+                set.remove(key);
+                if set.is_empty() {
+                    self.by_controller.remove(uid);
+                }
+            }
+        }
     }
 
     /// Number of objects of `kind`.
@@ -192,6 +231,10 @@ impl Store {
             self.scheduling_version += 1;
         }
         let key = Key::of(&object);
+        if let Some(old) = self.objects.get(&key).cloned() {
+            self.unindex(&key, &old);
+        }
+        self.index(&key, &object);
         self.objects.insert(key.clone(), object);
         key
     }
@@ -216,6 +259,13 @@ impl Store {
         m.creation_timestamp = old_meta.creation_timestamp;
         m.resource_version = rv;
         m.generation = old_meta.generation + i64::from(spec_changed);
+        if let Some(old) = self.objects.get(&key) {
+            if controller_uid(old) != controller_uid(&object) {
+                let old = old.clone();
+                self.unindex(&key, &old);
+                self.index(&key, &object);
+            }
+        }
         self.objects.insert(key, object);
         true
     }
@@ -224,6 +274,7 @@ impl Store {
     pub fn remove(&mut self, key: &Key) -> Option<Object> {
         let removed = self.objects.remove(key);
         if let Some(o) = &removed {
+            self.unindex(key, o);
             self.resource_version += 1;
             if o.kind() == ObjectKind::Node || scheduling_view(o).is_some() {
                 self.scheduling_version += 1;
@@ -278,6 +329,57 @@ fn spec_json(object: &Object) -> String {
 mod tests {
     use super::*;
     use crate::cluster::api::Deployment;
+
+    #[test]
+    fn the_controller_index_follows_creates_orphaning_and_removals() {
+        use crate::cluster::api::{OwnerReference, Pod};
+        let mut st = Store::default();
+        let owned = |name: &str, uid: &str| {
+            let mut p = Pod::named("default", name);
+            p.metadata.owner_references.push(OwnerReference {
+                api_version: "apps/v1".into(),
+                kind: "ReplicaSet".into(),
+                name: "rs".into(),
+                uid: uid.into(),
+                controller: Some(true),
+                block_owner_deletion: Some(true),
+            });
+            Object::from(p)
+        };
+        let scan = |st: &Store, uid: &str| -> Vec<String> {
+            st.list(ObjectKind::Pod, None)
+                .filter(|o| o.metadata().controller_ref().is_some_and(|r| r.uid == uid))
+                .map(|o| o.name().to_string())
+                .collect()
+        };
+        let index = |st: &Store, uid: &str| -> Vec<String> {
+            st.controlled_by(uid)
+                .map(|o| o.name().to_string())
+                .collect()
+        };
+        for (name, uid) in [("c", "u1"), ("a", "u1"), ("b", "u2"), ("d", "u1")] {
+            st.create(owned(name, uid), SimTime(0));
+        }
+        assert_eq!(index(&st, "u1"), ["a", "c", "d"]);
+        assert_eq!(index(&st, "u1"), scan(&st, "u1"));
+        // Orphaned (the garbage collector's release), then adopted by another owner.
+        let mut a = st
+            .get(&Key::new(ObjectKind::Pod, "default", "a"))
+            .unwrap()
+            .clone();
+        a.metadata_mut().owner_references.clear();
+        st.update(a.clone());
+        assert_eq!(index(&st, "u1"), ["c", "d"]);
+        let adopted = owned("a", "u2");
+        let mut a2 = a;
+        a2.metadata_mut().owner_references = adopted.metadata().owner_references.clone();
+        st.update(a2);
+        assert_eq!(index(&st, "u2"), ["a", "b"]);
+        st.remove(&Key::new(ObjectKind::Pod, "default", "d"));
+        for uid in ["u1", "u2", "u3"] {
+            assert_eq!(index(&st, uid), scan(&st, uid), "{uid}");
+        }
+    }
 
     #[test]
     fn the_typed_spec_comparison_agrees_with_the_json_one() {

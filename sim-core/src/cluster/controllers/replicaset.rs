@@ -19,13 +19,9 @@ const SOURCE: &str = "replicaset-controller";
 /// The pods a ReplicaSet controls (controller ownerReference to its uid), in key order.
 pub fn owned_pods<'a>(store: &'a Store, rs: &ReplicaSet) -> Vec<&'a Pod> {
     store
-        .list(ObjectKind::Pod, Some(&rs.metadata.namespace))
+        .controlled_by(&rs.metadata.uid)
         .filter_map(as_pod)
-        .filter(|p| {
-            p.metadata
-                .controller_ref()
-                .is_some_and(|r| r.uid == rs.metadata.uid)
-        })
+        .filter(|p| p.metadata.namespace == rs.metadata.namespace)
         .collect()
 }
 
