@@ -18,17 +18,22 @@ pub struct NodeFault {
     /// The node is cut off from the rest of the cluster (`chaos partition`): its containers
     /// run, but neither the control plane nor other nodes' traffic reaches it.
     pub partitioned: bool,
+    /// Available memory is below the kubelet's hard eviction threshold (`chaos memory-pressure`).
+    pub memory_pressure: bool,
+    /// The node's filesystem (nodefs) is below its threshold (`chaos disk-pressure`).
+    pub disk_pressure: bool,
 }
 
 impl NodeFault {
     /// Whether the node is healthy.
     pub fn is_healthy(&self) -> bool {
-        !self.down && !self.kubelet_stopped && !self.partitioned
+        self.heartbeats() && !self.memory_pressure && !self.disk_pressure
     }
 
-    /// Whether the kubelet's heartbeats (Lease renewals, status updates) reach the API server.
+    /// Whether the kubelet's heartbeats (Lease renewals, status updates) reach the API server
+    /// (resource pressure does not stop them).
     pub fn heartbeats(&self) -> bool {
-        self.is_healthy()
+        !self.down && !self.kubelet_stopped && !self.partitioned
     }
 
     /// Whether a request sent to a pod on this node can be answered: the machine is up and
@@ -51,8 +56,12 @@ pub enum FaultAction {
     KubeletStart,
     /// The node is cut off from the network.
     Partition,
-    /// Undo a partition and a kubelet stop.
+    /// Undo a partition, a kubelet stop and resource pressure.
     Heal,
+    /// Available memory drops below the eviction threshold (`chaos memory-pressure`).
+    MemoryPressure,
+    /// The node's filesystem fills up below its threshold (`chaos disk-pressure`).
+    DiskPressure,
     /// Undo everything (`chaos clear`).
     Clear,
     /// Kill the containers of a pod picked at random when it happens (`chaos random`); no
@@ -76,6 +85,8 @@ impl FaultAction {
             FaultAction::KubeletStart => "kubelet-start",
             FaultAction::Partition => "partition",
             FaultAction::Heal => "heal",
+            FaultAction::MemoryPressure => "memory-pressure",
+            FaultAction::DiskPressure => "disk-pressure",
             FaultAction::Clear => "clear",
             FaultAction::PodKill => "pod-kill",
             FaultAction::Crashloop => "crashloop",
@@ -94,7 +105,11 @@ impl FaultAction {
             FaultAction::Heal => {
                 f.partitioned = false;
                 f.kubelet_stopped = false;
+                f.memory_pressure = false;
+                f.disk_pressure = false;
             }
+            FaultAction::MemoryPressure => f.memory_pressure = true,
+            FaultAction::DiskPressure => f.disk_pressure = true,
             FaultAction::Clear => f = NodeFault::default(),
             FaultAction::PodKill | FaultAction::Crashloop | FaultAction::ImagePullError => {}
         }
@@ -114,6 +129,12 @@ impl NodeFault {
         }
         if self.partitioned {
             parts.push("partitioned");
+        }
+        if self.memory_pressure {
+            parts.push("memory pressure");
+        }
+        if self.disk_pressure {
+            parts.push("disk pressure");
         }
         parts.join(", ")
     }
@@ -195,3 +216,141 @@ pub fn injected_pull_error(r: &crate::image::engine::Reference) -> String {
         r.tag_or_digest()
     )
 }
+
+/// A resource whose shortage makes the kubelet evict pods (`pkg/kubelet/eviction`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum Pressure {
+    /// `memory.available`, the node condition MemoryPressure.
+    Memory,
+    /// `nodefs.available`, the node condition DiskPressure.
+    Disk,
+}
+
+impl Pressure {
+    /// Both, in the order the kubelet reports them.
+    pub const ALL: [Pressure; 2] = [Pressure::Memory, Pressure::Disk];
+
+    /// The node condition's type.
+    pub fn condition(self) -> &'static str {
+        match self {
+            Pressure::Memory => "MemoryPressure",
+            Pressure::Disk => "DiskPressure",
+        }
+    }
+
+    /// The condition's reason and message when True, then when False (the kubelet's node status
+    /// setters, `pkg/kubelet/nodestatus/setters.go`).
+    pub fn wording(self, on: bool) -> (&'static str, &'static str) {
+        match (self, on) {
+            (Pressure::Memory, true) => (
+                "KubeletHasInsufficientMemory",
+                "kubelet has insufficient memory available",
+            ),
+            (Pressure::Memory, false) => (
+                "KubeletHasSufficientMemory",
+                "kubelet has sufficient memory available",
+            ),
+            (Pressure::Disk, true) => ("KubeletHasDiskPressure", "kubelet has disk pressure"),
+            (Pressure::Disk, false) => ("KubeletHasNoDiskPressure", "kubelet has no disk pressure"),
+        }
+    }
+
+    /// The node event the kubelet records when the condition changes (`NodeHasInsufficientMemory`).
+    pub fn node_event(self, on: bool) -> &'static str {
+        match (self, on) {
+            (Pressure::Memory, true) => "NodeHasInsufficientMemory",
+            (Pressure::Memory, false) => "NodeHasSufficientMemory",
+            (Pressure::Disk, true) => "NodeHasDiskPressure",
+            (Pressure::Disk, false) => "NodeHasNoDiskPressure",
+        }
+    }
+
+    /// The NoSchedule taint the node lifecycle controller puts on a node with the condition
+    /// (`v1.TaintNodeMemoryPressure`, `v1.TaintNodeDiskPressure`).
+    pub fn taint(self) -> &'static str {
+        match self {
+            Pressure::Memory => "node.kubernetes.io/memory-pressure",
+            Pressure::Disk => "node.kubernetes.io/disk-pressure",
+        }
+    }
+
+    /// The resource the eviction manager reclaims (`Attempting to reclaim memory`); nodefs is
+    /// reclaimed as `ephemeral-storage`.
+    pub fn resource(self) -> &'static str {
+        match self {
+            Pressure::Memory => "memory",
+            Pressure::Disk => "ephemeral-storage",
+        }
+    }
+
+    /// The default hard threshold as `--eviction-hard` writes it.
+    pub fn threshold(self) -> &'static str {
+        match self {
+            Pressure::Memory => "memory.available<100Mi",
+            Pressure::Disk => "nodefs.available<10%",
+        }
+    }
+
+    /// The threshold's quantity and the available amount as the eviction message prints them
+    /// (`Threshold quantity: 100Mi, available: 51200Ki`). The threshold is the kubelet's default
+    /// (`pkg/kubelet/eviction/defaults_linux.go`: `memory.available<100Mi`,
+    /// `nodefs.available<10%`); ASSUMPTION: the node's filesystem is 100Gi, so 10% is 10Gi;
+    /// ASSUMPTION: under the fault 50Mi of memory (5Gi of disk) is left.
+    pub fn quantities(self) -> (&'static str, &'static str) {
+        match self {
+            Pressure::Memory => ("100Mi", "51200Ki"),
+            Pressure::Disk => ("10Gi", "5Gi"),
+        }
+    }
+
+    /// How much the evictions must free before the signal is back above the threshold.
+    /// ASSUMPTION: 512Mi of memory, 2Gi of disk.
+    pub fn deficit(self) -> u64 {
+        match self {
+            Pressure::Memory => 512 * MIB,
+            Pressure::Disk => 2 * 1024 * MIB,
+        }
+    }
+
+    /// What evicting a pod with no request of the resource frees. ASSUMPTION: a BestEffort pod
+    /// uses 64Mi of memory; a pod writes 1Gi to its writable layer and logs.
+    pub fn unrequested_usage(self) -> u64 {
+        match self {
+            Pressure::Memory => 64 * MIB,
+            Pressure::Disk => 1024 * MIB,
+        }
+    }
+}
+
+const MIB: u64 = 1024 * 1024;
+
+/// The kubelet's eviction state for one pressure on one node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct PressureState {
+    /// The `FaultInjected` event that began it (what the evictions chain back to).
+    pub event: crate::event::EventId,
+    /// Bytes the evictions must still free (0: the signal is above the threshold again).
+    pub left: u64,
+    /// The last housekeeping that observed the signal below the threshold.
+    pub observed: Option<crate::time::SimTime>,
+    /// Whether the node condition is True.
+    pub reported: bool,
+    /// How many pods were evicted for it.
+    pub evicted: u32,
+}
+
+/// The eviction manager's state on one node.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct NodePressure {
+    /// Each pressure the node has had and not yet recovered from.
+    pub by: std::collections::BTreeMap<Pressure, PressureState>,
+    /// When the next housekeeping pass is queued (a queued pass at another time is stale).
+    pub next_round: Option<crate::time::SimTime>,
+}
+
+/// The kubelet's housekeeping interval, which the eviction manager's monitoring follows
+/// (kubelet `--housekeeping-interval`, default 10 s; `evictionMonitoringPeriod` 10 s).
+pub const HOUSEKEEPING_MS: u64 = 10_000;
+/// How long a pressure condition stays True after the signal was last seen below its
+/// threshold (kubelet `--eviction-pressure-transition-period`, default 5m).
+pub const PRESSURE_TRANSITION_MS: u64 = 300_000;

@@ -10,6 +10,11 @@
 //! whose pulls fail meets the registry's 503 (`ErrImagePull`, then `ImagePullBackOff`); an
 //! image already on the node is not pulled again (IfNotPresent), so it is not affected.
 //!
+//! Its eviction manager (`pkg/kubelet/eviction`) acts on the resource pressure of chaos
+//! ([`super::faults::Pressure`], `chaos memory-pressure`): at each housekeeping pass (10 s) it
+//! reports MemoryPressure/DiskPressure and evicts one pod, ranked as the kubelet ranks them,
+//! until the modelled deficit is freed ([`housekeeping`]).
+//!
 //! A kubelet that is not running or cannot reach the API server (its node crashed, stopped or
 //! partitioned: `NodeFault::heartbeats`) does nothing: its queued steps are dropped, and when it
 //! comes back it resyncs every pod bound to it (`resync`).
@@ -21,12 +26,13 @@ use super::api::{
     ContainerStateWaiting, ContainerStatus, ImagePullPolicy, Object, Pod, PodCondition, PodPhase,
     RestartPolicy, Timestamp,
 };
-use super::faults::CRASHLOOP_RUN_MS;
+use super::faults::{Pressure, CRASHLOOP_RUN_MS, HOUSEKEEPING_MS, PRESSURE_TRANSITION_MS};
 use super::state::{enqueue, record_kube_event, remove_pod, watch, Work, WATCH_LATENCY_MS};
 use super::store::Key;
 use crate::event::{EventId, EventKind};
 use crate::image::engine::{parse_reference, Engine};
 use crate::sim::Sim;
+use crate::time::SimTime;
 
 /// The kubelet's name in events.
 pub const SOURCE: &str = "kubelet";
@@ -514,7 +520,8 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
     let Some(mut pod) = get(sim, key, uid) else {
         return;
     };
-    if pod.metadata.deletion_timestamp.is_some() {
+    if pod.metadata.deletion_timestamp.is_some() || evicted(&pod) {
+        // An evicted pod's containers are gone: steps queued before the eviction do nothing.
         return;
     }
     let now = Timestamp(sim.now());
@@ -1187,4 +1194,489 @@ fn create(sim: &mut Sim, key: &Key, uid: &str, i: usize, cause: EventId) {
         start_ms(),
         ev,
     );
+}
+
+/// The pod's `status.reason` after a node-pressure eviction (`pkg/kubelet/eviction`: `Reason`).
+pub const EVICTED: &str = "Evicted";
+
+/// Whether the kubelet evicted the pod (it stays in the API as Failed).
+pub fn evicted(p: &Pod) -> bool {
+    p.status.phase == Some(PodPhase::Failed) && p.status.reason == EVICTED
+}
+
+/// The pod's QoS class (`pkg/apis/core/v1/helper/qos`): BestEffort without any cpu or memory
+/// request or limit, Guaranteed when every container's cpu and memory limits are set and its
+/// requests (if set) equal them, Burstable otherwise.
+pub fn qos_class(p: &Pod) -> &'static str {
+    let resources = ["cpu", "memory"];
+    let mut any = false;
+    let mut guaranteed = true;
+    for c in &p.spec.containers {
+        let r = &c.resources;
+        for name in resources {
+            let req = r.requests.get(name);
+            let lim = r.limits.get(name);
+            if req.is_some_and(|q| !q.is_zero()) || lim.is_some_and(|q| !q.is_zero()) {
+                any = true;
+            }
+            match (req, lim) {
+                (_, None) => guaranteed = false,
+                (Some(q), Some(l)) if q.nanos() != l.nanos() => guaranteed = false,
+                _ => {}
+            }
+        }
+    }
+    if !any {
+        "BestEffort"
+    } else if guaranteed && !p.spec.containers.is_empty() {
+        "Guaranteed"
+    } else {
+        "Burstable"
+    }
+}
+
+/// What each container of `p` uses of the pressure's resource, as the model assumes it:
+/// its request (its limit when it has none), or [`Pressure::unrequested_usage`] without either
+/// (ASSUMPTION: a container uses what it asked for; one that asked nothing uses 64Mi of memory,
+/// 1Gi of disk, so that BestEffort pods exceed their zero requests). Also whether it exceeds
+/// its request.
+fn usage(p: &Pod, pressure: Pressure) -> Vec<(String, u64, bool)> {
+    let resource = pressure.resource();
+    p.spec
+        .containers
+        .iter()
+        .map(|c| {
+            let asked = c
+                .resources
+                .requests
+                .get(resource)
+                .or_else(|| c.resources.limits.get(resource))
+                .map_or(0, |q| u64::try_from(q.value()).unwrap_or(0));
+            if asked == 0 {
+                (c.name.clone(), pressure.unrequested_usage(), true)
+            } else {
+                (c.name.clone(), asked, false)
+            }
+        })
+        .collect()
+}
+
+/// The eviction manager's order (`rankMemoryPressure`, `rankDiskPressureFunc`): pods whose
+/// usage exceeds their requests first, then by priority (lowest first), then (memory only) by
+/// QoS class, BestEffort, Burstable, Guaranteed (ASSUMPTION: usage equal to requests, so the
+/// real third key, usage above requests, ties), then by name.
+fn eviction_rank(p: &Pod, pressure: Pressure) -> (bool, i32, u8, String, String) {
+    let exceeds = usage(p, pressure).iter().any(|u| u.2);
+    let qos = match (pressure, qos_class(p)) {
+        (Pressure::Disk, _) => 0,
+        (_, "BestEffort") => 0,
+        (_, "Burstable") => 1,
+        _ => 2,
+    };
+    (
+        !exceeds,
+        p.spec.priority.unwrap_or(0),
+        qos,
+        p.metadata.namespace.clone(),
+        p.metadata.name.clone(),
+    )
+}
+
+/// The first housekeeping instant of `node`'s kubelet at or after `t` (passes fall on multiples
+/// of [`HOUSEKEEPING_MS`] from the node's creation).
+fn housekeeping_at_or_after(c: &super::state::Cluster, node: &str, t: SimTime) -> SimTime {
+    let origin = match c
+        .store
+        .get(&Key::new(super::api::ObjectKind::Node, "", node))
+    {
+        Some(o) => o
+            .metadata()
+            .creation_timestamp
+            .map_or(SimTime::ZERO, |t| t.0),
+        None => SimTime::ZERO,
+    };
+    if t <= origin {
+        return origin;
+    }
+    let k = (t.as_ms() - origin.as_ms()).div_ceil(HOUSEKEEPING_MS);
+    origin.plus_ms(k * HOUSEKEEPING_MS)
+}
+
+/// When `node`'s eviction manager must look next, if anything will change: the next pass while
+/// a pressure's signal is below its threshold; after the fault ends, the first pass once the
+/// transition period since the signal was last seen is over. None while the kubelet does not
+/// run (it looks again when it comes back) or when nothing is left to do.
+fn next_round(c: &super::state::Cluster, node: &str, now: SimTime) -> Option<SimTime> {
+    let st = c.pressures.get(node)?;
+    let f = c.fault(node);
+    if !f.heartbeats() {
+        return None;
+    }
+    let mut next: Option<SimTime> = None;
+    for (p, s) in &st.by {
+        let on = match p {
+            Pressure::Memory => f.memory_pressure,
+            Pressure::Disk => f.disk_pressure,
+        };
+        let at = if on && (s.left > 0 || !s.reported) {
+            Some(now.plus_ms(1))
+        } else if !on {
+            let after = s
+                .observed
+                .map_or(now, |o| o.plus_ms(PRESSURE_TRANSITION_MS));
+            Some(after.max(now.plus_ms(1)))
+        } else {
+            None
+        };
+        if let Some(at) = at {
+            let at = housekeeping_at_or_after(c, node, at);
+            next = Some(next.map_or(at, |n: SimTime| n.min(at)));
+        }
+    }
+    next
+}
+
+/// Queues `node`'s next housekeeping pass when one is due earlier than the one queued (chaos
+/// changed the node's pressure, or its kubelet came back).
+pub(crate) fn pressure_changed(sim: &mut Sim, node: &str, cause: EventId) {
+    let now = sim.now();
+    let Some(c) = sim.cluster.as_mut() else {
+        return;
+    };
+    let Some(at) = next_round(c, node, now) else {
+        return;
+    };
+    let Some(st) = c.pressures.get_mut(node) else {
+        return;
+    };
+    if st.next_round.is_some_and(|q| q <= at && q > now) {
+        return;
+    }
+    st.next_round = Some(at);
+    enqueue(
+        sim,
+        Work::Housekeeping(node.into()),
+        at.as_ms().saturating_sub(now.as_ms()),
+        cause,
+    );
+}
+
+/// One housekeeping pass of `node`'s eviction manager (`synchronize`): reports each pressure's
+/// node condition (True while the signal is below its threshold and for the transition period
+/// after), and evicts at most one pod per pass while a signal is below its threshold, ranked as
+/// the eviction manager ranks them. Each eviction frees what the pod used; once the pressure's
+/// deficit ([`Pressure::deficit`]) is freed the signal is above the threshold again and the
+/// evictions stop. ASSUMPTION (simpler than the kubelet, which would report False 5 min after
+/// the last eviction): the condition stays True until the fault ends (`chaos clear`, `chaos
+/// heal`), then goes False at the first pass 5 min after the last eviction.
+pub(crate) fn housekeeping(sim: &mut Sim, node: &str, cause: EventId) {
+    let now = sim.now();
+    let Some(c) = sim.cluster.as_mut() else {
+        return;
+    };
+    let Some(st) = c.pressures.get_mut(node) else {
+        return;
+    };
+    if st.next_round != Some(now) {
+        return;
+    }
+    st.next_round = None;
+    let f = c.fault(node);
+    if !f.heartbeats() {
+        return;
+    }
+    let Some(st) = c.pressures.get(node).cloned() else {
+        return;
+    };
+    // Which conditions change, and which pressure evicts this pass.
+    let mut flips: Vec<(Pressure, bool)> = Vec::new();
+    let mut evict_for: Option<Pressure> = None;
+    let mut done: Vec<Pressure> = Vec::new();
+    for (p, s) in &st.by {
+        let on = match p {
+            Pressure::Memory => f.memory_pressure,
+            Pressure::Disk => f.disk_pressure,
+        };
+        let below = on && s.left > 0;
+        if below || (on && !s.reported) {
+            if !s.reported {
+                flips.push((*p, true));
+            }
+            if below && evict_for.is_none() {
+                evict_for = Some(*p);
+            }
+        } else if !on {
+            let over = s
+                .observed
+                .is_none_or(|o| now >= o.plus_ms(PRESSURE_TRANSITION_MS));
+            if over {
+                if s.reported {
+                    flips.push((*p, false));
+                }
+                done.push(*p);
+            }
+        }
+    }
+    if let Some(c) = sim.cluster.as_mut() {
+        if let Some(st) = c.pressures.get_mut(node) {
+            for (p, on) in &flips {
+                if let Some(s) = st.by.get_mut(p) {
+                    s.reported = *on;
+                }
+            }
+            for p in &done {
+                st.by.remove(p);
+            }
+            if let Some(p) = evict_for {
+                if let Some(s) = st.by.get_mut(&p) {
+                    s.observed = Some(now);
+                }
+            }
+        }
+    }
+    let mut last = cause;
+    if !flips.is_empty() {
+        last = report_pressure(sim, node, &flips, &st, cause);
+    }
+    if let Some(p) = evict_for {
+        evict_one(sim, node, p, st.by.get(&p).map_or(last, |s| s.event));
+    }
+    if let Some(c) = sim.cluster.as_mut() {
+        if c.pressures.get(node).is_some_and(|st| st.by.is_empty()) {
+            c.pressures.remove(node);
+        }
+    }
+    pressure_changed(sim, node, last);
+}
+
+/// The kubelet's node status update with the pressure conditions that changed, and its
+/// `NodeHasInsufficientMemory`-style events. Returns the update's event.
+fn report_pressure(
+    sim: &mut Sim,
+    node: &str,
+    flips: &[(Pressure, bool)],
+    st: &super::faults::NodePressure,
+    cause: EventId,
+) -> EventId {
+    let now = Timestamp(sim.now());
+    let key = Key::new(super::api::ObjectKind::Node, "", node);
+    let Some(Object::Node(n)) = sim.cluster.as_ref().and_then(|c| c.store.get(&key)) else {
+        return cause;
+    };
+    let mut n = n.as_ref().clone();
+    let mut shown = Vec::new();
+    for (p, on) in flips {
+        let (reason, message) = p.wording(*on);
+        let status = if *on {
+            ConditionStatus::True
+        } else {
+            ConditionStatus::False
+        };
+        match n
+            .status
+            .conditions
+            .iter_mut()
+            .find(|c| c.type_ == p.condition())
+        {
+            Some(c) => {
+                c.status = status;
+                c.reason = reason.into();
+                c.message = message.into();
+                c.last_transition_time = Some(now);
+                c.last_heartbeat_time = Some(now);
+            }
+            None => n.status.conditions.push(super::api::NodeCondition {
+                type_: p.condition().into(),
+                status,
+                last_heartbeat_time: Some(now),
+                last_transition_time: Some(now),
+                reason: reason.into(),
+                message: message.into(),
+            }),
+        }
+        shown.push(format!(
+            "{}={} ({message})",
+            p.condition(),
+            if *on { "True" } else { "False" }
+        ));
+    }
+    // The fault that began it is the cause of a True; the command that ended it of a False.
+    let why = flips
+        .iter()
+        .find(|(_, on)| *on)
+        .and_then(|(p, _)| st.by.get(p))
+        .map_or(cause, |s| s.event);
+    let note = format!("node/{node}: {}", shown.join(", "));
+    let Some(id) = super::state::apply(
+        sim,
+        super::controllers::Change::Update {
+            object: Object::Node(Box::new(n)),
+            why: super::controllers::Why::Note(note),
+        },
+        why,
+    ) else {
+        return cause;
+    };
+    for (p, on) in flips {
+        let reason = p.node_event(*on);
+        record_kube_event(
+            sim,
+            &key,
+            reason,
+            SOURCE,
+            false,
+            &format!("Node {node} status is now: {reason}"),
+            id,
+        );
+    }
+    id
+}
+
+/// Evicts the first pod of `node` in the eviction manager's order for `pressure`: phase
+/// Failed, reason `Evicted`, its containers killed at once (a hard threshold's grace period is
+/// 0: SIGKILL, exit code 137). The pod stays in the API, so its ReplicaSet, which counts only
+/// active pods, creates a replacement.
+fn evict_one(sim: &mut Sim, node: &str, pressure: Pressure, fault: EventId) {
+    let now = Timestamp(sim.now());
+    let Some(c) = sim.cluster.as_ref() else {
+        return;
+    };
+    let victim = c
+        .store
+        .list(super::api::ObjectKind::Pod, None)
+        .filter_map(super::controllers::as_pod)
+        .filter(|p| p.spec.node_name == node && super::controllers::is_active(p))
+        .min_by_key(|p| eviction_rank(p, pressure))
+        .cloned();
+    let Some(mut pod) = victim else {
+        // Nothing left to evict (`eviction manager: unable to evict any pods from the node`):
+        // ASSUMPTION: the evictions stop; the node stays under pressure until the fault ends.
+        if let Some(s) = sim
+            .cluster
+            .as_mut()
+            .and_then(|c| c.pressures.get_mut(node))
+            .and_then(|st| st.by.get_mut(&pressure))
+        {
+            s.left = 0;
+        }
+        return;
+    };
+    let key = Key::new(
+        super::api::ObjectKind::Pod,
+        &pod.metadata.namespace,
+        &pod.metadata.name,
+    );
+    let resource = pressure.resource();
+    let (threshold, available) = pressure.quantities();
+    let used = usage(&pod, pressure);
+    let freed: u64 = used.iter().map(|u| u.1).sum();
+    // `evictionMessage` (`pkg/kubelet/eviction/helpers.go`): nodeLowMessageFmt,
+    // thresholdMetMessageFmt, then containerMessageFmt for each container over its request.
+    let mut message = format!(
+        "The node was low on resource: {resource}. Threshold quantity: {threshold}, available: {available}. "
+    );
+    for (name, bytes, over) in &used {
+        if *over {
+            let q = super::quantity::Quantity::from_value(
+                i64::try_from(*bytes).unwrap_or(i64::MAX),
+                super::quantity::QuantityFormat::BinarySi,
+            );
+            message.push_str(&format!(
+                "Container {name} was using {}, request is 0, has larger consumption of {resource}. ",
+                q.canonical()
+            ));
+        }
+    }
+    let thresholdmet = record_kube_event(
+        sim,
+        &Key::new(super::api::ObjectKind::Node, "", node),
+        "EvictionThresholdMet",
+        SOURCE,
+        true,
+        &format!("Attempting to reclaim {resource}"),
+        fault,
+    );
+    let ev = record_kube_event(sim, &key, "Evicted", SOURCE, true, &message, thresholdmet);
+    let mut last = ev;
+    for (c, s) in pod
+        .spec
+        .containers
+        .iter()
+        .zip(pod.status.container_statuses.iter_mut())
+    {
+        if let Some(r) = s.state.running.take() {
+            last = record_kube_event(
+                sim,
+                &key,
+                "Killing",
+                SOURCE,
+                false,
+                &format!("Stopping container {}", c.name),
+                ev,
+            );
+            s.state = ContainerState {
+                terminated: Some(ContainerStateTerminated {
+                    exit_code: 137,
+                    reason: "Error".into(),
+                    started_at: r.started_at,
+                    finished_at: Some(now),
+                    container_id: s.container_id.clone(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+        } else if s.state.terminated.is_none() {
+            // Never started: the kubelet's wording for a container it cannot account for.
+            s.state = ContainerState {
+                terminated: Some(ContainerStateTerminated {
+                    exit_code: 137,
+                    reason: "ContainerStatusUnknown".into(),
+                    message: "The container could not be located when the pod was terminated"
+                        .into(),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            };
+        }
+        s.ready = false;
+        s.started = Some(false);
+    }
+    pod.status.phase = Some(PodPhase::Failed);
+    pod.status.reason = EVICTED.into();
+    pod.status.message = message.clone();
+    set_condition(&mut pod, "Ready", ConditionStatus::False, now);
+    set_condition(&mut pod, "ContainersReady", ConditionStatus::False, now);
+    // PodDisruptionConditions (GA in 1.31): the kubelet says why the pod is going.
+    set_condition(&mut pod, "DisruptionTarget", ConditionStatus::True, now);
+    if let Some(c) = pod
+        .status
+        .conditions
+        .iter_mut()
+        .find(|c| c.type_ == "DisruptionTarget")
+    {
+        c.reason = "TerminationByKubelet".into();
+        c.message = message;
+    }
+    let id = sim.record(
+        EventKind::ApiObjectChanged {
+            verb: "status".into(),
+        },
+        key.object_ref(),
+        Some(last),
+        format!(
+            "pod/{} Failed (Evicted): {node} was low on {resource} ({})",
+            key.name,
+            pressure.threshold()
+        ),
+    );
+    put(sim, &key, pod, id);
+    if let Some(s) = sim
+        .cluster
+        .as_mut()
+        .and_then(|c| c.pressures.get_mut(node))
+        .and_then(|st| st.by.get_mut(&pressure))
+    {
+        s.left = s.left.saturating_sub(freed);
+        s.evicted += 1;
+    }
 }

@@ -13,6 +13,11 @@
 //! reports again is Ready at the next pass and loses the taints; a pending eviction is cancelled
 //! when no NoExecute taint is left.
 //!
+//! A node whose kubelet reports MemoryPressure or DiskPressure (`chaos memory-pressure`, see
+//! [`super::kubelet::housekeeping`]) is tainted `node.kubernetes.io/memory-pressure` (or
+//! `disk-pressure`) NoSchedule on the node update, and untainted when the condition goes False
+//! ([`pressure_taints`]).
+//!
 //! The monitor is modelled as if it ran every 5 s since the cluster was created, but only the
 //! passes that change something are queued (the instant a silent node's grace runs out, the next
 //! pass after a kubelet comes back): the others would record nothing, and an idle cluster's
@@ -23,7 +28,7 @@ use serde::Serialize;
 
 use super::api::{ConditionStatus, Node, Object, ObjectKind, Pod, Taint, TaintEffect, Timestamp};
 use super::controllers::{self, Change, KubeEvent, Why};
-use super::faults::FaultAction;
+use super::faults::{FaultAction, Pressure, PressureState};
 use super::state::{self, enqueue, record_kube_event, Cluster, Work, WATCH_LATENCY_MS};
 use super::store::Key;
 use crate::event::{EventId, EventKind};
@@ -304,6 +309,19 @@ fn mark_ready(sim: &mut Sim, mut n: Node, cause: EventId) {
             "kubelet has sufficient PID available",
         ),
     };
+    // Pressure the kubelet's eviction manager still reports stays True.
+    let reported: Vec<&str> = sim
+        .cluster
+        .as_ref()
+        .and_then(|c| c.pressures.get(&name))
+        .map(|st| {
+            st.by
+                .iter()
+                .filter(|(_, s)| s.reported)
+                .map(|(p, _)| p.condition())
+                .collect()
+        })
+        .unwrap_or_default();
     let mut changed = Vec::new();
     for cnd in n.status.conditions.iter_mut() {
         let (status, (reason, message)) = if cnd.type_ == "Ready" {
@@ -311,6 +329,13 @@ fn mark_ready(sim: &mut Sim, mut n: Node, cause: EventId) {
                 ConditionStatus::True,
                 ("KubeletReady", "kubelet is posting ready status"),
             )
+        } else if reported.contains(&cnd.type_.as_str()) {
+            let p = if cnd.type_ == "MemoryPressure" {
+                Pressure::Memory
+            } else {
+                Pressure::Disk
+            };
+            (ConditionStatus::True, p.wording(true))
         } else if PRESSURES.contains(&cnd.type_.as_str()) {
             (ConditionStatus::False, good(&cnd.type_))
         } else {
@@ -385,7 +410,95 @@ pub(crate) fn node_updated(sim: &mut Sim, node: &str, after: Option<&Object>, id
         if has_no_execute(n) {
             enqueue(sim, Work::TaintManager(node.into()), WATCH_LATENCY_MS, id);
         }
+        if pressure_taints_differ(n) {
+            enqueue(sim, Work::PressureTaints(node.into()), WATCH_LATENCY_MS, id);
+        }
     }
+}
+
+/// Whether a node's pressure conditions and its pressure NoSchedule taints disagree.
+fn pressure_taints_differ(n: &Node) -> bool {
+    Pressure::ALL.iter().any(|p| {
+        let on = n
+            .status
+            .conditions
+            .iter()
+            .any(|c| c.type_ == p.condition() && c.status == ConditionStatus::True);
+        let tainted = n
+            .spec
+            .taints
+            .iter()
+            .any(|t| t.key == p.taint() && t.effect == TaintEffect::NoSchedule);
+        on != tainted
+    })
+}
+
+/// The node lifecycle controller's `doNoScheduleTaintingPass` for the pressure conditions, on
+/// a node update: MemoryPressure=True gets `node.kubernetes.io/memory-pressure:NoSchedule`,
+/// DiskPressure=True `node.kubernetes.io/disk-pressure:NoSchedule`; the taint goes when the
+/// condition does. No Event: the real controller records none for NoSchedule taints.
+pub(crate) fn pressure_taints(sim: &mut Sim, node: &str, cause: EventId) {
+    let Some(c) = sim.cluster.as_ref() else {
+        return;
+    };
+    let Some(Object::Node(n)) = c.store.get(&Key::new(ObjectKind::Node, "", node)) else {
+        return;
+    };
+    if !pressure_taints_differ(n) {
+        return;
+    }
+    let mut n = n.as_ref().clone();
+    let mut added = Vec::new();
+    let mut removed = Vec::new();
+    for p in Pressure::ALL {
+        let on = n
+            .status
+            .conditions
+            .iter()
+            .any(|c| c.type_ == p.condition() && c.status == ConditionStatus::True);
+        let has = n
+            .spec
+            .taints
+            .iter()
+            .any(|t| t.key == p.taint() && t.effect == TaintEffect::NoSchedule);
+        if on && !has {
+            let t = Taint {
+                key: p.taint().into(),
+                value: String::new(),
+                time_added: None,
+                effect: TaintEffect::NoSchedule,
+            };
+            added.push(format!("{t} ({}=True)", p.condition()));
+            n.spec.taints.push(t);
+        } else if !on && has {
+            n.spec
+                .taints
+                .retain(|t| !(t.key == p.taint() && t.effect == TaintEffect::NoSchedule));
+            removed.push(format!(
+                "{}:NoSchedule ({}=False)",
+                p.taint(),
+                p.condition()
+            ));
+        }
+    }
+    let mut note = format!("node/{node}:");
+    if !added.is_empty() {
+        note.push_str(&format!(" tainted {}", added.join(" and ")));
+    }
+    if !removed.is_empty() {
+        if !added.is_empty() {
+            note.push(';');
+        }
+        note.push_str(&format!(" untainted {}", removed.join(" and ")));
+    }
+    state::apply(
+        sim,
+        Change::Update {
+            object: Object::Node(Box::new(n)),
+            why: Why::Note(note),
+        },
+        cause,
+    );
 }
 
 /// A pod was bound to `node`: if the node has NoExecute taints, the controller looks at it.
@@ -608,13 +721,45 @@ pub(crate) fn apply_fault(
         );
         *c.kubelet_boots.entry(node.into()).or_insert(0) += 1;
     }
+    // The pressure the fault begins: the eviction manager's state starts over.
+    for (p, was, is) in [
+        (
+            Pressure::Memory,
+            before.memory_pressure,
+            after.memory_pressure,
+        ),
+        (Pressure::Disk, before.disk_pressure, after.disk_pressure),
+    ] {
+        if is && !was {
+            let st = c.pressures.entry(node.into()).or_default();
+            let prev = st.by.get(&p).copied();
+            st.by.insert(
+                p,
+                PressureState {
+                    event: cause,
+                    left: p.deficit(),
+                    observed: prev.and_then(|s| s.observed),
+                    reported: prev.is_some_and(|s| s.reported),
+                    evicted: prev.map_or(0, |s| s.evicted),
+                },
+            );
+        }
+    }
     let what = match action {
         FaultAction::NodeCrash => "crashed: its containers stopped, its kubelet is gone",
         FaultAction::NodeRecover => "recovered: the machine is up again",
         FaultAction::KubeletStop => "kubelet stopped: containers keep running, nothing reports",
         FaultAction::KubeletStart => "kubelet started again",
         FaultAction::Partition => "partitioned: cut off from the control plane and other nodes",
-        FaultAction::Heal => "healed: kubelet running and network reachable",
+        FaultAction::Heal => {
+            "healed: kubelet running, network reachable, no resource pressure"
+        }
+        FaultAction::MemoryPressure => {
+            "is low on memory: available memory is below the kubelet's hard eviction threshold memory.available<100Mi"
+        }
+        FaultAction::DiskPressure => {
+            "is low on disk: its filesystem is below the kubelet's hard eviction threshold nodefs.available<10%"
+        }
         FaultAction::Clear => "cleared of every fault",
         FaultAction::PodKill | FaultAction::Crashloop | FaultAction::ImagePullError => "unchanged",
     };
@@ -642,6 +787,23 @@ pub(crate) fn apply_fault(
     if back {
         super::kubelet::resync(sim, node, id);
     }
+    // The pressure's evictions chain back to this fault's event.
+    if let Some(c) = sim.cluster.as_mut() {
+        if let Some(st) = c.pressures.get_mut(node) {
+            for (p, on) in [
+                (
+                    Pressure::Memory,
+                    after.memory_pressure && !before.memory_pressure,
+                ),
+                (Pressure::Disk, after.disk_pressure && !before.disk_pressure),
+            ] {
+                if let (true, Some(s)) = (on, st.by.get_mut(&p)) {
+                    s.event = id;
+                }
+            }
+        }
+    }
+    super::kubelet::pressure_changed(sim, node, id);
     plan_next(sim, id);
     Some(id)
 }

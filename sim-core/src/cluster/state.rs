@@ -90,6 +90,12 @@ pub enum Work {
     },
     /// A fault scheduled with `chaos … --at T` (its id in [`Cluster::faults_scheduled`]).
     Fault(u64),
+    /// A housekeeping pass of a node's kubelet under resource pressure: its eviction manager
+    /// (see [`super::kubelet::housekeeping`]).
+    Housekeeping(String),
+    /// The node lifecycle controller's NoSchedule tainting of one node from its pressure
+    /// conditions (`doNoScheduleTaintingPass`).
+    PressureTaints(String),
 }
 
 impl Work {
@@ -97,7 +103,11 @@ impl Work {
     fn coalesces(&self) -> bool {
         !matches!(
             self,
-            Work::Kubelet { .. } | Work::NodeMonitor | Work::TaintEviction { .. } | Work::Fault(_)
+            Work::Kubelet { .. }
+                | Work::NodeMonitor
+                | Work::TaintEviction { .. }
+                | Work::Fault(_)
+                | Work::Housekeeping(_)
         )
     }
 }
@@ -142,6 +152,9 @@ pub struct Cluster {
     pub(crate) monitor_at: BTreeSet<crate::time::SimTime>,
     /// Pods with a taint eviction timer, and when it runs out.
     pub(crate) evictions: BTreeMap<Key, crate::time::SimTime>,
+    /// The kubelets' eviction managers on nodes under resource pressure (`chaos
+    /// memory-pressure`), by node name.
+    pub pressures: BTreeMap<String, super::faults::NodePressure>,
     /// Coalescing work queued and not yet run.
     pending: BTreeSet<Work>,
     /// Pod IPs handed out on each node (the last host number).
@@ -188,6 +201,7 @@ impl Cluster {
                 &self.monitor_at,
                 &self.evictions,
                 &self.workload_faults,
+                &self.pressures,
             ),
             &self.pod_ips,
             self.service_ips,
@@ -269,6 +283,8 @@ pub(crate) fn run(sim: &mut Sim, work: Work, cause: EventId) {
             super::nodelifecycle::eviction_timer(sim, &pod, &uid, cause)
         }
         Work::Fault(id) => super::nodelifecycle::scheduled_fault(sim, id, cause),
+        Work::Housekeeping(node) => super::kubelet::housekeeping(sim, &node, cause),
+        Work::PressureTaints(node) => super::nodelifecycle::pressure_taints(sim, &node, cause),
     }
 }
 

@@ -221,5 +221,9 @@ pub fn pod_status(p: &super::api::Pod) -> String {
     if p.metadata.deletion_timestamp.is_some() {
         reason = "Terminating".into();
     }
+    // As `kubectl get pods` prints it here: an evicted pod shows `Evicted`.
+    if super::kubelet::evicted(p) {
+        reason = "Evicted".into();
+    }
     reason
 }

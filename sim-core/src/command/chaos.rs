@@ -28,14 +28,20 @@ pub(super) const FAMILY: Family = Family {
     name: "chaos",
     commands: &[CommandSpec {
         name: "chaos",
-        usage: "chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage ZONE | random --faults LIST --mean-interval T [--for T] | list | clear",
-        summary: "inject failures into the cluster: crash nodes, stop kubelets, partition, kill pods, break releases and pulls",
+        usage: "chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage ZONE | random --faults LIST --mean-interval T [--for T] | list | clear",
+        summary: "inject failures into the cluster: crash nodes, stop kubelets, partition, starve nodes of memory or disk, kill pods, break releases and pulls",
         help: "chaos node-crash NODE      the machine goes off: containers stop, heartbeats stop\n\
                chaos node-recover NODE    the machine comes back: the kubelet heartbeats and resyncs\n\
                chaos kubelet-stop NODE    the kubelet stops: containers keep running, nothing reports\n\
                chaos kubelet-start NODE   the kubelet runs again\n\
                chaos partition NODE       the node is cut off from the control plane and other nodes\n\
-               chaos heal NODE            undo a partition and a kubelet stop\n\
+               chaos memory-pressure NODE available memory drops below the kubelet's eviction \
+               threshold (memory.available<100Mi): MemoryPressure, a NoSchedule taint, one pod \
+               evicted every 10 s (BestEffort first) until 512Mi is freed\n\
+               chaos disk-pressure NODE   the same for the node's disk (nodefs.available<10%, \
+               DiskPressure) until 2Gi is freed\n\
+               chaos heal NODE            undo a partition, a kubelet stop and resource pressure \
+               (the pressure condition clears 5 min after the last eviction)\n\
                (each of these takes --at T, such as 30s, 2m or 1m30s from now, to happen later)\n\
                chaos pod-kill POD [-n NS] kill the pod's containers: the kubelet restarts them\n\
                chaos crashloop DEPLOY [-n NS] [--at T]\n\
@@ -152,6 +158,8 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "kubelet-start" => Some(FaultAction::KubeletStart),
         "partition" => Some(FaultAction::Partition),
         "heal" => Some(FaultAction::Heal),
+        "memory-pressure" => Some(FaultAction::MemoryPressure),
+        "disk-pressure" => Some(FaultAction::DiskPressure),
         "pod-kill" | "crashloop" | "image-pull-error" | "zone-outage" | "list" | "clear"
         | "random" => None,
         other => return Err(usage(format!("unknown subcommand \"{other}\""))),

@@ -171,7 +171,14 @@ fn row(now: SimTime, o: &Object, wide: bool, name: String) -> Vec<String> {
                 ),
                 _ => restarts.to_string(),
             };
-            r.extend([pod_ready(p), pod_status(p), restarts, age(now, o)]);
+            // An evicted pod shows `Evicted`, as users know it (printPod would show its killed
+            // containers' reason, `Error`, on kubelets since 1.22).
+            let status = if crate::cluster::kubelet::evicted(p) {
+                crate::cluster::kubelet::EVICTED.to_string()
+            } else {
+                pod_status(p)
+            };
+            r.extend([pod_ready(p), status, restarts, age(now, o)]);
             if wide {
                 r.extend([
                     or_none(&p.status.pod_ip),
@@ -1106,7 +1113,14 @@ pub(super) fn describe(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> 
                 "Annotations",
                 &annotations_text(&m.annotations, 18),
             );
-            line(&mut out, "Status", &pod_status(p));
+            if crate::cluster::kubelet::evicted(p) {
+                // kubectl describe prints the phase, then the kubelet's reason and message.
+                line(&mut out, "Status", "Failed");
+                line(&mut out, "Reason", &p.status.reason);
+                line(&mut out, "Message", &p.status.message);
+            } else {
+                line(&mut out, "Status", &pod_status(p));
+            }
             line(&mut out, "IP", &p.status.pod_ip);
             if let Some(r) = m.controller_ref() {
                 line(&mut out, "Controlled By", &format!("{}/{}", r.kind, r.name));
@@ -1171,6 +1185,15 @@ pub(super) fn describe(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> 
                 .list(ObjectKind::Pod, None)
                 .filter_map(crate::cluster::controllers::as_pod)
                 .filter(|p| p.spec.node_name == n.metadata.name)
+                // kubectl's field selector: `status.phase!=Failed,status.phase!=Succeeded`
+                // (an evicted pod is not listed).
+                .filter(|p| {
+                    !matches!(
+                        p.status.phase,
+                        Some(crate::cluster::api::PodPhase::Failed)
+                            | Some(crate::cluster::api::PodPhase::Succeeded)
+                    )
+                })
                 .collect();
             let _ = writeln!(
                 out,
