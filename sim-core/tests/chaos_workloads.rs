@@ -10,7 +10,7 @@ use sim_core::event::EventKind;
 use sim_core::{Session, SimConfig};
 
 mod common;
-use common::{assert_fails_and_changes_nothing_in, ok, ok_last};
+use common::{assert_fails_and_changes_nothing_in, ok, ok_last, pods};
 
 fn session() -> Session {
     Session::new(SimConfig { seed: 23 })
@@ -61,19 +61,6 @@ EOF
 kubectl apply -f svc.yaml
 run 30s"
     )
-}
-
-fn pods(s: &Session) -> Vec<Pod> {
-    s.sim()
-        .cluster()
-        .expect("cluster")
-        .store
-        .list(ObjectKind::Pod, None)
-        .filter_map(|o| match o {
-            Object::Pod(p) => Some(p.as_ref().clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn ready(p: &Pod) -> bool {

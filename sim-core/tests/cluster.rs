@@ -10,23 +10,15 @@ use sim_core::cluster::store::Key;
 use sim_core::{EventKind, Session, SimConfig};
 
 mod common;
-use common::ok;
+use common::{ok, pods_in};
+
+/// The pods of `default`, in key order.
+fn pods(s: &Session) -> Vec<Pod> {
+    pods_in(s, "default")
+}
 
 fn session() -> Session {
     Session::new(SimConfig { seed: 7 })
-}
-
-fn pods(s: &Session) -> Vec<Pod> {
-    s.sim()
-        .cluster()
-        .expect("cluster")
-        .store
-        .list(ObjectKind::Pod, Some("default"))
-        .filter_map(|o| match o {
-            Object::Pod(p) => Some(p.as_ref().clone()),
-            _ => None,
-        })
-        .collect()
 }
 
 fn is_ready(p: &Pod) -> bool {

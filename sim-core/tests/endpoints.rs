@@ -7,7 +7,12 @@ use sim_core::cluster::api::{ConditionStatus, EndpointSlice, Object, ObjectKind,
 use sim_core::{Session, SimConfig};
 
 mod common;
-use common::{ok, ok_last};
+use common::{ok, ok_last, pods_in};
+
+/// The pods of `default`, in key order.
+fn pods(s: &Session) -> Vec<Pod> {
+    pods_in(s, "default")
+}
 
 fn session() -> Session {
     Session::new(SimConfig { seed: 7 })
@@ -69,19 +74,6 @@ fn slices(s: &Session) -> Vec<EndpointSlice> {
         .list(ObjectKind::EndpointSlice, Some("default"))
         .filter_map(|o| match o {
             Object::EndpointSlice(e) => Some(e.as_ref().clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn pods(s: &Session) -> Vec<Pod> {
-    s.sim()
-        .cluster()
-        .expect("cluster")
-        .store
-        .list(ObjectKind::Pod, Some("default"))
-        .filter_map(|o| match o {
-            Object::Pod(p) => Some(p.as_ref().clone()),
             _ => None,
         })
         .collect()

@@ -9,7 +9,7 @@ use sim_core::event::EventKind;
 use sim_core::{Session, SimConfig};
 
 mod common;
-use common::{ok, ok_last};
+use common::{node, ok, ok_last, pods};
 
 fn session() -> Session {
     Session::new(SimConfig { seed: 11 })
@@ -20,33 +20,6 @@ fn session() -> Session {
 const SETUP: &str = "cluster create --nodes 3
 kubectl create deployment web --image=nginx:1.27-alpine --replicas=3
 run 60s";
-
-fn pods(s: &Session) -> Vec<Pod> {
-    s.sim()
-        .cluster()
-        .expect("cluster")
-        .store
-        .list(ObjectKind::Pod, None)
-        .filter_map(|o| match o {
-            Object::Pod(p) => Some(p.as_ref().clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn node(s: &Session, name: &str) -> Node {
-    match s
-        .sim()
-        .cluster()
-        .expect("cluster")
-        .store
-        .list(ObjectKind::Node, None)
-        .find(|o| o.metadata().name == name)
-    {
-        Some(Object::Node(n)) => n.as_ref().clone(),
-        _ => panic!("no node {name}"),
-    }
-}
 
 fn ready(p: &Pod) -> bool {
     p.status

@@ -5,12 +5,12 @@
 //! deficit (512Mi of memory) is freed; evicted pods stay Failed (`Evicted`) and their
 //! ReplicaSets replace them on another node.
 
-use sim_core::cluster::api::{ConditionStatus, Node, Object, ObjectKind, Pod, PodPhase};
+use sim_core::cluster::api::{ConditionStatus, Node, Pod, PodPhase};
 use sim_core::event::EventKind;
 use sim_core::{Session, SimConfig};
 
 mod common;
-use common::{assert_fails_and_changes_nothing_in, ok, ok_last};
+use common::{assert_fails_and_changes_nothing_in, node, ok, ok_last, pods};
 
 fn session() -> Session {
     Session::new(SimConfig { seed: 31 })
@@ -58,33 +58,6 @@ fn setup() -> String {
     ));
     s.push_str("run 30s\nkubectl uncordon node-2\nrun 30s\n");
     s
-}
-
-fn pods(s: &Session) -> Vec<Pod> {
-    s.sim()
-        .cluster()
-        .expect("cluster")
-        .store
-        .list(ObjectKind::Pod, None)
-        .filter_map(|o| match o {
-            Object::Pod(p) => Some(p.as_ref().clone()),
-            _ => None,
-        })
-        .collect()
-}
-
-fn node(s: &Session, name: &str) -> Node {
-    match s
-        .sim()
-        .cluster()
-        .expect("cluster")
-        .store
-        .list(ObjectKind::Node, None)
-        .find(|o| o.metadata().name == name)
-    {
-        Some(Object::Node(n)) => n.as_ref().clone(),
-        _ => panic!("no node {name}"),
-    }
 }
 
 fn condition(n: &Node, type_: &str) -> Option<ConditionStatus> {

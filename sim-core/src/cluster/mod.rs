@@ -10,6 +10,7 @@
 pub mod api;
 pub mod controllers;
 pub mod defaults;
+pub mod failure;
 pub mod faults;
 pub mod fleet;
 pub mod graph;

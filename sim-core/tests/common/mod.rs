@@ -57,3 +57,43 @@ pub fn assert_a_failure_changes_nothing(new_session: impl Fn() -> Session, setup
         );
     }
 }
+
+/// Every pod in the cluster, in key order.
+pub fn pods(s: &Session) -> Vec<sim_core::cluster::api::Pod> {
+    pods_where(s, None)
+}
+
+/// The pods of namespace `ns`, in key order.
+pub fn pods_in(s: &Session, ns: &str) -> Vec<sim_core::cluster::api::Pod> {
+    pods_where(s, Some(ns))
+}
+
+fn pods_where(s: &Session, ns: Option<&str>) -> Vec<sim_core::cluster::api::Pod> {
+    use sim_core::cluster::api::{Object, ObjectKind};
+    s.sim()
+        .cluster()
+        .expect("cluster")
+        .store
+        .list(ObjectKind::Pod, ns)
+        .filter_map(|o| match o {
+            Object::Pod(p) => Some(p.as_ref().clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// The node called `name` (panics when there is none).
+pub fn node(s: &Session, name: &str) -> sim_core::cluster::api::Node {
+    use sim_core::cluster::api::{Object, ObjectKind};
+    match s
+        .sim()
+        .cluster()
+        .expect("cluster")
+        .store
+        .list(ObjectKind::Node, None)
+        .find(|o| o.metadata().name == name)
+    {
+        Some(Object::Node(n)) => n.as_ref().clone(),
+        _ => panic!("no node {name}"),
+    }
+}

@@ -13,12 +13,13 @@
 //!
 //! Everything comes from the session at the frame being viewed, so it works when scrubbing back.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use sim_core::cluster::api::{ConditionStatus, Object, ObjectKind};
 use sim_core::cluster::defaults::DEFAULT_TOLERATION_SECONDS;
+use sim_core::cluster::failure::{marks, Mark, Step};
 use sim_core::cluster::faults::NodeFault;
-use sim_core::cluster::nodelifecycle::{self, GRACE_MS, MONITOR_PERIOD_MS};
+use sim_core::cluster::nodelifecycle::{GRACE_MS, MONITOR_PERIOD_MS};
 use sim_core::cluster::scheduler::plugins::pod_topology_spread::LABEL_TOPOLOGY_ZONE;
 use sim_core::cluster::state::Cluster;
 use sim_core::cluster::store::Key;
@@ -27,10 +28,6 @@ use yew::prelude::*;
 
 use crate::i18n::{fill, tr, Lang, Msg};
 use crate::state::{Action, Sandbox};
-
-/// How many events after a fault the timeline looks at: a bound on the walk over the log
-/// (a large cluster's failover can record many; the marks come early in it).
-const MAX_EVENTS_SCANNED: usize = 50_000;
 
 /// Marks at most this far apart (or 4 % of the whole failure) share a column of the timeline.
 /// ASSUMPTION: a reconcile chain (100 ms steps, a container start) reads as one moment.
@@ -52,60 +49,15 @@ pub struct ChaosProps {
 /// The node faults a timeline can follow (the others undo one).
 const FAILURES: [&str; 3] = ["node-crash", "kubelet-stop", "partition"];
 
-/// One step of a failover, in the order Kubernetes takes them.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-enum Step {
-    Fault,
-    Heartbeat,
-    Unknown,
-    Tainted,
-    PodsNotReady,
-    Endpoints,
-    TrafficFailing,
-    Eviction,
-    Created,
-    Scheduled,
-    Pulled,
-    Ready,
-    TrafficOk,
+/// How the browser shows each step of a failover.
+trait StepView {
+    fn msg(self) -> Msg;
+    fn symbol(self) -> &'static str;
+    fn per_pod(self) -> bool;
+    fn phase(self) -> &'static str;
 }
 
-impl Step {
-    const ALL: [Step; 13] = [
-        Step::Fault,
-        Step::Heartbeat,
-        Step::Unknown,
-        Step::Tainted,
-        Step::PodsNotReady,
-        Step::Endpoints,
-        Step::TrafficFailing,
-        Step::Eviction,
-        Step::Created,
-        Step::Scheduled,
-        Step::Pulled,
-        Step::Ready,
-        Step::TrafficOk,
-    ];
-
-    /// The `data-mark` value the e2e test reads.
-    fn id(self) -> &'static str {
-        match self {
-            Step::Fault => "fault",
-            Step::Heartbeat => "heartbeat",
-            Step::Unknown => "unknown",
-            Step::Tainted => "tainted",
-            Step::PodsNotReady => "pods-not-ready",
-            Step::Endpoints => "endpoints",
-            Step::TrafficFailing => "traffic-failing",
-            Step::Eviction => "eviction",
-            Step::Created => "created",
-            Step::Scheduled => "scheduled",
-            Step::Pulled => "pulled",
-            Step::Ready => "ready",
-            Step::TrafficOk => "traffic-ok",
-        }
-    }
-
+impl StepView for Step {
     fn msg(self) -> Msg {
         match self {
             Step::Fault => Msg::FtFault,
@@ -171,117 +123,6 @@ impl Step {
             }
         }
     }
-}
-
-/// One mark of the timeline: when, the event it stands for (the heartbeat has none of its own:
-/// it points at the fault), and how many events of its kind followed the fault.
-#[derive(Clone, Debug, PartialEq)]
-struct Mark {
-    step: Step,
-    time: SimTime,
-    event: u64,
-    count: usize,
-}
-
-/// Whether an event is one a step stands for.
-fn classify(e: &Event, node: &str) -> Option<Step> {
-    match &e.kind {
-        EventKind::KubeEvent { reason, .. } => match (reason.as_str(), e.object.kind.as_str()) {
-            ("NodeNotReady", "node") if e.object.name == node => Some(Step::Unknown),
-            ("NodeNotReady", "pod") => Some(Step::PodsNotReady),
-            ("TaintManagerEviction", _) => Some(Step::Eviction),
-            ("SuccessfulCreate", _) => Some(Step::Created),
-            ("Scheduled", _) => Some(Step::Scheduled),
-            ("Pulled", _) => Some(Step::Pulled),
-            _ => None,
-        },
-        EventKind::ApiObjectChanged { .. } => match e.object.kind.as_str() {
-            "node" if e.object.name == node && e.message.contains("tainted") => Some(Step::Tainted),
-            "endpointslice" => Some(Step::Endpoints),
-            "pod" if e.message.contains(" is Ready") => Some(Step::Ready),
-            _ => None,
-        },
-        _ => None,
-    }
-}
-
-/// The marks of the failure that `fault` (an index into `log`) started, in step order.
-fn marks(log: &[Event], at: usize, cluster: &Cluster) -> Vec<Mark> {
-    let fault = &log[at];
-    let node = fault.object.name.as_str();
-    let mut found: BTreeMap<Step, Mark> = BTreeMap::new();
-    found.insert(
-        Step::Fault,
-        Mark {
-            step: Step::Fault,
-            time: fault.time,
-            event: fault.id.0,
-            count: 1,
-        },
-    );
-    // The last Lease renewal before the fault (none when the kubelet has restarted since).
-    let lease_origin_ok = cluster
-        .leases
-        .get(node)
-        .is_none_or(|l| l.origin <= fault.time);
-    if lease_origin_ok {
-        found.insert(
-            Step::Heartbeat,
-            Mark {
-                step: Step::Heartbeat,
-                time: nodelifecycle::renew_time(cluster, node, fault.time),
-                event: fault.id.0,
-                count: 1,
-            },
-        );
-    }
-    // Events descend from the fault when their cause does: causes always point back, so one
-    // pass in log order finds them all.
-    let mut descends: HashSet<u64> = HashSet::from([fault.id.0]);
-    let mut failing: Option<&Event> = None;
-    let mut ok: Option<&Event> = None;
-    for e in log.iter().skip(at + 1).take(MAX_EVENTS_SCANNED) {
-        if let EventKind::Traffic { change } = &e.kind {
-            match change.as_str() {
-                "failing" | "no-endpoints" if failing.is_none() => failing = Some(e),
-                "ok" if failing.is_some() && ok.is_none() => ok = Some(e),
-                _ => {}
-            }
-        }
-        let Some(cause) = e.cause else {
-            continue;
-        };
-        if !descends.contains(&cause.0) {
-            continue;
-        }
-        descends.insert(e.id.0);
-        let Some(step) = classify(e, node) else {
-            continue;
-        };
-        found
-            .entry(step)
-            .and_modify(|m| m.count += 1)
-            .or_insert(Mark {
-                step,
-                time: e.time,
-                event: e.id.0,
-                count: 1,
-            });
-    }
-    for (step, e) in [(Step::TrafficFailing, failing), (Step::TrafficOk, ok)] {
-        if let Some(e) = e {
-            found.insert(
-                step,
-                Mark {
-                    step,
-                    time: e.time,
-                    event: e.id.0,
-                    count: 1,
-                },
-            );
-        }
-    }
-    found.into_values().collect()
 }
 
 /// `55 s`, `300 s`, `868 ms`, `1.1 s` (simulated time between two marks).
@@ -703,92 +544,6 @@ fn timeline(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use sim_core::{Session, SimConfig};
-
-    const SCRIPT: &str = "cluster create --nodes 3
-cat > web.yaml <<'EOF'
-apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: web
-spec:
-  replicas: 3
-  selector:
-    matchLabels:
-      app: web
-  template:
-    metadata:
-      labels:
-        app: web
-    spec:
-      containers:
-      - name: nginx
-        image: nginx:1.27-alpine
----
-apiVersion: v1
-kind: Service
-metadata:
-  name: web
-spec:
-  selector:
-    app: web
-  ports:
-  - port: 80
-EOF
-kubectl apply -f web.yaml
-run 30s
-chaos node-crash node-1
-run 7m
-";
-
-    #[test]
-    fn a_node_crash_timeline_has_every_step_in_order_with_the_default_waits() {
-        let mut session = Session::new(SimConfig::default());
-        session.submit(SCRIPT);
-        let sim = session.sim();
-        let log = sim.log();
-        let at = log
-            .iter()
-            .rposition(|e| matches!(&e.kind, EventKind::FaultInjected { .. }))
-            .expect("the crash is in the log");
-        let marks = marks(log, at, sim.cluster().expect("a cluster"));
-        let steps: Vec<Step> = marks.iter().map(|m| m.step).collect();
-        assert_eq!(
-            steps,
-            [
-                Step::Fault,
-                Step::Heartbeat,
-                Step::Unknown,
-                Step::Tainted,
-                Step::PodsNotReady,
-                Step::Endpoints,
-                Step::Eviction,
-                Step::Created,
-                Step::Scheduled,
-                Step::Pulled,
-                Step::Ready,
-            ]
-        );
-        assert!(marks.windows(2).all(|w| w[0].time <= w[1].time));
-        let at = |s: Step| marks.iter().find(|m| m.step == s).unwrap().time.as_ms();
-        let detect = at(Step::Unknown) - at(Step::Heartbeat);
-        assert!(
-            detect > GRACE_MS && detect <= GRACE_MS + MONITOR_PERIOD_MS,
-            "{detect}"
-        );
-        assert_eq!(
-            at(Step::Eviction) - at(Step::Tainted),
-            u64::try_from(DEFAULT_TOLERATION_SECONDS).unwrap() * 1000
-        );
-        // Every mark but the heartbeat stands for its own event.
-        for m in &marks {
-            let e = &log[usize::try_from(m.event).unwrap() - 1];
-            assert_eq!(e.id.0, m.event);
-            if m.step != Step::Heartbeat {
-                assert_eq!(e.time, m.time, "{:?}", m.step);
-            }
-        }
-    }
 
     #[test]
     fn spans_read_in_seconds_or_milliseconds() {

@@ -227,24 +227,25 @@ pub fn profile_switcher(props: &ProfilesProps) -> Html {
     let lang = props.lang;
     let t = |m| tr(lang, m);
     let selected = use_state(|| None::<&'static str>);
-    let (frame, hash) = {
+    // The preview depends only on the seed, the manifests and the commands that applied them,
+    // so it is keyed on those: stepping or playing does not rebuild it.
+    let (commands, files, config) = {
         let session = props.sandbox.session();
-        (session.frame(), props.sandbox.trace_hash().to_string())
+        let commands = manifest_commands(&session);
+        let files = manifest_files(&session, &commands);
+        (commands, files, session.sim().config().clone())
     };
-    let preview = {
-        let sandbox = props.sandbox.clone();
-        use_memo((*selected, frame, hash), move |(profile, _, _)| {
+    let preview = use_memo(
+        (*selected, commands, files, config),
+        move |(profile, commands, files, config)| {
             let profile = (*profile)?;
-            let session = sandbox.session();
-            let commands = manifest_commands(&session);
-            let files = manifest_files(&session, &commands);
             Some((
                 profile,
                 commands.clone(),
-                compute(profile, session.sim().config().clone(), &files, &commands),
+                compute(profile, config.clone(), files, commands),
             ))
-        })
-    };
+        },
+    );
 
     let tabs = PROFILES.iter().map(|(name, what)| {
         let name: &'static str = name;
