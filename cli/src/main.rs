@@ -2,6 +2,8 @@
 //!
 //! All IO of the headless runner lives here; the model in `sim-core` never touches files.
 
+mod lesson;
+
 use std::io::{Read, Write};
 use std::process::ExitCode;
 
@@ -14,6 +16,7 @@ const MAX_SCRIPT_FILE_BYTES: u64 = 16 * 1024 * 1024;
 const USAGE: &str = "\
 usage: kube-sandbox run SCRIPT|- [--seed N] [--format text|json] [--trace-hash] [--keep-going]
                          [--export-dir DIR]
+       kube-sandbox lesson list|check [DIR]   |   kube-sandbox lesson run ID [DIR]
 
 Runs a script of sandbox commands (one per line, as typed in the browser terminal) and prints a
 transcript: \"$ command\" followed by its output. Stops with exit status 1 at the first failing
@@ -200,6 +203,9 @@ fn run(args: &RunArgs, text: &str, out: &mut impl Write) -> std::io::Result<bool
 
 fn main() -> ExitCode {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("lesson") {
+        return lesson::main(&argv[1..]);
+    }
     let args = match parse_args(&argv) {
         Ok(a) => a,
         Err(msg) if msg.is_empty() => {
