@@ -240,7 +240,11 @@ fn walk(v: &Value, shape: &Shape, path: &str, out: &mut Vec<Problem>) {
 fn unknown<'a>(key: &str, known: impl Iterator<Item = &'a str> + Clone) -> String {
     let close = known
         .clone()
-        .filter(|k| edit_distance(k, key) <= 2)
+        .filter(|k| {
+            // Close enough to be a typo, not just another short word.
+            let d = edit_distance(k, key);
+            d <= 2 && d * 3 <= key.chars().count()
+        })
         .min_by_key(|k| edit_distance(k, key));
     match close {
         Some(k) => format!("unknown field \"{key}\" (did you mean \"{k}\"?)"),
