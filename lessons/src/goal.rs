@@ -44,6 +44,12 @@ pub enum Check {
         /// The condition's status.
         status: String,
     },
+    /// A node is cordoned: `spec.unschedulable` is set (`kubectl cordon`, or `kubectl drain`),
+    /// so the scheduler places no new pod on it.
+    NodeCordoned {
+        /// The node.
+        node: String,
+    },
     /// A Deployment is at revision `revision` or later and fully rolled out: every replica
     /// updated and available.
     DeploymentRevision {
@@ -157,6 +163,7 @@ pub(crate) const CHECK: Shape = Shape::OneOf(&[
         "node_ready",
         &Shape::Obj(&[req("node", &STR), req("status", &STR)]),
     ),
+    ("node_cordoned", &Shape::Obj(&[req("node", &STR)])),
     (
         "deployment_revision",
         &Shape::Obj(&[req("name", &STR), NS, req("revision", &UINT)]),
@@ -293,6 +300,7 @@ impl Check {
                     progress: now.unwrap_or_else(|| "-".into()),
                 }
             }
+            Check::NodeCordoned { node } => GoalStatus::flag(node_cordoned(sim, node)),
             Check::DeploymentRevision {
                 name,
                 namespace,
@@ -429,6 +437,16 @@ fn node_ready(sim: &Sim, node: &str) -> Option<String> {
     node_ready_of(o)
 }
 
+fn node_cordoned(sim: &Sim, node: &str) -> bool {
+    let Some(cluster) = sim.cluster() else {
+        return false;
+    };
+    matches!(
+        cluster.store.get(&Key::new(ObjectKind::Node, "", node)),
+        Some(Object::Node(n)) if n.spec.unschedulable
+    )
+}
+
 fn deployment_revision(sim: &Sim, namespace: &str, name: &str) -> (u64, bool) {
     let Some(cluster) = sim.cluster() else {
         return (0, false);
@@ -504,5 +522,34 @@ fn traffic_success(sim: &Sim, target: &str, min_percent: u64, seconds: u64) -> G
         // Integer compare: ok/sent ≥ min/100.
         met: full && sent > 0 && ok * 100 >= min_percent * sent,
         progress: format!("{percent}%"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::{Session, SimConfig};
+
+    fn cordoned(session: &Session, node: &str) -> bool {
+        Check::NodeCordoned { node: node.into() }
+            .status(session.sim(), session.entries(), Since::default())
+            .met
+    }
+
+    #[test]
+    fn node_cordoned_follows_cordon_and_uncordon() {
+        let mut session = Session::new(SimConfig::default());
+        assert!(!cordoned(&session, "node-1"), "no cluster yet");
+        session.submit("cluster create --nodes 2");
+        assert!(!cordoned(&session, "node-1"));
+        session.submit("kubectl cordon node-1");
+        assert!(cordoned(&session, "node-1"));
+        assert!(!cordoned(&session, "node-2"));
+        assert!(
+            !cordoned(&session, "node-9"),
+            "an unknown node is not cordoned"
+        );
+        session.submit("kubectl uncordon node-1");
+        assert!(!cordoned(&session, "node-1"));
     }
 }
