@@ -39,6 +39,22 @@ pub enum Status {
     Exited,
 }
 
+/// What finally runs for `argv`. The official images' entrypoint scripts (nginx's, node's and
+/// redis's `docker-entrypoint.sh`) end in `exec "$@"`, so `docker run nginx cat FILE` runs
+/// `cat FILE` (docker-library/nginx, node, redis `docker-entrypoint.sh`). Arguments that start
+/// with `-` go to the image's own program, which the script runs as before.
+pub fn exec_target(argv: &[String]) -> Vec<String> {
+    match argv {
+        [first, rest @ ..]
+            if base_name(first) == "docker-entrypoint.sh"
+                && rest.first().is_some_and(|a| !a.starts_with('-')) =>
+        {
+            rest.to_vec()
+        }
+        _ => argv.to_vec(),
+    }
+}
+
 /// A container's lifecycle state.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct State {
@@ -288,6 +304,7 @@ impl Container {
 
     /// How `argv` behaves when started.
     pub fn behaviour(argv: &[String]) -> Behaviour {
+        let argv = exec_target(argv);
         let Some(prog) = argv.first() else {
             return Behaviour::IdleShell;
         };
@@ -347,7 +364,7 @@ impl Container {
             }
             Behaviour::RunsToCompletion => {
                 let outcome = match self.context(None) {
-                    Ok(mut ctx) => sh::run_exec(&mut self.rootfs, &argv, &mut ctx),
+                    Ok(mut ctx) => sh::run_exec(&mut self.rootfs, &exec_target(&argv), &mut ctx),
                     Err(e) => Outcome {
                         output: format!("{e}\n"),
                         exit_code: 1,
