@@ -134,3 +134,41 @@ fn package_dependencies_come_first_and_installed_ones_are_skipped() {
         Some("nosuch".to_string())
     );
 }
+
+#[test]
+fn nginx_1_26_alpine_is_a_distinct_older_image_on_the_same_alpine_base() {
+    let old = lookup("nginx", "1.26-alpine").unwrap();
+    let new = lookup("nginx", "1.27-alpine").unwrap();
+    let alpine = lookup("alpine", "3.20").unwrap();
+    assert_ne!(old.config.id(), new.config.id());
+    assert_ne!(old.manifest.digest(), new.manifest.digest());
+    // The alpine base layer is shared; the nginx layer is its own.
+    assert_eq!(old.layers[0].diff_id(), alpine.layers[0].diff_id());
+    assert_eq!(new.layers[0].diff_id(), alpine.layers[0].diff_id());
+    assert_ne!(old.layers[1].diff_id(), new.layers[1].diff_id());
+    let env = |img: &sim_core::image::base::RegistryImage| img.config.config.env.clone();
+    assert!(
+        env(&old).iter().any(|e| e == "NGINX_VERSION=1.26.2"),
+        "{:?}",
+        env(&old)
+    );
+    assert!(env(&new).iter().any(|e| e == "NGINX_VERSION=1.27.2"));
+    assert_near(
+        size_of("nginx", "1.26-alpine"),
+        47_000_000,
+        "nginx:1.26-alpine",
+    );
+    // The other tags still name 1.27; each image is found by its own digest.
+    for tag in ["alpine", "latest"] {
+        assert_eq!(lookup("nginx", tag).unwrap().config.id(), new.config.id());
+    }
+    for img in [&old, &new] {
+        let by_digest =
+            sim_core::image::base::lookup_digest("nginx", img.manifest.digest().as_str());
+        assert_eq!(by_digest.unwrap().config.id(), img.config.id());
+    }
+    assert_eq!(
+        lookup("nginx", "1.25-alpine").err(),
+        Some(RegistryError::NoSuchTag)
+    );
+}

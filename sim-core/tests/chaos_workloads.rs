@@ -444,11 +444,11 @@ fn workload_faults_can_be_scheduled_and_clear_cancels_them() {
     );
     let list = ok_last(&mut s, "chaos list");
     assert!(
-        list.contains("00:01:00     crashloop       deployment/web"),
+        list.contains("00:01:00   crashloop          deployment/web                   30s\n"),
         "{list}"
     );
     assert!(
-        list.contains("00:02:30     image-pull-error docker.io/library/nginx:alpine"),
+        list.contains("00:02:30   image-pull-error   docker.io/library/nginx:alpine   2m\n"),
         "{list}"
     );
     ok(&mut s, "run 29s");

@@ -278,7 +278,10 @@ fn at_schedules_a_fault_for_later_and_list_and_clear_show_and_undo_it() {
     let out = ok(&mut s, "chaos node-crash node-1 --at 30s");
     assert_eq!(out, "chaos: node-crash node-1 scheduled at 00:01:30\n");
     let out = ok_last(&mut s, "chaos list");
-    assert!(out.contains("00:01:30     node-crash      node-1"), "{out}");
+    assert!(
+        out.contains("00:01:30   node-crash   node-1   30s"),
+        "{out}"
+    );
     ok(&mut s, "run 29s");
     assert!(s.sim().cluster().expect("c").fault("node-1").is_healthy());
     ok(&mut s, "run 2s");
@@ -301,6 +304,23 @@ fn at_schedules_a_fault_for_later_and_list_and_clear_show_and_undo_it() {
     let c = s.sim().cluster().expect("c");
     assert!(c.faults.is_empty());
     assert_eq!(ok_last(&mut s, "chaos list"), "No faults.\n");
+}
+
+#[test]
+fn chaos_list_shows_each_pending_fault_with_its_time_target_and_wait() {
+    let mut s = session();
+    ok(&mut s, SETUP);
+    ok(
+        &mut s,
+        "chaos node-crash node-2 --at 2m\nchaos kubelet-stop node-1 --at 45s",
+    );
+    assert_eq!(
+        ok_last(&mut s, "chaos list"),
+        "SCHEDULED\n\
+         AT         FAULT          TARGET   IN\n\
+         00:01:45   kubelet-stop   node-1   45s\n\
+         00:03:00   node-crash     node-2   2m\n"
+    );
 }
 
 #[test]

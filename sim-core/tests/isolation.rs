@@ -233,6 +233,30 @@ fn an_execd_stress_worker_over_the_limit_is_killed_and_the_container_keeps_runni
 }
 
 #[test]
+fn an_oom_ended_stress_run_does_not_end_again_at_its_timeout() {
+    let mut s = session();
+    ok(
+        &mut s,
+        "docker pull alpine:3.20\ndocker run -d --name web -m 256m alpine:3.20 sleep infinity\n\
+         docker exec web stress --vm 1 --vm-bytes 300M --timeout 10s\nrun 30s",
+    );
+    let ended: Vec<(String, i32)> = s
+        .sim()
+        .log()
+        .iter()
+        .filter_map(|e| match &e.kind {
+            EventKind::WorkloadEnded { command, exit_code } => Some((command.clone(), *exit_code)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(ended.len(), 1, "{ended:?}");
+    assert_eq!(ended[0].1, 1);
+    assert!(ended[0].0.starts_with("stress --vm 1"), "{ended:?}");
+    // Nothing of the run is left on the queue.
+    assert!(ok(&mut s, "clock").ends_with("0 scheduled\n"));
+}
+
+#[test]
 fn stress_as_pid_1_exits_1_when_its_worker_is_oom_killed_as_real_stress_does() {
     let mut s = session();
     ok(

@@ -599,3 +599,91 @@ fn why_follows_a_pods_state_back_to_the_command() {
         "Error from server (NotFound): pods \"nope\" not found",
     );
 }
+
+#[test]
+fn why_a_replicaset_after_a_hand_deleted_pod_waited_shows_its_successful_create() {
+    // One node with room for two pods: the replacement waits (FailedScheduling) until the
+    // deleted pod is gone, and is bound by the retry that removal triggers.
+    let mut s = session();
+    ok(
+        &mut s,
+        "cluster create --nodes 1 --pods 2\nkubectl create deployment web --image=nginx:1.27-alpine --replicas=2\nrun 20s",
+    );
+    let pods = ok_last(&mut s, "kubectl get pods -o name");
+    let victim = pods
+        .lines()
+        .next()
+        .unwrap()
+        .trim_start_matches("pod/")
+        .to_string();
+    let rs = victim.rsplit_once('-').unwrap().0.to_string();
+    ok(&mut s, &format!("kubectl delete pod {victim}\nrun 60s"));
+    let why = ok_last(&mut s, &format!("why replicaset/{rs}"));
+    let reasons: Vec<&str> = why
+        .lines()
+        .skip(1)
+        .filter(|l| !l.contains("because of:"))
+        .filter_map(|l| l.split_whitespace().nth(2))
+        .collect();
+    for want in [
+        "Started",
+        "Scheduled",
+        "FailedScheduling",
+        "SuccessfulCreate",
+        "CommandRun",
+    ] {
+        assert!(reasons.contains(&want), "{want} missing from\n{why}");
+    }
+    assert!(
+        why.contains(&format!("$ kubectl delete pod {victim}")),
+        "{why}"
+    );
+    let created = reasons
+        .iter()
+        .position(|r| *r == "SuccessfulCreate")
+        .unwrap();
+    let scheduled = reasons.iter().position(|r| *r == "Scheduled").unwrap();
+    assert!(scheduled < created, "{why}");
+}
+
+#[test]
+fn get_label_columns_add_one_column_per_key_named_by_its_last_segment() {
+    let mut s = session();
+    ok(&mut s, &format!("{CLUSTER}\n{WEB}"));
+    ok(
+        &mut s,
+        "kubectl label node node-1 topology.kubernetes.io/zone=a\nkubectl label node node-2 tier=gold",
+    );
+    let out = ok_last(
+        &mut s,
+        "kubectl get nodes -L topology.kubernetes.io/zone,tier --label-columns=missing",
+    );
+    assert_eq!(
+        out,
+        "NAME     STATUS   ROLES    AGE   VERSION   ZONE   TIER   MISSING\n\
+         node-1   Ready    <none>   10s   v1.31.0   a             \n\
+         node-2   Ready    <none>   10s   v1.31.0          gold   \n"
+    );
+    // Beside --show-labels, the label columns come first; -L repeats.
+    let out = ok_last(&mut s, "kubectl get deploy -L app -L nope --show-labels");
+    assert_eq!(
+        out.lines().next().unwrap(),
+        "NAME   READY   UP-TO-DATE   AVAILABLE   AGE   APP   NOPE   LABELS"
+    );
+    assert!(
+        out.lines()
+            .nth(1)
+            .unwrap()
+            .ends_with("web          app=web"),
+        "{out}"
+    );
+    // Only get takes it.
+    let e = &s.submit("kubectl describe nodes -L tier")[0];
+    assert!(
+        e.error
+            .as_deref()
+            .unwrap_or("")
+            .starts_with("unknown flag: -L"),
+        "{e:?}"
+    );
+}

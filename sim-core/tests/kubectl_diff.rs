@@ -114,6 +114,49 @@ fn diff_of_a_new_object_adds_every_line_to_an_empty_live_file() {
 }
 
 #[test]
+fn last_applied_configuration_holds_only_what_the_file_wrote() {
+    let mut s = session();
+    ok(&mut s, CLUSTER);
+    // The shape `kubectl create --dry-run=client -o yaml` prints: its empty fields stay as the
+    // file had them, nothing the server defaults is added.
+    ok(
+        &mut s,
+        "cat > web.yaml <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  creationTimestamp: null
+  labels:
+    app: web
+  name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  strategy: {}
+  template:
+    metadata:
+      labels:
+        app: web
+    spec:
+      containers:
+      - image: nginx:1.27-alpine
+        name: nginx
+        ports:
+        - containerPort: 80
+EOF
+kubectl apply -f web.yaml",
+    );
+    let d = deployment(&s, "web");
+    assert_eq!(
+        d.metadata.annotations["kubectl.kubernetes.io/last-applied-configuration"],
+        "{\"apiVersion\":\"apps/v1\",\"kind\":\"Deployment\",\"metadata\":{\"annotations\":{},\"creationTimestamp\":null,\"labels\":{\"app\":\"web\"},\"name\":\"web\",\"namespace\":\"default\"},\"spec\":{\"replicas\":1,\"selector\":{\"matchLabels\":{\"app\":\"web\"}},\"strategy\":{},\"template\":{\"metadata\":{\"labels\":{\"app\":\"web\"}},\"spec\":{\"containers\":[{\"image\":\"nginx:1.27-alpine\",\"name\":\"nginx\",\"ports\":[{\"containerPort\":80}]}]}}}}\n"
+    );
+    assert_eq!(ok_last(&mut s, "kubectl diff -f web.yaml"), "");
+}
+
+#[test]
 fn diff_of_an_applied_manifest_prints_nothing() {
     let mut s = running_web();
     assert_eq!(ok_last(&mut s, "kubectl diff -f web.yaml"), "");
@@ -125,7 +168,9 @@ fn diff_shows_the_changed_spec_and_the_generation_bump_apply_would_make() {
     ok(&mut s, &web_yaml(3, "nginx:1.27"));
     let uid = deployment(&s, "web").metadata.uid;
     let rv = deployment(&s, "web").metadata.resource_version;
-    let old_applied = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web","namespace":"default"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"name":"nginx","image":"nginx:1.27-alpine","resources":{}}]}},"strategy":{}},"status":{}}"#;
+    // Only what the file wrote (no `resources`/`strategy`/`status` defaults), keys sorted, the
+    // namespace kubectl filled in and `"annotations":{}`, as kubectl stores it.
+    let old_applied = r#"{"apiVersion":"apps/v1","kind":"Deployment","metadata":{"annotations":{},"name":"web","namespace":"default"},"spec":{"replicas":2,"selector":{"matchLabels":{"app":"web"}},"template":{"metadata":{"labels":{"app":"web"}},"spec":{"containers":[{"image":"nginx:1.27-alpine","name":"nginx"}]}}}}"#;
     let new_applied = old_applied
         .replace("\"replicas\":2", "\"replicas\":3")
         .replace("nginx:1.27-alpine", "nginx:1.27");

@@ -119,6 +119,101 @@ fn the_local_profile_is_one_schedulable_kind_node() {
 }
 
 #[test]
+fn get_nodes_shows_roles_from_node_role_labels() {
+    let mut s = session();
+    ok(&mut s, "cluster create --profile local --nodes 2");
+    let nodes = ok(&mut s, "kubectl get nodes");
+    assert!(
+        nodes.contains("kind-control-plane   Ready    control-plane   0s    v1.31.0\n"),
+        "{nodes}"
+    );
+    assert!(
+        nodes.contains("kind-worker          Ready    <none>"),
+        "{nodes}"
+    );
+    // `kubernetes.io/role=VALUE` counts too, and roles are sorted and comma-joined.
+    ok(
+        &mut s,
+        "kubectl label node kind-worker kubernetes.io/role=ingress node-role.kubernetes.io/worker=",
+    );
+    let nodes = ok(&mut s, "kubectl get nodes");
+    assert!(
+        nodes.contains("kind-worker          Ready    ingress,worker"),
+        "{nodes}"
+    );
+}
+
+#[test]
+fn each_profile_speaks_as_the_tool_that_makes_such_a_cluster() {
+    let mut s = session();
+    let local = ok(&mut s, "cluster create --profile local");
+    assert!(
+        local.starts_with("Creating cluster \"kind\" ..."),
+        "{local}"
+    );
+    assert!(local.contains(" ✓ 1 node Ready ("), "{local}");
+    assert!(
+        local.ends_with("Set kubectl context to \"kind-kind\"\n"),
+        "{local}"
+    );
+    let created = |s: &Session| {
+        s.sim()
+            .log()
+            .iter()
+            .rev()
+            .find(|e| e.kind.name() == "ClusterCreated")
+            .map(|e| (e.object.to_string(), e.message.clone()))
+            .unwrap()
+    };
+    let (object, message) = created(&s);
+    assert_eq!(object, "cluster/kind");
+    assert!(
+        message.starts_with("cluster kind created: 1 node of "),
+        "{message}"
+    );
+    ok(&mut s, "cluster delete");
+
+    let onprem = ok(&mut s, "cluster create --profile onprem");
+    assert!(!onprem.contains("kind"), "{onprem}");
+    assert!(
+        onprem.contains("Your Kubernetes control-plane has initialized successfully!\n"),
+        "{onprem}"
+    );
+    assert!(
+        onprem
+            .contains("[join] rack-1: rack1-node1, rack1-node2, rack1-node3 joined the cluster\n"),
+        "{onprem}"
+    );
+    assert!(
+        onprem.ends_with(
+            "kubectl context \"kubernetes-admin@kubernetes\" (/etc/kubernetes/admin.conf)\n"
+        ),
+        "{onprem}"
+    );
+    assert_eq!(created(&s).0, "cluster/kubernetes");
+    ok(&mut s, "cluster delete");
+
+    let cloud = ok(&mut s, "cluster create --profile cloud");
+    assert!(!cloud.contains("kind"), "{cloud}");
+    assert!(
+        cloud.contains("[✔]  saved kubeconfig: context \"admin@sandbox.us-east-1.eksctl.io\"\n"),
+        "{cloud}"
+    );
+    assert!(
+        cloud.contains(
+            "[✔]  EKS cluster \"sandbox\" in \"us-east-1\" region is ready: 6 nodes Ready ("
+        ),
+        "{cloud}"
+    );
+    assert_eq!(created(&s).0, "cluster/sandbox");
+    let out = ok(&mut s, "cluster delete");
+    assert!(
+        out.starts_with("[ℹ]  deleting EKS cluster \"sandbox\"\n"),
+        "{out}"
+    );
+}
+
+#[test]
 fn local_with_workers_keeps_the_control_plane_taint() {
     let mut s = session();
     ok(&mut s, "cluster create --profile local --nodes 3");
@@ -195,8 +290,9 @@ fn delete_then_create_switches_profiles_in_one_session() {
     ok(&mut s, "cluster create --profile onprem");
     ok(&mut s, APP);
     let out = ok(&mut s, "cluster delete");
+    // Spoken as kubeadm (the onprem profile's tool), not kind.
     assert!(
-        out.starts_with("Deleting cluster \"kind\" ...\nDeleted nodes: [\"rack1-node1\""),
+        out.starts_with("[reset] Reset cluster \"kubernetes\": kubeadm reset on [\"rack1-node1\""),
         "{out}"
     );
     assert!(s.sim().cluster().is_none());

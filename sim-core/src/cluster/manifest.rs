@@ -280,6 +280,46 @@ pub fn decode_documents(file_name: &str, text: &str) -> Vec<Result<Object, Manif
     out
 }
 
+/// Each object of a manifest as the file wrote it, as JSON (merge keys resolved, `List` items
+/// one by one), in the order [`decode`] returns them: what kubectl reads into an unstructured
+/// object before any default. None where a document cannot be read so (decode then fails).
+pub fn source_documents(text: &str) -> Vec<Option<serde_json::Value>> {
+    let mut out = Vec::new();
+    for doc in serde_norway::Deserializer::from_str(text) {
+        let Ok(mut value) = Value::deserialize(doc) else {
+            break;
+        };
+        if value.is_null() {
+            continue;
+        }
+        if value.apply_merge().is_err() {
+            out.push(None);
+            continue;
+        }
+        let is_list = str_field(&value, "kind") == Some("List")
+            && str_field(&value, "apiVersion") == Some("v1");
+        if is_list {
+            if let Some(Value::Sequence(items)) = value.get("items") {
+                out.extend(items.iter().map(|i| serde_json::to_value(i).ok()));
+            }
+            continue;
+        }
+        out.push(serde_json::to_value(&value).ok());
+    }
+    out
+}
+
+/// A value as compact JSON with every object's keys in alphabetical order, as Go's
+/// `encoding/json` writes an unstructured object.
+pub fn to_compact_sorted_json(v: &serde_json::Value) -> String {
+    let mut out = Vec::new();
+    let mut ser = serde_json::Serializer::new(&mut out);
+    if serde::Serialize::serialize(&Sorted(v), &mut ser).is_err() {
+        return String::new();
+    }
+    String::from_utf8(out).unwrap_or_default()
+}
+
 /// A JSON value serialized with every object's keys in alphabetical order, as kubectl prints
 /// objects (it renders them from unstructured maps).
 struct Sorted<'a>(&'a serde_json::Value);

@@ -126,6 +126,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
     match selected {
         Some(sel) => {
             c.unschedulable.remove(key);
+            let cause = c.waiting_since.remove(key).unwrap_or(cause);
             pod.spec.node_name = sel.node.clone();
             pod.status
                 .conditions
@@ -158,7 +159,10 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
                 &message,
             ));
             c.store.update(Object::Pod(Box::new(pod)));
-            record_kube_event(sim, key, "FailedScheduling", SOURCE, true, &message, cause);
+            let id = record_kube_event(sim, key, "FailedScheduling", SOURCE, true, &message, cause);
+            if let Some(c) = sim.cluster.as_mut() {
+                c.waiting_since.entry(key.clone()).or_insert(id);
+            }
         }
     }
 }

@@ -167,6 +167,15 @@ pub struct Cluster {
     /// reused by the scheduling cycles of one instant and updated as they bind pods. Not part of
     /// the fingerprint (it is a function of the store and the engines).
     pub(crate) snapshot_cache: Option<(u64, u64, super::scheduler::Snapshot)>,
+    /// The cluster's name and the tool that made it, as `cluster create`'s profile chose them
+    /// (`kind`/kind, `kubernetes`/kubeadm, `sandbox`/eksctl); `cluster delete` speaks as that
+    /// tool. Empty on a `Cluster::default()`: [`CLUSTER_NAME`] and kind.
+    pub(crate) made_by: (String, String),
+    /// The first `FailedScheduling` event of each pod still waiting for a node: the cycle that
+    /// finally binds it records `Scheduled` as caused by that wait (whose own cause is the
+    /// pod's creation), not by whichever change happened to trigger the retry, so `why` leads
+    /// from a pod that waited back through its creator.
+    pub(crate) waiting_since: BTreeMap<Key, EventId>,
 }
 
 impl Cluster {
@@ -206,6 +215,7 @@ impl Cluster {
             &self.pod_ips,
             self.service_ips,
             self.engines_version,
+            (&self.made_by, &self.waiting_since),
         ))
         .unwrap_or_default();
         for (name, e) in &self.engines {
@@ -498,6 +508,7 @@ pub(crate) fn watch(
                     enqueue(sim, Work::SyncDeployment(dk), WATCH_LATENCY_MS, id);
                 }
             }
+            queue_claiming_replicasets(sim, ns, before, after, id);
             let pod = |o: Option<&Object>| o.and_then(controllers::as_pod).cloned();
             let (b, a) = (pod(before), pod(after));
             match (&b, &a) {
@@ -526,6 +537,7 @@ pub(crate) fn watch(
             if a.is_none() {
                 if let Some(c) = sim.cluster.as_mut() {
                     c.unschedulable.remove(key);
+                    c.waiting_since.remove(key);
                     c.decisions.remove(key);
                     c.detailed_decisions.retain(|k| k != key);
                 }
@@ -546,6 +558,65 @@ pub(crate) fn watch(
     }
     if after.is_none() && key.kind != ObjectKind::Pod {
         enqueue(sim, Work::GarbageCollect, WATCH_LATENCY_MS, id);
+    }
+}
+
+/// The ReplicaSet controller's pod handlers beyond the pod's own controller
+/// (pkg/controller/replicaset `updatePod`/`addPod`): a pod whose controller changed queues its
+/// old controller too; an orphan that is new, relabelled or just released queues every
+/// ReplicaSet of its namespace whose selector matches it, so one of them adopts it.
+fn queue_claiming_replicasets(
+    sim: &mut Sim,
+    ns: &str,
+    before: Option<&Object>,
+    after: Option<&Object>,
+    id: EventId,
+) {
+    let Some(after) = after else { return };
+    let rs_of = |o: &Object| {
+        o.metadata()
+            .controller_ref()
+            .filter(|r| r.kind == "ReplicaSet")
+            .map(|r| r.name.clone())
+    };
+    let old_rs = before.and_then(rs_of);
+    if let Some(old) = &old_rs {
+        if rs_of(after).as_ref() != Some(old) {
+            let k = Key::new(ObjectKind::ReplicaSet, ns, old);
+            enqueue(sim, Work::SyncReplicaSet(k), WATCH_LATENCY_MS, id);
+        }
+    }
+    if after.metadata().controller_ref().is_some() {
+        return;
+    }
+    let relabelled = before.is_none_or(|b| {
+        b.metadata().labels != after.metadata().labels || b.metadata().controller_ref().is_some()
+    });
+    if !relabelled {
+        return;
+    }
+    let Some(c) = sim.cluster.as_ref() else {
+        return;
+    };
+    let labels = &after.metadata().labels;
+    let matching: Vec<Key> = c
+        .store
+        .list(ObjectKind::ReplicaSet, Some(ns))
+        .filter_map(|o| match o {
+            Object::ReplicaSet(rs) => Some(rs),
+            _ => None,
+        })
+        .filter(|rs| {
+            rs.spec
+                .selector
+                .as_ref()
+                .and_then(|s| super::selector::Selector::from_label_selector(s).ok())
+                .is_some_and(|s| !s.is_empty() && s.matches(labels))
+        })
+        .map(|rs| Key::new(ObjectKind::ReplicaSet, ns, &rs.metadata.name))
+        .collect();
+    for k in matching {
+        enqueue(sim, Work::SyncReplicaSet(k), WATCH_LATENCY_MS, id);
     }
 }
 

@@ -89,6 +89,10 @@ pub struct Store {
     /// costs its own pods, not every pod of the namespace. Derived, so not fingerprinted.
     #[serde(skip)]
     by_controller: BTreeMap<String, std::collections::BTreeSet<Key>>,
+    /// Pods without a controller (orphans), which a ReplicaSet whose selector matches adopts
+    /// (ControllerRefManager `ClaimPods`). Derived, so not fingerprinted.
+    #[serde(skip)]
+    orphan_pods: std::collections::BTreeSet<Key>,
 }
 
 /// The uid of the object's controller, if it has one.
@@ -149,16 +153,29 @@ impl Store {
             .filter_map(|k| self.objects.get(k))
     }
 
+    /// Pods in `namespace` without a controller ownerReference, in key order.
+    pub fn orphan_pods<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
+        self.orphan_pods
+            .range(Key::new(ObjectKind::Pod, namespace, "")..)
+            .take_while(move |k| k.kind == ObjectKind::Pod && k.namespace == namespace)
+            .filter_map(|k| self.objects.get(k))
+    }
+
     fn index(&mut self, key: &Key, object: &Object) {
         if let Some(uid) = controller_uid(object) {
             self.by_controller
                 .entry(uid.to_string())
                 .or_default()
                 .insert(key.clone());
+        } else if object.kind() == ObjectKind::Pod {
+            self.orphan_pods.insert(key.clone());
         }
     }
 
     fn unindex(&mut self, key: &Key, object: &Object) {
+        if controller_uid(object).is_none() {
+            self.orphan_pods.remove(key);
+        }
         if let Some(uid) = controller_uid(object) {
             if let Some(set) = self.by_controller.get_mut(uid) {
                 set.remove(key);

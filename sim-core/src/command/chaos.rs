@@ -468,19 +468,26 @@ fn list(sim: &Sim, c: &Cluster) -> String {
         }
     }
     if !c.faults_scheduled.is_empty() {
-        out.push_str("SCHEDULED\nAT           FAULT           NODE\n");
-        let mut rows: Vec<_> = c.faults_scheduled.values().collect();
-        rows.sort_by_key(|f| f.at);
-        for f in rows {
-            let _ = writeln!(
-                out,
-                "{:<12} {:<15} {}   (in {})",
+        // One row per pending `--at` fault, soonest first: when, what, on what, and how long
+        // until then; columns padded as kubectl's tabwriter pads them.
+        out.push_str("SCHEDULED\n");
+        let mut faults: Vec<_> = c.faults_scheduled.values().collect();
+        faults.sort_by_key(|f| f.at);
+        let mut rows = vec![vec![
+            "AT".to_string(),
+            "FAULT".to_string(),
+            "TARGET".to_string(),
+            "IN".to_string(),
+        ]];
+        for f in faults {
+            rows.push(vec![
                 f.at.to_string(),
-                f.action.as_str(),
-                &scheduled_target(f),
-                crate::time::format_duration_ms(f.at.as_ms().saturating_sub(sim.now().as_ms()))
-            );
+                f.action.as_str().to_string(),
+                scheduled_target(f),
+                crate::time::format_duration_ms(f.at.as_ms().saturating_sub(sim.now().as_ms())),
+            ]);
         }
+        out.push_str(&super::kubectl_get::table(&rows));
     }
     out
 }

@@ -457,60 +457,138 @@ fn create(sim: &mut Sim, config: &ClusterConfig, id: crate::event::EventId) -> S
     }
     sim.cluster = Some(Box::new(cluster));
     let count = nodes.len() as u32;
+    let tool = Tool::of(config.profile);
+    let name = tool.cluster_name();
+    if let Some(c) = sim.cluster.as_mut() {
+        c.made_by = (name.to_string(), tool.command().to_string());
+    }
     let size = format!(
         "{} CPU, {} memory, {} pods each",
         config.cpu, config.memory, config.pods
     );
+    let ready = format!("{count} {} Ready ({size})", plural(count, "node"));
+    let zone_of = |g: &str| -> Vec<&str> {
+        nodes
+            .iter()
+            .filter(|n| {
+                n.labels
+                    .iter()
+                    .any(|(k, v)| k == "topology.kubernetes.io/zone" && v == g)
+            })
+            .map(|n| n.name.as_str())
+            .collect()
+    };
+    let all: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
     let text = match config.profile {
         None => format!(
-            "Creating cluster \"{CLUSTER_NAME}\" ...\n ✓ {} node(s) Ready: node-1..node-{} ({size})\nSet kubectl context to \"kind-{CLUSTER_NAME}\"\n",
-            config.nodes, config.nodes
+            "Creating cluster \"{name}\" ...\n ✓ {ready}: node-1..node-{}\nSet kubectl context to \"kind-{name}\"\n",
+            config.nodes
         ),
-        Some(profile) => {
-            let (what, groups): (&str, Vec<String>) = match profile {
-                Profile::Local => ("local (like kind)", Vec::new()),
-                Profile::Onprem => (
-                    "onprem (racks of bare-metal servers)",
-                    (1..=RACKS).map(|r| format!("rack-{r}")).collect(),
-                ),
-                Profile::Cloud => (
-                    "cloud (region us-east-1, node group ng-general, m5.xlarge)",
-                    ZONES.iter().map(|z| z.to_string()).collect(),
-                ),
-            };
-            let mut text = format!("Creating cluster \"{CLUSTER_NAME}\" ... profile {what}\n");
-            if groups.is_empty() {
-                let names: Vec<&str> = nodes.iter().map(|n| n.name.as_str()).collect();
-                text.push_str(&format!(" ✓ {}\n", names.join(", ")));
-            }
-            for g in &groups {
-                let names: Vec<&str> = nodes
-                    .iter()
-                    .filter(|n| {
-                        n.labels
-                            .iter()
-                            .any(|(k, v)| k == "topology.kubernetes.io/zone" && v == g)
-                    })
-                    .map(|n| n.name.as_str())
-                    .collect();
-                text.push_str(&format!(" ✓ {g}: {}\n", names.join(", ")));
+        // kind create cluster's words (its node image, then the nodes as containers).
+        Some(Profile::Local) => format!(
+            "Creating cluster \"{name}\" ... profile local (like kind)\n \
+             ✓ Ensuring node image (kindest/node:{KUBELET_VERSION})\n \
+             ✓ Preparing nodes: {}\n ✓ {ready}\nSet kubectl context to \"kind-{name}\"\n",
+            all.join(", ")
+        ),
+        // kubeadm init on the first server, kubeadm join on the others; kubeadm's default
+        // clusterName `kubernetes` and its admin.conf context `kubernetes-admin@kubernetes`.
+        Some(Profile::Onprem) => {
+            let mut text = format!(
+                "profile onprem (racks of bare-metal servers, like kubeadm)\n\
+                 [init] Using Kubernetes version: {KUBELET_VERSION}\n\
+                 Your Kubernetes control-plane has initialized successfully!\n"
+            );
+            for r in 1..=RACKS {
+                let g = format!("rack-{r}");
+                text.push_str(&format!(
+                    "[join] {g}: {} joined the cluster\n",
+                    zone_of(&g).join(", ")
+                ));
             }
             text.push_str(&format!(
-                " ✓ {count} node(s) Ready ({size})\nSet kubectl context to \"kind-{CLUSTER_NAME}\"\n"
+                " ✓ {ready}\nkubectl context \"kubernetes-admin@{name}\" (/etc/kubernetes/admin.conf)\n"
+            ));
+            text
+        }
+        // eksctl create cluster's log lines; its kubeconfig context is
+        // `IDENTITY@CLUSTER.REGION.eksctl.io`.
+        Some(Profile::Cloud) => {
+            let mut text = format!(
+                "profile cloud (like EKS, made with eksctl)\n\
+                 [ℹ]  using region {REGION}\n\
+                 [ℹ]  setting availability zones to [{}]\n\
+                 [ℹ]  creating EKS cluster \"{name}\" in \"{REGION}\" region with managed nodes\n",
+                ZONES.join(" ")
+            );
+            for z in ZONES {
+                text.push_str(&format!("[ℹ]  {z}: {}\n", zone_of(z).join(", ")));
+            }
+            text.push_str(&format!(
+                "[ℹ]  nodegroup \"ng-general\" has {count} node(s) (m5.xlarge)\n\
+                 [✔]  saved kubeconfig: context \"admin@{name}.{REGION}.eksctl.io\"\n\
+                 [✔]  EKS cluster \"{name}\" in \"{REGION}\" region is ready: {ready}\n"
             ));
             text
         }
     };
     sim.record(
         EventKind::ClusterCreated { nodes: count },
-        ObjectRef::new("cluster", CLUSTER_NAME),
+        ObjectRef::new("cluster", name),
         Some(id),
         format!(
-            "cluster {CLUSTER_NAME} created: {count} nodes of {} CPU, {} memory",
-            config.cpu, config.memory
+            "cluster {name} created: {count} {} of {} CPU, {} memory",
+            plural(count, "node"),
+            config.cpu,
+            config.memory
         ),
     );
     text
+}
+
+/// `node` or `nodes`.
+fn plural(n: u32, word: &str) -> String {
+    if n == 1 {
+        word.to_string()
+    } else {
+        format!("{word}s")
+    }
+}
+
+/// The tool a profile's cluster is made with, as far as the words go.
+#[derive(Clone, Copy)]
+enum Tool {
+    Kind,
+    Kubeadm,
+    Eksctl,
+}
+
+impl Tool {
+    fn of(profile: Option<Profile>) -> Tool {
+        match profile {
+            None | Some(Profile::Local) => Tool::Kind,
+            Some(Profile::Onprem) => Tool::Kubeadm,
+            Some(Profile::Cloud) => Tool::Eksctl,
+        }
+    }
+
+    fn command(self) -> &'static str {
+        match self {
+            Tool::Kind => "kind",
+            Tool::Kubeadm => "kubeadm",
+            Tool::Eksctl => "eksctl",
+        }
+    }
+
+    /// kind's default cluster name; kubeadm's default `clusterName`; the cloud profile's
+    /// cluster (ASSUMPTION: any name; `sandbox`).
+    fn cluster_name(self) -> &'static str {
+        match self {
+            Tool::Kind => CLUSTER_NAME,
+            Tool::Kubeadm => "kubernetes",
+            Tool::Eksctl => "sandbox",
+        }
+    }
 }
 
 /// `cluster delete`: as `kind delete cluster`, the nodes go with everything on them, and the
@@ -525,23 +603,41 @@ fn plan_delete(sim: &Sim) -> Plan {
         .list(crate::cluster::api::ObjectKind::Node, None)
         .map(|n| format!("{:?}", n.metadata().name))
         .collect();
+    let (name, tool) = match &c.made_by {
+        (n, t) if !n.is_empty() => (n.clone(), t.clone()),
+        _ => (CLUSTER_NAME.to_string(), "kind".to_string()),
+    };
     Plan::Effect(Box::new(move |sim, id| {
         sim.cancel_scheduled(|a| matches!(a, crate::sim::Action::Cluster { .. }));
         sim.cluster = None;
+        let count = names.len() as u32;
         sim.record(
             EventKind::ApiObjectChanged {
                 verb: "deleted".into(),
             },
-            ObjectRef::new("cluster", CLUSTER_NAME),
+            ObjectRef::new("cluster", &name),
             Some(id),
             format!(
-                "cluster {CLUSTER_NAME} deleted with its {} nodes",
-                names.len()
+                "cluster {name} deleted with its {count} {}",
+                plural(count, "node")
             ),
         );
-        format!(
-            "Deleting cluster \"{CLUSTER_NAME}\" ...\nDeleted nodes: [{}]\n",
-            names.join(" ")
-        )
+        match tool.as_str() {
+            // `kubeadm reset` on every server.
+            "kubeadm" => format!(
+                "[reset] Reset cluster \"{name}\": kubeadm reset on [{}]\n",
+                names.join(" ")
+            ),
+            // `eksctl delete cluster`.
+            "eksctl" => format!(
+                "[ℹ]  deleting EKS cluster \"{name}\"\n[ℹ]  deleted nodes: [{}]\n\
+                 [✔]  all cluster resources were deleted\n",
+                names.join(" ")
+            ),
+            _ => format!(
+                "Deleting cluster \"{name}\" ...\nDeleted nodes: [{}]\n",
+                names.join(" ")
+            ),
+        }
     }))
 }

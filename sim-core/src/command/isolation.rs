@@ -483,19 +483,26 @@ pub(crate) fn apply(sim: &mut Sim, id: &str, step: WorkloadStep, scheduled_by: E
 }
 
 /// Ends a `stress` run: its parent and workers leave; when the parent was PID 1 the container
-/// exits with the parent's code.
+/// exits with the parent's code. A run that already ended (its parent is gone: an OOM kill
+/// ended it before its `--timeout`) does not end again, and its pending timeout is dropped.
 fn end_group(sim: &mut Sim, id: &str, group: u32, code: i32, cause: EventId) {
     let Some(c) = sim.docker.containers.get_mut(id) else {
         return;
     };
-    let command = c
+    let Some(command) = c
         .processes
         .iter()
         .find(|p| p.pid == group)
         .map(Process::command)
-        .unwrap_or_default();
+    else {
+        return;
+    };
     c.processes.retain(|p| p.stress_group != Some(group));
     let name = c.name.clone();
+    sim.cancel_scheduled(|a| {
+        matches!(a, Action::Workload { container, step: WorkloadStep::StressTimeout { group: g }, .. }
+            if container == id && *g == group)
+    });
     let ended = sim.record(
         EventKind::WorkloadEnded {
             command: command.clone(),

@@ -29,7 +29,7 @@ pub(super) const FAMILY: Family = Family {
             name: "kubectl",
             usage: "kubectl get|describe|apply|diff|create|delete|scale|set image|rollout|cordon|drain|taint|label ...",
             summary: "talk to the cluster as kubectl does (after cluster create)",
-            help: "kubectl get pods|nodes|deployments|replicasets|services|endpointslices|namespaces|events|all [NAME] [-o wide|yaml|json|name] [-l SEL] [-n NS|-A] [--show-labels]\n\
+            help: "kubectl get pods|nodes|deployments|replicasets|services|endpointslices|namespaces|events|all [NAME] [-o wide|yaml|json|name] [-l SEL] [-n NS|-A] [--show-labels] [-L KEY,...]\n\
                    kubectl get ... -w|--watch|--watch-only   print each change as the cluster steps; stops when no work is queued or after 10 minutes of simulated time (kubectl watches until Ctrl-C)\n\
                    kubectl describe pod|node|deployment|replicaset|service|endpointslice NAME   (with Events)\n\
                    kubectl apply -f FILE|DIR          create or configure the objects of manifests\n\
@@ -108,6 +108,8 @@ pub(super) struct Flags {
     pub output: Option<String>,
     pub selector: Option<String>,
     pub show_labels: bool,
+    /// `-L`/`--label-columns` keys (repeatable and comma-separated), for `get` only.
+    pub label_columns: Vec<String>,
     pub files: Vec<String>,
     pub values: BTreeMap<String, String>,
 }
@@ -159,6 +161,7 @@ pub(super) fn parse_flags(
             "-l" => "--selector",
             "-f" => "--filename",
             "-A" => "--all-namespaces",
+            "-L" => "--label-columns",
             other => other,
         }
         .to_string();
@@ -193,6 +196,12 @@ pub(super) fn parse_flags(
             "--filename" => f.files.push(value),
             "--all-namespaces" => f.all_namespaces = value != "false",
             "--show-labels" => f.show_labels = value != "false",
+            "--label-columns" => f.label_columns.extend(
+                value
+                    .split(',')
+                    .filter(|k| !k.is_empty())
+                    .map(str::to_string),
+            ),
             other => {
                 f.values.insert(other.to_string(), value);
             }

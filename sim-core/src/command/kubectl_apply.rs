@@ -123,9 +123,11 @@ fn plan_objects(
         )));
     }
     let objects = read_objects(sim, &f.files, &f.ns())?;
+    let mut sources = source_objects(sim, &f.files)?.into_iter();
     let mut planned: Vec<(Object, &'static str)> = Vec::new();
     let mut seen = std::collections::BTreeSet::new();
     for original in objects {
+        let source = sources.next().flatten();
         let kind = original.kind();
         if matches!(
             kind,
@@ -137,9 +139,7 @@ fn plan_objects(
             )));
         }
         let mut o = original.clone();
-        let mut last = original.clone();
-        last.metadata_mut().annotations.remove(LAST_APPLIED);
-        let last_json = serde_json::to_string(&last).unwrap_or_default();
+        let last_json = last_applied(&original, source);
         o.metadata_mut()
             .annotations
             .insert(LAST_APPLIED.into(), format!("{last_json}\n"));
@@ -188,6 +188,47 @@ fn plan_objects(
         }
     }
     Ok(planned)
+}
+
+/// The text of each file of `-f`, decoded again as the plain documents the user wrote (see
+/// [`crate::cluster::manifest::source_documents`]), in the order of [`read_objects`].
+fn source_objects(sim: &Sim, args: &[String]) -> Result<Vec<Option<serde_json::Value>>> {
+    Ok(files(sim, args)?
+        .into_iter()
+        .flat_map(|(_, text)| crate::cluster::manifest::source_documents(&text))
+        .collect())
+}
+
+/// kubectl's `last-applied-configuration` (apply.go `GetModifiedConfiguration`): the object as
+/// the file had it, before any server default, with the namespace kubectl filled in and the
+/// annotation itself taken out (leaving `"annotations":{}`), as compact JSON with sorted keys
+/// and a final newline. Without the source (it did not convert to JSON), the decoded object.
+fn last_applied(decoded: &Object, source: Option<serde_json::Value>) -> String {
+    let Some(serde_json::Value::Object(mut top)) = source else {
+        let mut last = decoded.clone();
+        last.metadata_mut().annotations.remove(LAST_APPLIED);
+        return serde_json::to_string(&last).unwrap_or_default();
+    };
+    let meta = top
+        .entry("metadata")
+        .or_insert_with(|| serde_json::Value::Object(Default::default()));
+    if let serde_json::Value::Object(meta) = meta {
+        if let Some(ns) = decoded.namespace() {
+            meta.insert(
+                "namespace".into(),
+                serde_json::Value::String(ns.to_string()),
+            );
+        }
+        let annotations = meta
+            .entry("annotations")
+            .or_insert_with(|| serde_json::Value::Object(Default::default()));
+        if let serde_json::Value::Object(a) = annotations {
+            a.remove(LAST_APPLIED);
+        } else {
+            *annotations = serde_json::Value::Object(Default::default());
+        }
+    }
+    crate::cluster::manifest::to_compact_sorted_json(&serde_json::Value::Object(top))
 }
 
 /// `kubectl apply`.

@@ -78,6 +78,21 @@ fn age(now: SimTime, o: &Object) -> String {
     human_duration(now.as_ms().saturating_sub(created.as_ms()))
 }
 
+/// `-L` headers (kubectl's `formatLabelHeaders`): each key's last `/`-separated segment,
+/// upper-cased (`app.kubernetes.io/name` → `NAME`).
+fn label_column_headers(keys: &[String]) -> Vec<String> {
+    keys.iter()
+        .map(|k| k.rsplit('/').next().unwrap_or(k).to_uppercase())
+        .collect()
+}
+
+/// `-L` cells (kubectl's `appendLabelCells`): the label's value, or empty without it.
+fn label_column_cells(o: &Object, keys: &[String]) -> Vec<String> {
+    keys.iter()
+        .map(|k| o.metadata().labels.get(k).cloned().unwrap_or_default())
+        .collect()
+}
+
 fn labels_text(o: &Object) -> String {
     let l = &o.metadata().labels;
     if l.is_empty() {
@@ -100,6 +115,26 @@ fn pod_ready(p: &Pod) -> String {
         .filter(|s| s.ready)
         .count();
     format!("{ready}/{total}")
+}
+
+/// kubectl's ROLES (printers.go `findNodeRoles`): the suffix of every
+/// `node-role.kubernetes.io/ROLE` label and the value of `kubernetes.io/role`, sorted and
+/// comma-joined; `<none>` without any.
+fn node_roles(n: &crate::cluster::api::Node) -> String {
+    let mut roles = std::collections::BTreeSet::new();
+    for (k, v) in &n.metadata.labels {
+        if let Some(role) = k.strip_prefix("node-role.kubernetes.io/") {
+            if !role.is_empty() {
+                roles.insert(role.to_string());
+            }
+        } else if k == "kubernetes.io/role" && !v.is_empty() {
+            roles.insert(v.clone());
+        }
+    }
+    if roles.is_empty() {
+        return "<none>".into();
+    }
+    roles.into_iter().collect::<Vec<_>>().join(",")
 }
 
 fn or_none(s: &str) -> String {
@@ -207,7 +242,7 @@ fn row(now: SimTime, o: &Object, wide: bool, name: String) -> Vec<String> {
             let info = n.status.node_info.clone().unwrap_or_default();
             r.extend([
                 status,
-                "<none>".into(),
+                node_roles(n),
                 age(now, o),
                 info.kubelet_version.clone(),
             ]);
@@ -374,7 +409,12 @@ fn containers_images_selector(
 
 /// `kubectl get`.
 pub(super) fn get(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
-    let f = parse_flags("get", args, &[], &["--watch", "-w", "--watch-only"])?;
+    let f = parse_flags(
+        "get",
+        args,
+        &["--label-columns"],
+        &["--watch", "-w", "--watch-only"],
+    )?;
     let Some((what, names)) = f.pos.split_first() else {
         return Err(kerr("You must specify the type of resource to get. Use \"kubectl api-resources\" for a complete list of supported resources.\n\nerror: Required resource not specified.\nUse \"kubectl explain <resource>\" for a detailed description of that resource (e.g. kubectl explain pods).\nSee 'kubectl get -h' for help and examples"));
     };
@@ -455,6 +495,7 @@ pub(super) fn get(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
                 selector,
                 output,
                 show_labels: f.show_labels,
+                label_columns: f.label_columns.clone(),
                 watch_only,
             };
             return Ok(watch_plan(spec));
@@ -575,6 +616,7 @@ pub(super) fn get(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
                 if all_ns && k.is_namespaced() {
                     h.insert(0, "NAMESPACE".into());
                 }
+                h.extend(label_column_headers(&f.label_columns));
                 if f.show_labels {
                     h.push("LABELS".into());
                 }
@@ -589,6 +631,7 @@ pub(super) fn get(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
                     if all_ns && k.is_namespaced() {
                         r.insert(0, o.metadata().namespace.clone());
                     }
+                    r.extend(label_column_cells(o, &f.label_columns));
                     if f.show_labels {
                         r.push(labels_text(o));
                     }
@@ -685,6 +728,7 @@ struct WatchSpec {
     selector: Option<Selector>,
     output: String,
     show_labels: bool,
+    label_columns: Vec<String>,
     watch_only: bool,
 }
 
@@ -755,6 +799,7 @@ impl WatchSpec {
         if self.all_ns_column() {
             h.insert(0, "NAMESPACE".into());
         }
+        h.extend(label_column_headers(&self.label_columns));
         if self.show_labels {
             h.push("LABELS".into());
         }
@@ -766,6 +811,7 @@ impl WatchSpec {
         if self.all_ns_column() {
             r.insert(0, o.metadata().namespace.clone());
         }
+        r.extend(label_column_cells(o, &self.label_columns));
         if self.show_labels {
             r.push(labels_text(o));
         }

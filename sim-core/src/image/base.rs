@@ -48,13 +48,17 @@ pub enum RegistryError {
     NoSuchTag,
 }
 
-/// Repositories and their tags: (repository, [(tag, canonical tag)]).
+/// Images and their tags: (repository, tags, canonical tag). A repository may have several
+/// rows, one per distinct image; each tag names one image.
 const CATALOGUE: &[(&str, &[&str], &str)] = &[
     ("alpine", &["3.20", "3", "latest"], "3.20"),
     ("busybox", &["1.36", "latest"], "1.36"),
     ("debian", &["12", "bookworm", "latest"], "12"),
     ("ubuntu", &["24.04", "noble", "latest"], "24.04"),
     ("nginx", &["1.27-alpine", "alpine", "latest"], "1.27-alpine"),
+    // The previous stable line, a distinct image (own config and nginx layers on the same
+    // alpine:3.20 base layer), for rolling updates between two real versions.
+    ("nginx", &["1.26-alpine"], "1.26-alpine"),
     (
         "python",
         &["3.12-alpine", "alpine", "latest"],
@@ -74,18 +78,21 @@ static MEMO: Mutex<BTreeMap<String, Arc<RegistryImage>>> = Mutex::new(BTreeMap::
 
 /// The image `repository:tag` in the registry.
 pub fn lookup(repository: &str, tag: &str) -> Result<Arc<RegistryImage>, RegistryError> {
-    let (_, tags, canonical) = CATALOGUE
+    let mut rows = CATALOGUE
         .iter()
-        .find(|(r, _, _)| *r == repository)
-        .ok_or(RegistryError::NoSuchRepository)?;
-    if !tags.contains(&tag) {
-        return Err(RegistryError::NoSuchTag);
+        .filter(|(r, _, _)| *r == repository)
+        .peekable();
+    if rows.peek().is_none() {
+        return Err(RegistryError::NoSuchRepository);
     }
+    let (_, _, canonical) = rows
+        .find(|(_, tags, _)| tags.contains(&tag))
+        .ok_or(RegistryError::NoSuchTag)?;
     let key = format!("{repository}:{canonical}");
     if let Some(img) = MEMO.lock().ok().and_then(|m| m.get(&key).cloned()) {
         return Ok(img);
     }
-    let img = Arc::new(generate(repository));
+    let img = Arc::new(generate(repository, canonical));
     if let Ok(mut m) = MEMO.lock() {
         m.insert(key, img.clone());
     }
@@ -93,18 +100,22 @@ pub fn lookup(repository: &str, tag: &str) -> Result<Arc<RegistryImage>, Registr
 }
 
 /// The image of `repository` whose manifest digest is `digest` (`sha256:…`): each shipped
-/// repository holds one manifest, which all its tags name.
+/// image has one manifest, which all its tags name.
 pub fn lookup_digest(repository: &str, digest: &str) -> Result<Arc<RegistryImage>, RegistryError> {
-    let (_, _, canonical) = CATALOGUE
+    let mut rows = CATALOGUE
         .iter()
-        .find(|(r, _, _)| *r == repository)
-        .ok_or(RegistryError::NoSuchRepository)?;
-    let img = lookup(repository, canonical)?;
-    if img.manifest.digest().as_str() == digest {
-        Ok(img)
-    } else {
-        Err(RegistryError::NoSuchTag)
+        .filter(|(r, _, _)| *r == repository)
+        .peekable();
+    if rows.peek().is_none() {
+        return Err(RegistryError::NoSuchRepository);
     }
+    for (_, _, canonical) in rows {
+        let img = lookup(repository, canonical)?;
+        if img.manifest.digest().as_str() == digest {
+            return Ok(img);
+        }
+    }
+    Err(RegistryError::NoSuchTag)
 }
 
 const DAY_MS: i64 = 86_400_000;
@@ -663,7 +674,7 @@ fn text(o: &mut Overlay, path: &str, mode: u32, body: &str) {
     let _ = o.write_file(path, Content::text(body), Some(Meta::root(mode)));
 }
 
-fn generate(repository: &str) -> RegistryImage {
+fn generate(repository: &str, tag: &str) -> RegistryImage {
     match repository {
         "alpine" => single(
             "alpine",
@@ -706,12 +717,12 @@ fn generate(repository: &str) -> RegistryImage {
             ],
             &["/bin/bash"],
         ),
-        _ => derived(repository),
+        _ => derived(repository, tag),
     }
 }
 
 fn alpine_base() -> Arc<RegistryImage> {
-    lookup("alpine", "3.20").unwrap_or_else(|_| Arc::new(generate("alpine")))
+    lookup("alpine", "3.20").unwrap_or_else(|_| Arc::new(generate("alpine", "3.20")))
 }
 
 /// The `-alpine` official images (`docker images` sizes, linux/amd64, decimal MB).
@@ -731,51 +742,23 @@ fn alpine_base() -> Arc<RegistryImage> {
 ///   16,258,831 bytes (16.3 MB) compressed.
 /// - nginx:1.27-alpine — ≈48 MB, *approximate, unverified*: repo-info holds no record of an
 ///   nginx 1.27 image.
+/// - nginx:1.26-alpine — ≈47 MB, *approximate, unverified* (ASSUMPTION: 1.26.2, the last 1.26
+///   release, on the same Alpine 3.20 base as 1.27.2 — both were built on alpine3.20 in late
+///   2024; its nginx layer ≈1 MB smaller). repo-info `repos/nginx/local/` holds no 1.26 record
+///   either (its oldest are 1.22/1.23).
 ///
 /// Those records are later builds of the same tags (python 3.12.14 on Alpine 3.24, node 22.23 on
 /// Alpine 3.24, redis 7.4.11 on Alpine 3.21) than the versions the ENV lines below name (late
 /// 2024 releases on Alpine 3.20, whose sizes no record found here gives); this model keeps the
 /// older version strings and the shared alpine:3.20 base layer, and takes the tag's recorded
 /// total size.
-fn derived(repository: &str) -> RegistryImage {
+fn derived(repository: &str, tag: &str) -> RegistryImage {
     let base = alpine_base();
     match repository {
-        "nginx" => {
-            let mut d = Derived::from(&base, -30 * DAY_MS);
-            d.meta("LABEL maintainer=NGINX Docker Maintainers <docker-maint@nginx.com>", |c| {
-                c.labels.insert("maintainer".into(), "NGINX Docker Maintainers <docker-maint@nginx.com>".into());
-            })
-            .meta("ENV NGINX_VERSION=1.27.2", |c| c.set_env("NGINX_VERSION", "1.27.2"))
-            .layer("RUN /bin/sh -c set -x && addgroup -g 101 -S nginx && adduser -S -D -H -u 101 -h /var/cache/nginx -s /sbin/nologin -G nginx -g nginx nginx && apk add --no-cache nginx # buildkit", |o| {
-                put(o, "nginx:1.27", &[
-                    ("usr/sbin/nginx", 0o755, 1_557_064),
-                    ("usr/lib/nginx/modules/ngx_http_js_module.so", 0o755, 1_240_000),
-                    ("usr/lib/libpcre2-8.so.0.13.0", 0o755, 563_808),
-                    ("usr/lib/libxml2.so.2.12.6", 0o755, 1_482_512),
-                    ("usr/share/nginx/html/50x.html", 0o644, 497),
-                    ("usr/lib/nginx/njs-and-geoip.bundle", 0o644, 35_360_000),
-                ]);
-                text(o, "usr/share/nginx/html/index.html", 0o644, "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n</body>\n</html>\n");
-                text(o, "etc/nginx/nginx.conf", 0o644, "user  nginx;\nworker_processes  auto;\nevents {\n    worker_connections  1024;\n}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n");
-                text(o, "etc/nginx/conf.d/default.conf", 0o644, "server {\n    listen       80;\n    location / {\n        root   /usr/share/nginx/html;\n        index  index.html;\n    }\n}\n");
-                let _ = o.mkdir("var/cache/nginx", true);
-                let _ = o.mkdir("var/log/nginx", true);
-                let _ = o.create("var/log/nginx/access.log", Node::symlink("/dev/stdout"));
-                let _ = o.create("var/log/nginx/error.log", Node::symlink("/dev/stderr"));
-            })
-            .layer("COPY docker-entrypoint.sh / # buildkit", |o| {
-                text(o, "docker-entrypoint.sh", 0o775, "#!/bin/sh\nset -e\nexec \"$@\"\n");
-            })
-            .meta("ENTRYPOINT [\"/docker-entrypoint.sh\"]", |c| c.entrypoint = Some(vec!["/docker-entrypoint.sh".into()]))
-            .meta("EXPOSE map[80/tcp:{}]", |c| {
-                c.exposed_ports.insert("80/tcp".into(), Default::default());
-            })
-            .meta("STOPSIGNAL SIGQUIT", |_| {})
-            .meta("CMD [\"nginx\" \"-g\" \"daemon off;\"]", |c| {
-                c.cmd = Some(vec!["nginx".into(), "-g".into(), "daemon off;".into()])
-            });
-            d.done("nginx", "1.27-alpine")
+        "nginx" if tag == "1.26-alpine" => {
+            nginx(&base, "1.26.2", "1.26-alpine", -70 * DAY_MS, 34_300_000)
         }
+        "nginx" => nginx(&base, "1.27.2", "1.27-alpine", -30 * DAY_MS, 35_360_000),
         "python" => {
             let mut d = Derived::from(&base, -20 * DAY_MS);
             d.meta("ENV PATH=/usr/local/bin:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", |c| {
@@ -876,4 +859,53 @@ fn derived(repository: &str) -> RegistryImage {
             d.done("redis", "7.4-alpine")
         }
     }
+}
+
+/// An official `nginx:VERSION-alpine` image on `base`: NGINX_VERSION `version`, created at
+/// `created_ms`, its module bundle `bundle` bytes (the synthetic share that makes the total).
+fn nginx(
+    base: &RegistryImage,
+    version: &str,
+    tag: &str,
+    created_ms: i64,
+    bundle: u64,
+) -> RegistryImage {
+    let seed = format!(
+        "nginx:{}",
+        version.rsplit_once('.').map_or(version, |(m, _)| m)
+    );
+    let mut d = Derived::from(base, created_ms);
+    d.meta("LABEL maintainer=NGINX Docker Maintainers <docker-maint@nginx.com>", |c| {
+        c.labels.insert("maintainer".into(), "NGINX Docker Maintainers <docker-maint@nginx.com>".into());
+    })
+    .meta(&format!("ENV NGINX_VERSION={version}"), |c| c.set_env("NGINX_VERSION", version))
+    .layer("RUN /bin/sh -c set -x && addgroup -g 101 -S nginx && adduser -S -D -H -u 101 -h /var/cache/nginx -s /sbin/nologin -G nginx -g nginx nginx && apk add --no-cache nginx # buildkit", |o| {
+        put(o, &seed, &[
+            ("usr/sbin/nginx", 0o755, 1_557_064),
+            ("usr/lib/nginx/modules/ngx_http_js_module.so", 0o755, 1_240_000),
+            ("usr/lib/libpcre2-8.so.0.13.0", 0o755, 563_808),
+            ("usr/lib/libxml2.so.2.12.6", 0o755, 1_482_512),
+            ("usr/share/nginx/html/50x.html", 0o644, 497),
+            ("usr/lib/nginx/njs-and-geoip.bundle", 0o644, bundle),
+        ]);
+        text(o, "usr/share/nginx/html/index.html", 0o644, "<!DOCTYPE html>\n<html>\n<head>\n<title>Welcome to nginx!</title>\n</head>\n<body>\n<h1>Welcome to nginx!</h1>\n</body>\n</html>\n");
+        text(o, "etc/nginx/nginx.conf", 0o644, "user  nginx;\nworker_processes  auto;\nevents {\n    worker_connections  1024;\n}\nhttp {\n    include /etc/nginx/conf.d/*.conf;\n}\n");
+        text(o, "etc/nginx/conf.d/default.conf", 0o644, "server {\n    listen       80;\n    location / {\n        root   /usr/share/nginx/html;\n        index  index.html;\n    }\n}\n");
+        let _ = o.mkdir("var/cache/nginx", true);
+        let _ = o.mkdir("var/log/nginx", true);
+        let _ = o.create("var/log/nginx/access.log", Node::symlink("/dev/stdout"));
+        let _ = o.create("var/log/nginx/error.log", Node::symlink("/dev/stderr"));
+    })
+    .layer("COPY docker-entrypoint.sh / # buildkit", |o| {
+        text(o, "docker-entrypoint.sh", 0o775, "#!/bin/sh\nset -e\nexec \"$@\"\n");
+    })
+    .meta("ENTRYPOINT [\"/docker-entrypoint.sh\"]", |c| c.entrypoint = Some(vec!["/docker-entrypoint.sh".into()]))
+    .meta("EXPOSE map[80/tcp:{}]", |c| {
+        c.exposed_ports.insert("80/tcp".into(), Default::default());
+    })
+    .meta("STOPSIGNAL SIGQUIT", |_| {})
+    .meta("CMD [\"nginx\" \"-g\" \"daemon off;\"]", |c| {
+        c.cmd = Some(vec!["nginx".into(), "-g".into(), "daemon off;".into()])
+    });
+    d.done("nginx", tag)
 }

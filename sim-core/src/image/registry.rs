@@ -182,9 +182,9 @@ impl Registry {
         }
         host == Host::Hub
             && base::catalogue()
-                .find(|(r, _)| *r == key)
-                .and_then(|(r, tags)| base::lookup(r, tags[0]).ok())
-                .is_some_and(|img| img.layers.iter().any(|l| &l.diff_id().0 == digest))
+                .filter(|(r, _)| *r == key)
+                .filter_map(|(r, tags)| base::lookup(r, tags[0]).ok())
+                .any(|img| img.layers.iter().any(|l| &l.diff_id().0 == digest))
     }
 
     /// Which repository of the same registry (other than `key`) the blob could be mounted

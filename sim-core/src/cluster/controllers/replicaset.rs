@@ -34,7 +34,7 @@ pub fn sync(store: &Store, key: &Key, now: SimTime) -> Vec<Change> {
         return Vec::new();
     }
     let pods = owned_pods(store, rs);
-    let active: Vec<&Pod> = pods.iter().copied().filter(|p| is_active(p)).collect();
+    let owned_active: Vec<&Pod> = pods.iter().copied().filter(|p| is_active(p)).collect();
     let want = rs.spec.replicas.unwrap_or(1).max(0) as usize;
     let mut changes = Vec::new();
     let rs_key = Key::new(
@@ -42,6 +42,8 @@ pub fn sync(store: &Store, key: &Key, now: SimTime) -> Vec<Change> {
         &rs.metadata.namespace,
         &rs.metadata.name,
     );
+    let (active, claim_changes) = claim_pods(store, rs, owned_active);
+    changes.extend(claim_changes);
     if active.len() < want {
         let room = limits::MAX_PODS.saturating_sub(store.count(ObjectKind::Pod));
         let n = (want - active.len()).min(BURST_REPLICAS);
@@ -103,6 +105,80 @@ pub fn sync(store: &Store, key: &Key, now: SimTime) -> Vec<Change> {
     changes
 }
 
+/// ControllerRefManager's `ClaimPods` (pkg/controller/controller_ref_manager.go) over the
+/// active pods: an owned pod whose labels no longer match the selector is released (its
+/// ownerReference removed; it keeps running, orphaned), an active orphan in the namespace that
+/// matches and is not being deleted is adopted (the controller ownerReference added). Returns
+/// the pods the ReplicaSet then counts (kept and adopted) and the pod updates. A selector that
+/// does not parse claims nothing new and releases nothing.
+fn claim_pods<'a>(
+    store: &'a Store,
+    rs: &'a ReplicaSet,
+    owned_active: Vec<&'a Pod>,
+) -> (Vec<&'a Pod>, Vec<Change>) {
+    let selector = rs
+        .spec
+        .selector
+        .as_ref()
+        .and_then(|s| crate::cluster::selector::Selector::from_label_selector(s).ok())
+        .filter(|s| !s.is_empty());
+    let Some(selector) = selector else {
+        return (owned_active, Vec::new());
+    };
+    let rs_ref = format!("replicaset.apps/{}", rs.metadata.name);
+    let mut kept = Vec::new();
+    let mut changes = Vec::new();
+    for pod in owned_active {
+        if selector.matches(&pod.metadata.labels) {
+            kept.push(pod);
+            continue;
+        }
+        let mut released = pod.clone();
+        released
+            .metadata
+            .owner_references
+            .retain(|r| r.uid != rs.metadata.uid);
+        changes.push(Change::Update {
+            object: Object::Pod(Box::new(released)),
+            why: Why::Note(format!(
+                "pod/{} released by {rs_ref}: its labels no longer match the selector \
+                 (ownerReference removed)",
+                pod.metadata.name
+            )),
+        });
+    }
+    for o in store.orphan_pods(&rs.metadata.namespace) {
+        let Some(pod) = as_pod(o) else { continue };
+        if !is_active(pod) || !selector.matches(&pod.metadata.labels) {
+            continue;
+        }
+        let mut adopted = pod.clone();
+        adopted.metadata.owner_references.push(owner_ref(rs));
+        changes.push(Change::Update {
+            object: Object::Pod(Box::new(adopted)),
+            why: Why::Note(format!(
+                "pod/{} adopted by {rs_ref}: its labels match the selector \
+                 (controller ownerReference added)",
+                pod.metadata.name
+            )),
+        });
+        kept.push(pod);
+    }
+    (kept, changes)
+}
+
+/// The controller ownerReference a ReplicaSet puts on its pods.
+fn owner_ref(rs: &ReplicaSet) -> OwnerReference {
+    OwnerReference {
+        api_version: "apps/v1".into(),
+        kind: "ReplicaSet".into(),
+        name: rs.metadata.name.clone(),
+        uid: rs.metadata.uid.clone(),
+        controller: Some(true),
+        block_owner_deletion: Some(true),
+    }
+}
+
 /// The status a sync reports: counted from the active pods it saw.
 fn status_of(rs: &ReplicaSet, active: &[&Pod], now: SimTime) -> ReplicaSetStatus {
     let min_ready_ms = u64::try_from(rs.spec.min_ready_seconds.max(0)).unwrap_or(0) * 1000;
@@ -136,14 +212,7 @@ pub fn pod_from_template(rs: &ReplicaSet) -> Pod {
     pod.metadata.generate_name = format!("{}-", rs.metadata.name);
     pod.metadata.labels = t.metadata.labels.clone();
     pod.metadata.annotations = t.metadata.annotations.clone();
-    pod.metadata.owner_references = vec![OwnerReference {
-        api_version: "apps/v1".into(),
-        kind: "ReplicaSet".into(),
-        name: rs.metadata.name.clone(),
-        uid: rs.metadata.uid.clone(),
-        controller: Some(true),
-        block_owner_deletion: Some(true),
-    }];
+    pod.metadata.owner_references = vec![owner_ref(rs)];
     pod.spec = t.spec.clone();
     pod.status.phase = Some(PodPhase::Pending);
     pod
