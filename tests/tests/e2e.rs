@@ -25,6 +25,7 @@
 // Not every scenario uses every helper.
 #[allow(dead_code)]
 mod browser;
+mod course;
 
 use browser::{screenshot, wait_for, with_page, RENDER_TIMEOUT};
 
@@ -716,6 +717,7 @@ async fn docker_save_archives_download_from_the_files_view() {
     let dir = downloads.0.clone();
     let options = PageOptions {
         download_dir: Some(dir.clone()),
+        ..PageOptions::default()
     };
     with_page_options(options, move |client| async move {
         wait_for(&client, "#terminal-input", RENDER_TIMEOUT).await;

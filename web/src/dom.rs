@@ -97,3 +97,86 @@ pub fn download_bytes(name: &str, mime: &str, bytes: &[u8]) -> Result<(), wasm_b
     .forget();
     Ok(())
 }
+
+/// The page's `location.hash` without its `#` (empty when there is none).
+pub fn location_fragment() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .map(|h| h.trim_start_matches('#').to_string())
+        .unwrap_or_default()
+}
+
+/// `location.origin + location.pathname`: the page's address without query or fragment.
+pub fn page_address() -> String {
+    web_sys::window()
+        .map(|w| {
+            let l = w.location();
+            format!(
+                "{}{}",
+                l.origin().unwrap_or_default(),
+                l.pathname().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// Removes the fragment from the address bar without a reload or a history entry (a reload
+/// then opens the page afresh instead of replaying a share link again).
+pub fn clear_fragment() {
+    if let Some(w) = web_sys::window() {
+        let address = page_address();
+        if let Ok(history) = w.history() {
+            let _ =
+                history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&address));
+        }
+    }
+}
+
+/// Copies `text` with `navigator.clipboard.writeText` when the browser has it; `on_done` hears
+/// whether it worked. Called through `Reflect` because web-sys gates the Clipboard API.
+pub fn copy_text(text: &str, on_done: impl FnOnce(bool) + 'static) {
+    let clipboard = web_sys::window()
+        .map(|w| w.navigator())
+        .and_then(|n| js_sys::Reflect::get(&n, &"clipboard".into()).ok())
+        .filter(|c| !c.is_undefined() && !c.is_null());
+    let promise = clipboard.and_then(|c| {
+        let write = js_sys::Reflect::get(&c, &"writeText".into()).ok()?;
+        let write = write.dyn_into::<js_sys::Function>().ok()?;
+        write
+            .call1(&c, &text.into())
+            .ok()?
+            .dyn_into::<js_sys::Promise>()
+            .ok()
+    });
+    let Some(promise) = promise else {
+        on_done(false);
+        return;
+    };
+    let on_done = std::rc::Rc::new(std::cell::RefCell::new(Some(on_done)));
+    let ok = {
+        let on_done = on_done.clone();
+        wasm_bindgen::closure::Closure::once(move |_: wasm_bindgen::JsValue| {
+            if let Some(f) = on_done.borrow_mut().take() {
+                f(true);
+            }
+        })
+    };
+    let failed = wasm_bindgen::closure::Closure::once(move |_: wasm_bindgen::JsValue| {
+        if let Some(f) = on_done.borrow_mut().take() {
+            f(false);
+        }
+    });
+    let _ = promise.then2(&ok, &failed);
+    ok.forget();
+    failed.forget();
+}
+
+/// Selects the text of the input with `id` (so the student can copy it by hand).
+pub fn select_input(id: &str) {
+    if let Some(input) =
+        element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlInputElement>().ok())
+    {
+        input.select();
+        let _ = input.focus();
+    }
+}

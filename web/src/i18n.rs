@@ -994,6 +994,139 @@ catalog! {
         en: "{nodes} nodes and {pods} pods are too many to preview here (at most {maxnodes} nodes and {maxpods} pods).",
     }
     PfUse { ko: "{profile} 프로필로 바꾸기", en: "Use the {profile} profile" }
+
+    // Course: picker, lesson pane, goals, hints, finishing
+    FreeSandbox { ko: "자유 샌드박스", en: "Free sandbox" }
+    LessonPickerLabel {
+        ko: "레슨 고르기: 장(chapter)별 레슨, 끝낸 레슨에는 ✓ 표시",
+        en: "Choose a lesson: lessons by chapter, ✓ marks the ones completed",
+    }
+    CompletedMark { ko: "완료", en: "completed" }
+    LessonNumber { ko: "레슨 {n}", en: "Lesson {n}" }
+    CourseTitle { ko: "코스", en: "Course" }
+    CourseIntro {
+        ko: "레슨을 차례대로 따라가 보세요. 레슨마다 새 세션에서 시작해요.",
+        en: "Work through the lessons in order. Each lesson starts in a fresh session.",
+    }
+    ContinueLesson { ko: "이어서 하기: {title}", en: "Continue: {title}" }
+    OpenLessonLabel { ko: "레슨 열기: {title}", en: "Open lesson: {title}" }
+    IntroTitle { ko: "소개", en: "Introduction" }
+    PageOf { ko: "{page} / {total}쪽", en: "Page {page} of {total}" }
+    PrevPage { ko: "이전", en: "Previous" }
+    NextPage { ko: "다음", en: "Next" }
+    RunDemo { ko: "실행", en: "Run" }
+    RunDemoLabel { ko: "이 명령을 실행하기: {command}", en: "Run this command: {command}" }
+    DemoRan { ko: "실행했어요", en: "Ran" }
+    PredictTitle { ko: "먼저 예상해 보세요", en: "Predict first" }
+    PredictPick { ko: "답을 고르면 실행할 수 있어요.", en: "Pick an answer to enable Run." }
+    PredictRight { ko: "맞았어요!", en: "Right!" }
+    PredictWrong { ko: "아쉬워요. 정답은: {answer}", en: "Not quite. The answer: {answer}" }
+    PredictYours { ko: "내 선택", en: "your choice" }
+    PredictAnswer { ko: "정답", en: "answer" }
+    StartExercise { ko: "실습 시작하기", en: "Start the exercise" }
+    StartExerciseNote {
+        ko: "아직 실행하지 않은 시연 명령을 차례로 실행하고, 여기서부터 목표를 확인해요.",
+        en: "Runs the demonstrations not run yet, in order; the goals count from here.",
+    }
+    ExerciseStarted { ko: "실습 중이에요. 터미널에 명령을 입력하세요.", en: "Exercise under way: type commands in the terminal." }
+    GoalsTitle { ko: "목표", en: "Goals" }
+    GoalsNotStarted {
+        ko: "실습을 시작하면 목표를 확인해요.",
+        en: "The goals are checked once the exercise starts.",
+    }
+    GoalMet { ko: "달성", en: "met" }
+    GoalNotMet { ko: "아직", en: "not yet" }
+    GoalMetAnnounce { ko: "목표 달성: {goal}", en: "Goal met: {goal}" }
+    HintButton { ko: "힌트 ({n}/{total})", en: "Hint ({n}/{total})" }
+    NoMoreHints { ko: "힌트를 모두 봤어요", en: "No more hints" }
+    HintsTitle { ko: "힌트", en: "Hints" }
+    ShowSolution { ko: "풀이 보기", en: "Show solution" }
+    SolutionConfirm {
+        ko: "풀이를 보면 스스로 찾는 재미가 줄어요. 정말 볼까요?",
+        en: "Seeing the solution spoils the puzzle. Show it anyway?",
+    }
+    SolutionYes { ko: "네, 보여 주세요", en: "Yes, show it" }
+    SolutionNo { ko: "아니요", en: "No" }
+    SolutionTitle { ko: "풀이", en: "Solution" }
+    SolutionInsert { ko: "터미널에 넣기", en: "Put in the terminal" }
+    ResetLesson { ko: "레슨 처음부터", en: "Reset lesson" }
+    ResetLessonTitle {
+        ko: "설정(setup)부터 새 세션으로 다시 시작해요",
+        en: "Start over from the lesson's setup in a fresh session",
+    }
+    LessonDoneTitle { ko: "레슨 완료!", en: "Lesson complete!" }
+    LearnedTitle { ko: "배운 것", en: "What you learned" }
+    ScoreTitle { ko: "점수", en: "Score" }
+    ScoreCommands { ko: "사용한 명령 {n}개", en: "{n} command(s) used" }
+    ScoreTraffic {
+        ko: "트래픽 유지율 {percent}% (요청 {sent}개 중 {ok}개 성공)",
+        en: "{percent}% of traffic kept ({ok} of {sent} requests answered)",
+    }
+    NextLesson { ko: "다음 레슨: {title}", en: "Next lesson: {title}" }
+    CourseDone {
+        ko: "마지막 레슨이에요. 자유 샌드박스에서 마음껏 실험해 보세요.",
+        en: "That was the last lesson. Experiment freely in the sandbox.",
+    }
+    BackToSandbox { ko: "자유 샌드박스로", en: "To the free sandbox" }
+    LessonError { ko: "레슨을 준비하다 문제가 생겼어요: {error}", en: "The lesson hit a problem: {error}" }
+    RefusedLabel { ko: "이 레슨에서는 쓸 수 없어요", en: "Not available in this lesson" }
+    TimeScaleBadge { ko: "시간 ×{n}", en: "×{n} time" }
+    TimeScaleTitle {
+        ko: "이 레슨은 시간을 {n}배로 압축해요: 실제 1초에 시뮬레이션 {n}초",
+        en: "This lesson compresses time {n}×: {n} simulated seconds per real second",
+    }
+
+    // Share links
+    Share { ko: "공유", en: "Share" }
+    ShareTitle {
+        ko: "이 세션(레슨, 시드, 입력한 명령)을 링크로 공유해요",
+        en: "Share this session (lesson, seed, commands typed) as a link",
+    }
+    ShareLinkLabel { ko: "공유 링크", en: "Share link" }
+    ShareNote {
+        ko: "링크를 열면 같은 명령을 다시 실행해 같은 상태(같은 트레이스 해시)에 도착해요.",
+        en: "Opening the link replays the same commands and lands on the same state (the same trace hash).",
+    }
+    Copy { ko: "복사", en: "Copy" }
+    Copied { ko: "복사했어요", en: "Copied" }
+    CopyFailed {
+        ko: "복사할 수 없어요. 링크를 선택해 두었으니 직접 복사하세요.",
+        en: "Could not copy: the link is selected, copy it yourself.",
+    }
+    ShareOpenFailed {
+        ko: "이 공유 링크를 열 수 없어요: {error}",
+        en: "This share link could not be opened: {error}",
+    }
+    ShareOpened {
+        ko: "공유 링크를 열었어요: 명령 {n}개를 다시 실행했어요.",
+        en: "Share link opened: {n} command(s) replayed.",
+    }
+    ShareUnknownLesson {
+        ko: "“{id}” 레슨이 이 코스에 없어요",
+        en: "the course has no lesson “{id}”",
+    }
+    ShareErrVersion {
+        ko: "지원하지 않는 형식이에요 (#s1.으로 시작해야 해요)",
+        en: "unsupported format (it should start with #s1.)",
+    }
+    ShareErrTooLong {
+        ko: "{bytes}바이트로, 한도 {limit}바이트보다 길어요",
+        en: "{bytes} bytes is longer than the limit of {limit}",
+    }
+    ShareErrBase64 {
+        ko: "링크가 손상됐어요 ({at}번째 글자가 base64url이 아니에요)",
+        en: "the link is damaged (not base64url at character {at})",
+    }
+    ShareErrInflate {
+        ko: "링크가 손상됐어요 (압축을 풀 수 없거나 풀면 1 MiB보다 커요)",
+        en: "the link is damaged (cannot be decompressed, or larger than 1 MiB decompressed)",
+    }
+    ShareErrJson { ko: "링크가 손상됐어요 ({why})", en: "the link is damaged ({why})" }
+    ShareErrTooMany {
+        ko: "명령이 {count}개로, 한도 {limit}개보다 많아요",
+        en: "{count} commands is more than the limit of {limit}",
+    }
+    Dismiss { ko: "알림 닫기", en: "Dismiss" }
 }
 
 /// The message `msg` in `lang` (shorthand for `msg.text(lang)`).

@@ -8,7 +8,9 @@
 //! - [`i18n`]: every UI string in Korean and English.
 //! - pure helpers, unit-tested natively: [`completion`], [`history`], [`input`], [`timeline`],
 //!   [`controls`], [`layers`] (the image views' layout), [`files`] (the Files view's rows).
-//! - the edge: [`prefs`] (localStorage) and [`dom`] (focus, scrolling, downloads).
+//! - the course: [`progress`] (completed lessons, as stored) and [`sharing`] (share links).
+//! - the edge: [`prefs`] (localStorage) and [`dom`] (focus, scrolling, downloads, clipboard,
+//!   the location's fragment).
 #![warn(missing_docs)]
 
 pub mod completion;
@@ -21,6 +23,8 @@ pub mod i18n;
 pub mod input;
 pub mod layers;
 pub mod prefs;
+pub mod progress;
+pub mod sharing;
 pub mod state;
 pub mod timeline;
 

@@ -6,10 +6,21 @@
 //!
 //! The session is shared, not cloned, between successive states; each action bumps
 //! [`Sandbox::version`], which is what the components compare.
+//!
+//! A lesson ([`LessonRun`]) is a session started by [`lessons::runner::setup`], the intro's
+//! demonstrations run on it as typed input, and the goals evaluated once per action from where
+//! the student's part began. The lesson's command rules are enforced here, before text reaches
+//! the session: a refused command is recorded beside the transcript ([`Refusal`]) and changes
+//! nothing.
 
 use std::cell::{Ref, RefCell};
+use std::collections::BTreeSet;
 use std::rc::Rc;
 
+use lessons::goal::Since;
+use lessons::runner::{self, ScoreCard};
+use lessons::share::Shared;
+use lessons::{GoalStatus, Lesson, Page};
 use sim_core::command::shell_quote;
 use sim_core::{Event, Session, SessionView, SimConfig};
 use yew::Reducible;
@@ -37,6 +48,57 @@ pub enum Action {
     Pause,
     /// One tick of the play timer.
     PlayTick,
+    /// Open a lesson: a fresh session with the lesson's setup.
+    OpenLesson(Rc<Lesson>),
+    /// Leave the lesson for a fresh free sandbox.
+    OpenSandbox,
+    /// Run the demonstration of intro page `n` (as typed input, so it shows and animates).
+    RunDemo(usize),
+    /// Run the demonstrations not run yet and begin the student's part.
+    StartExercise,
+    /// Start the open lesson again from its setup.
+    ResetLesson,
+    /// Open a share link: the lesson (or the sandbox, `None`) and its commands, replayed.
+    Replay(Option<Rc<Lesson>>, Rc<Shared>),
+}
+
+/// A lesson open in the sandbox.
+#[derive(Clone, Debug, PartialEq)]
+pub struct LessonRun {
+    /// The lesson.
+    pub lesson: Rc<Lesson>,
+    /// Frames the setup took: the timeline cannot be stepped back before them.
+    pub setup_frames: u64,
+    /// Inputs the setup made (a share link leaves them out).
+    pub setup_inputs: usize,
+    /// Intro pages whose demonstration has run.
+    pub demos_run: BTreeSet<usize>,
+    /// Where the student's part began, once it has (goals count from here).
+    pub since: Option<Since>,
+    /// The frame the student's part began at (stepping back stops there).
+    pub start_frame: Option<u64>,
+    /// Counts openings and resets, so the pane's own state (page, hints) starts over.
+    pub generation: u64,
+    /// The setup or a demonstration failed (a lesson bug; shown, never a panic).
+    pub error: Option<String>,
+}
+
+impl LessonRun {
+    /// The first frame the transport may show.
+    pub fn first_frame(&self) -> u64 {
+        self.start_frame.unwrap_or(self.setup_frames)
+    }
+}
+
+/// A command the lesson's rules refused: shown in the transcript, never submitted.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Refusal {
+    /// Terminal entries before it (it is shown after them).
+    pub at: usize,
+    /// The command as typed.
+    pub command: String,
+    /// The lesson's message.
+    pub message: String,
 }
 
 /// A short notice shown under the transport controls, in the user's language.
@@ -60,6 +122,16 @@ pub struct Sandbox {
     playing: bool,
     notice: Option<Notice>,
     version: u64,
+    /// The seed the session started from (a share link's seed).
+    base_seed: u64,
+    lesson: Option<LessonRun>,
+    /// Each goal's status at the current frame (all unmet before the student's part).
+    goals: Rc<Vec<GoalStatus>>,
+    /// The goal that became met last, for the screen reader's announcement.
+    announce: Option<usize>,
+    score: Option<ScoreCard>,
+    refusals: Rc<Vec<Refusal>>,
+    generations: u64,
 }
 
 impl Default for Sandbox {
@@ -77,6 +149,7 @@ impl PartialEq for Sandbox {
 impl Sandbox {
     /// A fresh session at frame 0.
     pub fn new(config: SimConfig) -> Sandbox {
+        let base_seed = config.seed;
         let session = Session::new(config);
         let view = Rc::new(session.view());
         Sandbox {
@@ -87,7 +160,63 @@ impl Sandbox {
             playing: false,
             notice: None,
             version: 0,
+            base_seed,
+            lesson: None,
+            goals: Rc::default(),
+            announce: None,
+            score: None,
+            refusals: Rc::default(),
+            generations: 0,
         }
+    }
+
+    /// The open lesson, if any.
+    pub fn lesson(&self) -> Option<&LessonRun> {
+        self.lesson.as_ref()
+    }
+
+    /// Each goal's status at the current frame.
+    pub fn goals(&self) -> &[GoalStatus] {
+        &self.goals
+    }
+
+    /// True when a lesson is open, its student's part has begun and every goal is met.
+    pub fn lesson_done(&self) -> bool {
+        self.lesson.as_ref().is_some_and(|l| l.since.is_some())
+            && !self.goals.is_empty()
+            && self.goals.iter().all(|g| g.met)
+    }
+
+    /// The goal that became met last.
+    pub fn announce(&self) -> Option<usize> {
+        self.announce
+    }
+
+    /// The finished lesson's score, when it keeps one.
+    pub fn score(&self) -> Option<&ScoreCard> {
+        self.score.as_ref()
+    }
+
+    /// Commands the lesson refused, in order.
+    pub fn refusals(&self) -> &[Refusal] {
+        &self.refusals
+    }
+
+    /// The first frame the transport may show (after a lesson's setup; 0 in the sandbox).
+    pub fn first_frame(&self) -> u64 {
+        self.lesson.as_ref().map_or(0, LessonRun::first_frame)
+    }
+
+    /// The share link's fragment (without `#`) for the whole timeline: the seed and every
+    /// input after the lesson's setup.
+    pub fn share_fragment(&self) -> String {
+        let session = self.session.borrow();
+        crate::sharing::fragment(
+            self.lesson.as_ref().map(|l| l.lesson.id.as_str()),
+            self.base_seed,
+            session.inputs(),
+            self.lesson.as_ref().map_or(0, |l| l.setup_inputs),
+        )
     }
 
     /// The session, read-only.
@@ -141,15 +270,74 @@ impl Sandbox {
     /// Applies one action in place.
     pub fn apply(&mut self, action: Action) {
         self.notice = None;
+        let floor = self.first_frame();
+        let action = match action {
+            Action::OpenLesson(lesson) => {
+                self.open_lesson(lesson);
+                return self.sync();
+            }
+            Action::OpenSandbox => {
+                self.replace_session(Session::new(SimConfig::default()));
+                self.lesson = None;
+                return self.sync();
+            }
+            Action::Replay(lesson, shared) => {
+                self.replay(lesson, &shared);
+                return self.sync();
+            }
+            Action::ResetLesson => {
+                if let Some(lesson) = self.lesson.as_ref().map(|l| l.lesson.clone()) {
+                    self.open_lesson(lesson);
+                }
+                return self.sync();
+            }
+            Action::RunDemo(page) => {
+                self.run_demo(page);
+                return self.sync();
+            }
+            Action::StartExercise => {
+                self.start_exercise();
+                return self.sync();
+            }
+            // In a lesson, the transport's reset starts the lesson over (a bare `reset` would
+            // drop the setup the goals stand on).
+            Action::Reset if self.lesson.is_some() => {
+                return self.apply(Action::ResetLesson);
+            }
+            Action::Seed(text) if self.lesson.is_some() => {
+                Action::Submit(shell_quote(&["seed".to_string(), text.trim().to_string()]))
+            }
+            Action::Submit(text) if self.lesson.is_some() => {
+                if !self.allowed(&text) {
+                    return self.sync();
+                }
+                // Typing before "Start the exercise" starts it: the demonstrations first.
+                self.start_exercise();
+                Action::Submit(text)
+            }
+            other => other,
+        };
         {
             let mut session = self.session.borrow_mut();
             match action {
                 Action::Submit(text) => {
                     session.submit(&text);
+                    let at = session.entries().len();
+                    if self.refusals.iter().any(|r| r.at > at) {
+                        self.refusals = Rc::new(
+                            self.refusals
+                                .iter()
+                                .filter(|r| r.at <= at)
+                                .cloned()
+                                .collect(),
+                        );
+                    }
                 }
-                Action::Seek(frame) => session.seek(frame),
+                Action::Seek(frame) => session.seek(frame.max(floor)),
                 Action::StepBack => {
-                    session.step_back();
+                    if session.frame() > floor {
+                        session.step_back();
+                    }
                 }
                 Action::Step => {
                     if !session.step_forward() {
@@ -177,6 +365,12 @@ impl Sandbox {
                     }
                 }
                 Action::Pause => self.playing = false,
+                Action::OpenLesson(_)
+                | Action::OpenSandbox
+                | Action::RunDemo(_)
+                | Action::StartExercise
+                | Action::ResetLesson
+                | Action::Replay(..) => {}
                 Action::PlayTick => {
                     if self.playing {
                         if !session.step_forward() && session.sim().scheduled() > 0 {
@@ -188,6 +382,153 @@ impl Sandbox {
             }
         }
         self.sync();
+    }
+
+    /// Puts a new session in place of the old one (which earlier states keep).
+    fn replace_session(&mut self, session: Session) {
+        self.base_seed = session.view().seed;
+        self.session = Rc::new(RefCell::new(session));
+        self.timeline = Rc::default();
+        self.end_time_ms = 0;
+        self.playing = false;
+        self.refusals = Rc::default();
+        self.goals = Rc::default();
+        self.announce = None;
+        self.score = None;
+    }
+
+    fn open_lesson(&mut self, lesson: Rc<Lesson>) {
+        let (session, error) = match runner::setup(&lesson) {
+            Ok(s) => (s, None),
+            Err(e) => (
+                Session::new(SimConfig { seed: lesson.seed }),
+                Some(e.to_string()),
+            ),
+        };
+        let setup_frames = session.total_frames();
+        let setup_inputs = session.inputs().count();
+        self.replace_session(session);
+        self.generations += 1;
+        self.lesson = Some(LessonRun {
+            lesson,
+            setup_frames,
+            setup_inputs,
+            demos_run: BTreeSet::new(),
+            since: None,
+            start_frame: None,
+            generation: self.generations,
+            error,
+        });
+    }
+
+    /// Checks typed text against the open lesson's rules; a refusal is recorded.
+    fn allowed(&mut self, text: &str) -> bool {
+        let Some(run) = &self.lesson else {
+            return true;
+        };
+        match run.lesson.command_allowed(text) {
+            Ok(()) => true,
+            Err(message) => {
+                let at = self.session.borrow().entries().len();
+                let mut refusals: Vec<Refusal> = self
+                    .refusals
+                    .iter()
+                    .filter(|r| r.at <= at)
+                    .cloned()
+                    .collect();
+                refusals.push(Refusal {
+                    at,
+                    command: text.trim_end_matches('\n').to_string(),
+                    message,
+                });
+                // Bounded like the terminal's history.
+                let excess = refusals.len().saturating_sub(sim_core::limits::MAX_HISTORY);
+                refusals.drain(..excess);
+                self.refusals = Rc::new(refusals);
+                false
+            }
+        }
+    }
+
+    fn run_demo(&mut self, page: usize) {
+        let Some(run) = self.lesson.as_mut() else {
+            return;
+        };
+        let Some(Page::Demo(demo)) = run.lesson.intro.get(page) else {
+            return;
+        };
+        if run.demos_run.contains(&page) {
+            return;
+        }
+        let entries = self.session.borrow_mut().submit(&demo.command);
+        if let Some(e) = entries.iter().find(|e| e.error.is_some()) {
+            run.error = Some(format!(
+                "\"{}\": {}",
+                e.command,
+                e.error.as_deref().unwrap_or_default()
+            ));
+        }
+        run.demos_run.insert(page);
+    }
+
+    fn start_exercise(&mut self) {
+        let Some(run) = self.lesson.as_ref() else {
+            return;
+        };
+        if run.since.is_some() {
+            return;
+        }
+        for page in 0..run.lesson.intro.len() {
+            self.run_demo(page);
+        }
+        let session = self.session.borrow();
+        let since = runner::since(&session);
+        let frame = session.frame();
+        drop(session);
+        if let Some(run) = self.lesson.as_mut() {
+            run.since = Some(since);
+            run.start_frame = Some(frame);
+        }
+    }
+
+    fn replay(&mut self, lesson: Option<Rc<Lesson>>, shared: &Shared) {
+        let Some(lesson) = lesson else {
+            self.replace_session(Session::new(SimConfig { seed: shared.seed }));
+            self.lesson = None;
+            let mut session = self.session.borrow_mut();
+            for c in &shared.commands {
+                session.submit(c);
+            }
+            return;
+        };
+        // The link's seed wins: it is what the sharer's session ran with.
+        let lesson = if lesson.seed == shared.seed {
+            lesson
+        } else {
+            Rc::new(Lesson {
+                seed: shared.seed,
+                ..(*lesson).clone()
+            })
+        };
+        self.open_lesson(lesson.clone());
+        let (demos, start) = crate::sharing::split_demos(&lesson, &shared.commands);
+        let mut session = self.session.borrow_mut();
+        let mut since = None;
+        for (i, c) in shared.commands.iter().enumerate() {
+            if start == Some(i) {
+                since = Some((runner::since(&session), session.frame()));
+            }
+            session.submit(c);
+        }
+        if start == Some(shared.commands.len()) {
+            since = Some((runner::since(&session), session.frame()));
+        }
+        drop(session);
+        if let Some(run) = self.lesson.as_mut() {
+            run.demos_run = demos;
+            run.since = since.map(|s| s.0);
+            run.start_frame = since.map(|s| s.1);
+        }
     }
 
     /// Refreshes the cached view and, at the end of the timeline, the timeline itself.
@@ -205,6 +546,32 @@ impl Sandbox {
             }
             self.end_time_ms = session.sim().now().as_ms();
         }
+        // Goals: once per action, never per render.
+        if let Some(run) = &self.lesson {
+            let goals = match run.since {
+                Some(since) => runner::goals(&run.lesson, &session, since),
+                None => vec![
+                    GoalStatus {
+                        met: false,
+                        progress: String::new(),
+                    };
+                    run.lesson.goals.len()
+                ],
+            };
+            if let Some(newly) = goals
+                .iter()
+                .zip(self.goals.iter())
+                .rposition(|(new, old)| new.met && !old.met)
+            {
+                self.announce = Some(newly);
+            }
+            let done = run.since.is_some() && goals.iter().all(|g| g.met);
+            self.score = done
+                .then(|| runner::score(&run.lesson, &session, run.since.unwrap_or_default()))
+                .flatten();
+            self.goals = Rc::new(goals);
+        }
+        drop(session);
         self.version += 1;
     }
 }
@@ -300,5 +667,78 @@ mod tests {
         assert!(entry.failed());
         let s = run([Action::Seed(" 42 ".into())]);
         assert_eq!(s.view().seed, 42);
+    }
+
+    fn lesson() -> Rc<Lesson> {
+        Rc::new(
+            lessons::builtin()
+                .lesson("containers-vs-vms")
+                .expect("lesson 1 is in the course")
+                .clone(),
+        )
+    }
+
+    #[test]
+    fn a_command_the_lesson_refuses_is_shown_and_changes_nothing() {
+        let mut s = run([Action::OpenLesson(lesson())]);
+        let before = (s.trace_hash().to_string(), s.session().inputs().count());
+        s.apply(Action::Submit("kubectl get pods".into()));
+        assert_eq!(
+            (s.trace_hash().to_string(), s.session().inputs().count()),
+            before
+        );
+        assert_eq!(s.refusals().len(), 1);
+        assert!(s.refusals()[0].message.contains("kubectl"));
+        assert!(
+            s.lesson().unwrap().since.is_none(),
+            "a refusal starts nothing"
+        );
+    }
+
+    #[test]
+    fn the_solution_meets_every_goal_and_a_share_link_lands_on_the_same_state() {
+        let l = lesson();
+        let mut s = run([Action::OpenLesson(l.clone()), Action::RunDemo(1)]);
+        assert!(s.lesson().unwrap().demos_run.contains(&1));
+        s.apply(Action::StartExercise);
+        assert!(!s.lesson_done());
+        s.apply(Action::Submit(l.solution.clone()));
+        assert!(s.lesson_done(), "{:?}", s.goals());
+        assert!(s.announce().is_some());
+        let shared = lessons::share::decode(&s.share_fragment()).unwrap();
+        assert_eq!(shared.lesson, l.id);
+        let r = run([Action::Replay(Some(l), Rc::new(shared))]);
+        assert_eq!(r.trace_hash(), s.trace_hash());
+        assert!(r.lesson_done());
+    }
+
+    #[test]
+    fn typing_before_start_runs_the_demonstrations_first_and_step_back_stops_there() {
+        let mut s = run([Action::OpenLesson(lesson())]);
+        s.apply(Action::Submit("vm list".into()));
+        let run_ = s.lesson().unwrap().clone();
+        assert!(run_.since.is_some());
+        assert_eq!(s.session().entries()[0].command, "host show");
+        let first = s.first_frame();
+        assert!(first > 0);
+        for _ in 0..10 {
+            s.apply(Action::StepBack);
+        }
+        assert_eq!(s.session().frame(), first);
+        s.apply(Action::Seek(0));
+        assert_eq!(s.session().frame(), first);
+    }
+
+    #[test]
+    fn a_sandbox_share_link_replays_from_its_seed() {
+        let s = run([
+            Action::Seed("7".into()),
+            Action::Submit("after 5s echo hi\nrun 10s".into()),
+        ]);
+        let shared = lessons::share::decode(&s.share_fragment()).unwrap();
+        assert_eq!(shared.lesson, "");
+        let r = run([Action::Replay(None, Rc::new(shared))]);
+        assert_eq!(r.trace_hash(), s.trace_hash());
+        assert!(r.lesson().is_none());
     }
 }

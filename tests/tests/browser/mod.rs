@@ -55,6 +55,8 @@ pub struct PageOptions {
     /// `download.prompt_for_download: false` in the profile's prefs). The scenario owns the
     /// folder; by default downloads go wherever Chromium's default puts them.
     pub download_dir: Option<PathBuf>,
+    /// A URL fragment (without `#`) the page is opened with, as a share link carries.
+    pub fragment: Option<String>,
 }
 
 /// [`with_page`] with [`PageOptions`].
@@ -90,7 +92,10 @@ where
         });
     println!("e2e: {test_name}: opening {}", server.url());
 
-    let page_url = server.url();
+    let page_url = match &options.fragment {
+        Some(f) => format!("{}#{f}", server.url()),
+        None => server.url(),
+    };
     let page_client = client.clone();
     // Futures are lazy: nothing in the scenario runs before the page is loaded.
     let scenario = scenario(client.clone());

@@ -4,6 +4,9 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use lessons::share::{self, ShareError};
+use lessons::Course;
+
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
 use wasm_bindgen::JsCast;
@@ -27,6 +30,25 @@ use crate::i18n::{tr, Lang, Msg};
 use crate::layers::{explain_schedule_pod, view_for_command, HostSection, StageTab};
 use crate::prefs;
 use crate::state::{Action, Sandbox};
+
+/// A message across the top of the page about a share link.
+#[derive(Clone, Debug, PartialEq)]
+enum Banner {
+    /// The link did not decode.
+    Failed(ShareError),
+    /// The link names a lesson the course does not have.
+    UnknownLesson(String),
+    /// The link was replayed.
+    Opened(usize),
+}
+
+/// Whether the share panel's Copy worked.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum CopyState {
+    Idle,
+    Copied,
+    Failed,
+}
 
 /// Duration of the stage's motion at 1× speed (the speed control scales it).
 const MOTION_MS_AT_1X: u32 = 300;
@@ -52,6 +74,108 @@ pub fn app() -> Html {
     let host_section = use_state_eq(|| HostSection::Stacks);
     // The pod the Cluster tab's scheduler panel explains (`namespace/name`).
     let picked_pod = use_state_eq(|| None::<AttrValue>);
+    let course: Rc<Course> = use_memo((), |_| lessons::builtin());
+    let progress = use_state_eq(|| Rc::new(prefs::load_progress()));
+    let banner = use_state_eq(|| None::<Banner>);
+    let share_open = use_state_eq(|| false);
+    let copy_state = use_state_eq(|| CopyState::Idle);
+
+    // A share link in the address: replay it, then take it out of the address so a reload
+    // starts afresh instead of replaying it again (the link is for opening, not for staying
+    // in). A link pasted into this tab's address bar arrives as a `hashchange`.
+    {
+        let sandbox = sandbox.clone();
+        let banner = banner.clone();
+        let course = course.clone();
+        use_effect_with((), move |_| {
+            let open_fragment = move || {
+                let fragment = crate::dom::location_fragment();
+                if fragment.is_empty() {
+                    return;
+                }
+                match share::decode(&fragment) {
+                    Err(e) => banner.set(Some(Banner::Failed(e))),
+                    Ok(shared)
+                        if !shared.lesson.is_empty() && course.lesson(&shared.lesson).is_none() =>
+                    {
+                        banner.set(Some(Banner::UnknownLesson(shared.lesson)));
+                    }
+                    Ok(shared) => {
+                        let lesson = course.lesson(&shared.lesson).cloned().map(Rc::new);
+                        banner.set(Some(Banner::Opened(shared.commands.len())));
+                        sandbox.dispatch(Action::Replay(lesson, Rc::new(shared)));
+                    }
+                }
+                crate::dom::clear_fragment();
+            };
+            open_fragment();
+            let listener = web_sys::window()
+                .map(|w| EventListener::new(&w, "hashchange", move |_| open_fragment()));
+            move || drop(listener)
+        });
+    }
+
+    // Opening a lesson (or the sandbox) from the picker, the course list or "Next lesson".
+    let on_open = {
+        let sandbox = sandbox.clone();
+        let course = course.clone();
+        let progress = progress.clone();
+        let share_open = share_open.clone();
+        Callback::from(move |id: Option<String>| {
+            share_open.set(false);
+            match id.as_deref().and_then(|id| course.lesson(id)) {
+                Some(lesson) => {
+                    let mut next = (**progress).clone();
+                    next.last = Some(lesson.id.clone());
+                    prefs::save_progress(&next);
+                    progress.set(Rc::new(next));
+                    sandbox.dispatch(Action::OpenLesson(Rc::new(lesson.clone())));
+                }
+                None => sandbox.dispatch(Action::OpenSandbox),
+            }
+        })
+    };
+
+    // Every goal met: the lesson is completed, and stays so.
+    {
+        let progress = progress.clone();
+        let finished = sandbox
+            .lesson_done()
+            .then(|| sandbox.lesson().map(|l| l.lesson.id.clone()))
+            .flatten();
+        use_effect_with(finished, move |finished| {
+            if let Some(id) = finished {
+                if !progress.is_completed(id) {
+                    let mut next = (**progress).clone();
+                    next.completed.insert(id.clone());
+                    prefs::save_progress(&next);
+                    progress.set(Rc::new(next));
+                }
+            }
+        });
+    }
+
+    // The share link, built only while the panel is open, once per state.
+    let share_url = {
+        let sandbox = sandbox.clone();
+        use_memo((*share_open, sandbox.version()), move |(open, _)| {
+            open.then(|| {
+                format!(
+                    "{}#{}",
+                    crate::dom::page_address(),
+                    sandbox.share_fragment()
+                )
+            })
+        })
+    };
+    let on_share = {
+        let share_open = share_open.clone();
+        let copy_state = copy_state.clone();
+        Callback::from(move |()| {
+            copy_state.set(CopyState::Idle);
+            share_open.set(!*share_open);
+        })
+    };
 
     // A newly typed docker command brings up the view that shows what it did. Only new input
     // counts: stepping through the timeline leaves the tab alone.
@@ -247,10 +371,16 @@ pub fn app() -> Html {
             <a class="skip-link" href="#terminal-input">{ crate::i18n::tr(lang_now, crate::i18n::Msg::SkipToTerminal) }</a>
             <TopBar lang={lang_now} seed={view.seed} trace_hash={AttrValue::from(view.trace_hash.clone())}
                 presenter={*presenter} on_lang={switch_lang} on_presenter={toggle(&presenter)}
-                on_shortcuts={toggle(&overlay)} />
+                on_shortcuts={toggle(&overlay)} course={course.clone()} progress={(*progress).clone()}
+                current={sandbox.lesson().map(|l| AttrValue::from(l.lesson.id.clone()))}
+                on_pick={on_open.clone()} share_open={*share_open} on_share={on_share.clone()}>
+                { share_panel(lang_now, (*share_url).clone(), *copy_state, &copy_state, &on_share) }
+                { banner_view(lang_now, (*banner).clone(), &banner) }
+            </TopBar>
             <main class="workspace">
                 <LessonPane lang={lang_now} open={*lesson_open} on_toggle={toggle(&lesson_open)}
-                    on_insert={on_insert} />
+                    on_insert={on_insert} sandbox={sandbox.clone()} course={course.clone()}
+                    progress={(*progress).clone()} on_open={on_open.clone()} />
                 <div class="stage-column">
                     <div class="stage-tabs" role="tablist" aria-label={tr(lang_now, Msg::StageViews)}>
                     { for StageTab::ALL.iter().map(|&which| {
@@ -310,6 +440,112 @@ pub fn app() -> Html {
             if *overlay {
                 <ShortcutsOverlay lang={lang_now} on_close={on_close_overlay} />
             }
+        </div>
+    }
+}
+
+/// The share panel: the link in a read-only field, Copy, and what the link does.
+fn share_panel(
+    lang: Lang,
+    url: Option<String>,
+    copied: CopyState,
+    copy_state: &UseStateHandle<CopyState>,
+    on_close: &Callback<()>,
+) -> Html {
+    let Some(url) = url else {
+        return Html::default();
+    };
+    let t = |m| tr(lang, m);
+    let on_copy = {
+        let copy_state = copy_state.clone();
+        let url = url.clone();
+        Callback::from(move |_: MouseEvent| {
+            let copy_state = copy_state.clone();
+            crate::dom::copy_text(&url, move |ok| {
+                if !ok {
+                    crate::dom::select_input("share-url");
+                }
+                copy_state.set(if ok {
+                    CopyState::Copied
+                } else {
+                    CopyState::Failed
+                });
+            });
+        })
+    };
+    let on_focus = Callback::from(|_: FocusEvent| crate::dom::select_input("share-url"));
+    let close = {
+        let cb = on_close.clone();
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(());
+            crate::dom::focus_id("btn-share");
+        })
+    };
+    html! {
+        <div class="top-row share-panel" id="share-panel" role="group" aria-labelledby="share-url-label">
+            <label id="share-url-label" for="share-url">{ t(Msg::ShareLinkLabel) }</label>
+            <input id="share-url" type="text" readonly=true value={url.clone()} onfocus={on_focus}
+                spellcheck="false" aria-describedby="share-note" />
+            <button id="btn-copy-share" type="button" class="btn btn-primary" onclick={on_copy}>{ t(Msg::Copy) }</button>
+            <span id="share-status" class="share-status" role="status">
+                { match copied {
+                    CopyState::Idle => "",
+                    CopyState::Copied => t(Msg::Copied),
+                    CopyState::Failed => t(Msg::CopyFailed),
+                } }
+            </span>
+            <button id="btn-share-close" type="button" class="btn btn-quiet" onclick={close}>{ t(Msg::Close) }</button>
+            <p id="share-note" class="share-note">{ t(Msg::ShareNote) }</p>
+        </div>
+    }
+}
+
+/// The share link's banner, in the user's language.
+fn banner_view(
+    lang: Lang,
+    banner: Option<Banner>,
+    handle: &UseStateHandle<Option<Banner>>,
+) -> Html {
+    let Some(banner) = banner else {
+        return Html::default();
+    };
+    let t = |m| tr(lang, m);
+    let (class, role, text) = match &banner {
+        Banner::Failed(e) => (
+            "banner-error",
+            "alert",
+            crate::i18n::fill(
+                t(Msg::ShareOpenFailed),
+                &[("error", &crate::sharing::error_text(lang, e))],
+            ),
+        ),
+        Banner::UnknownLesson(id) => (
+            "banner-error",
+            "alert",
+            crate::i18n::fill(
+                t(Msg::ShareOpenFailed),
+                &[(
+                    "error",
+                    &crate::i18n::fill(t(Msg::ShareUnknownLesson), &[("id", id)]),
+                )],
+            ),
+        ),
+        Banner::Opened(n) => (
+            "banner-info",
+            "status",
+            crate::i18n::fill(t(Msg::ShareOpened), &[("n", &n.to_string())]),
+        ),
+    };
+    let dismiss = {
+        let handle = handle.clone();
+        Callback::from(move |_: MouseEvent| handle.set(None))
+    };
+    html! {
+        <div class={classes!("top-row", "banner", class)} id="share-banner" role={role}
+            data-kind={if class == "banner-error" { "error" } else { "info" }}>
+            <span class="banner-text">{ text }</span>
+            <button id="btn-banner-dismiss" type="button" class="btn btn-quiet btn-small"
+                aria-label={t(Msg::Dismiss)} title={t(Msg::Dismiss)} onclick={dismiss}>{ "✕" }</button>
         </div>
     }
 }

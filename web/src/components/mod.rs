@@ -17,6 +17,7 @@ pub mod images;
 pub mod isolation;
 pub mod kind_icon;
 pub mod lesson;
+pub mod markdown;
 pub mod profiles;
 pub mod shortcuts;
 pub mod stage;

@@ -57,7 +57,22 @@ pub fn terminal(props: &TerminalProps) -> Html {
         .skip(entries.len())
         .map(str::to_string)
         .collect();
-    let rendered = entries.iter().map(|e| {
+    let refusals = sandbox.refusals();
+    let refused_at = |at: usize| {
+        refusals
+            .iter()
+            .filter(move |r| r.at == at)
+            .map(|r| {
+                html! {
+                    <div class="term-refused-entry">
+                        { command_lines(&r.command, false) }
+                        <pre class="term-error term-refused"><span class="err-label"><span aria-hidden="true">{ "⛔ " }</span>{ t(Msg::RefusedLabel) }{ ": " }</span>{ &r.message }</pre>
+                    </div>
+                }
+            })
+            .collect::<Html>()
+    };
+    let rendered = entries.iter().enumerate().map(|(i, e)| {
         // A `docker save -o FILE` that worked offers its archive, as the workspace holds it now.
         let saved = (!e.failed())
             .then(|| crate::files::saved_path(session.entry_events(e)))
@@ -109,10 +124,14 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 if !e.complete {
                     <span class="term-tag">{ t(Msg::PausedHere) }</span>
                 }
+                // Commands refused right after this one (a refusal changes nothing, so it
+                // belongs to the moment after this entry).
+                { refused_at(i + 1) }
             </div>
         }
     });
-    let empty = entries.is_empty() && later.is_empty();
+    let refused_first = refused_at(0);
+    let empty = entries.is_empty() && later.is_empty() && refusals.is_empty();
     let dispatcher = sandbox.dispatcher();
     let (frame, total) = (session.frame(), session.total_frames());
     let in_past = frame < total;
@@ -131,6 +150,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 if empty {
                     <p class="term-empty">{ t(Msg::TerminalEmpty) }</p>
                 }
+                <div class="term-refusals-first">{ refused_first }</div>
                 { for rendered }
                 if !later.is_empty() {
                     <div class="term-later">

@@ -1,10 +1,19 @@
-//! The top bar: product name, lesson picker, seed, trace hash, presenter mode, shortcuts and
-//! the language switch.
+//! The top bar: product name, lesson picker, seed, trace hash, share, presenter mode,
+//! shortcuts and the language switch; below them, when open, the share panel and banners.
 
+use std::rc::Rc;
+
+use lessons::Course;
+use wasm_bindgen::JsCast;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::icons::{Icon, IconName};
 use crate::i18n::{fill, tr, Lang, Msg};
+use crate::progress::Progress;
+
+/// The picker's value for the free sandbox.
+pub const SANDBOX_VALUE: &str = "welcome";
 
 /// Characters of the trace hash shown; the full hash is in `data-hash` and the tooltip.
 pub const SHORT_HASH_CHARS: usize = 12;
@@ -26,6 +35,21 @@ pub struct TopBarProps {
     pub on_presenter: Callback<()>,
     /// Opens the shortcut list.
     pub on_shortcuts: Callback<()>,
+    /// The course.
+    pub course: Rc<Course>,
+    /// What the student completed.
+    pub progress: Rc<Progress>,
+    /// The open lesson's id (`None`: the free sandbox).
+    pub current: Option<AttrValue>,
+    /// Opens a lesson (`None`: the free sandbox).
+    pub on_pick: Callback<Option<String>>,
+    /// The share panel is open.
+    pub share_open: bool,
+    /// Opens or closes the share panel.
+    pub on_share: Callback<()>,
+    /// What to show on a row of its own under the bar (share panel, banners).
+    #[prop_or_default]
+    pub children: Html,
 }
 
 /// The bar across the top of the page.
@@ -40,6 +64,58 @@ pub fn top_bar(props: &TopBarProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(()))
     };
     let other = lang.other();
+    let refocus = use_mut_ref(|| false);
+    {
+        // The picker is re-created when the lesson changes (so the right option is selected):
+        // give it back the focus it had.
+        let refocus = refocus.clone();
+        use_effect_with(props.current.clone(), move |_| {
+            if std::mem::take(&mut *refocus.borrow_mut()) {
+                crate::dom::focus_id("lesson-picker");
+            }
+        });
+    }
+    let on_pick = {
+        let cb = props.on_pick.clone();
+        Callback::from(move |e: Event| {
+            let Some(value) = e
+                .target()
+                .and_then(|t| t.dyn_into::<HtmlSelectElement>().ok())
+                .map(|s| s.value())
+            else {
+                return;
+            };
+            *refocus.borrow_mut() = true;
+            cb.emit((value != SANDBOX_VALUE).then_some(value));
+        })
+    };
+    let current = props
+        .current
+        .as_deref()
+        .unwrap_or(SANDBOX_VALUE)
+        .to_string();
+    let mut number = 0;
+    let chapters = props.course.index.chapters.iter().map(|chapter| {
+        let options = chapter
+            .lessons
+            .iter()
+            .filter_map(|id| props.course.lesson(id))
+            .map(|l| {
+                number += 1;
+                let done = props.progress.is_completed(&l.id);
+                let text = format!(
+                    "{} {number}. {}",
+                    if done { "✓" } else { "\u{2003}" },
+                    l.title.get(lang.code())
+                );
+                html! {
+                    <option value={l.id.clone()} selected={current == l.id}
+                        data-completed={done.to_string()}>{ text }</option>
+                }
+            })
+            .collect::<Html>();
+        html! { <optgroup label={chapter.title.get(lang.code()).to_string()}>{ options }</optgroup> }
+    });
     html! {
         <header class="top-bar">
             <div class="brand">
@@ -49,9 +125,10 @@ pub fn top_bar(props: &TopBarProps) -> Html {
             </div>
             <label class="lesson-picker">
                 <span class="lesson-picker-label">{ t(Msg::LessonPicker) }</span>
-                <select id="lesson-picker">
-                    <option value="welcome" selected=true>{ t(Msg::LessonWelcome) }</option>
-                    <option value="" disabled=true>{ t(Msg::LessonMoreSoon) }</option>
+                <select id="lesson-picker" key={current.clone()} onchange={on_pick}
+                    aria-label={t(Msg::LessonPickerLabel)} title={t(Msg::LessonPickerLabel)}>
+                    <option value={SANDBOX_VALUE} selected={current == SANDBOX_VALUE}>{ t(Msg::FreeSandbox) }</option>
+                    { for chapters }
                 </select>
             </label>
             <div class="top-status">
@@ -68,6 +145,11 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                 </span>
             </div>
             <div class="top-actions">
+                <button id="btn-share" type="button" class="btn btn-quiet"
+                    aria-expanded={props.share_open.to_string()} aria-controls="share-panel"
+                    title={t(Msg::ShareTitle)} onclick={click(&props.on_share)}>
+                    { t(Msg::Share) }
+                </button>
                 <button id="btn-presenter" type="button" class="btn btn-quiet"
                     aria-pressed={props.presenter.to_string()} title={t(Msg::PresenterTitle)}
                     aria-keyshortcuts="Alt+M" onclick={click(&props.on_presenter)}>
@@ -83,6 +165,7 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                     <span class="lang-glyph" aria-hidden="true">{ "가/A" }</span>{ other.native_name() }
                 </button>
             </div>
+            { props.children.clone() }
         </header>
     }
 }

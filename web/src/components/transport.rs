@@ -31,6 +31,12 @@ pub fn transport(props: &TransportProps) -> Html {
     let sandbox = &props.sandbox;
     let view = sandbox.view();
     let (frame, total) = (view.frame, view.total_frames);
+    // A lesson's timeline starts after its setup (and, once begun, at the student's part).
+    let first = sandbox.first_frame().min(total);
+    let time_scale = sandbox
+        .lesson()
+        .and_then(|l| l.lesson.time_scale)
+        .filter(|n| *n > 1);
     let playing = sandbox.playing();
     let seed_ref = use_node_ref();
 
@@ -90,7 +96,7 @@ pub fn transport(props: &TransportProps) -> Html {
     html! {
         <div class="transport" role="group" aria-label={t(Msg::TransportLabel)}>
             <div class="transport-row">
-                <button id="btn-back" type="button" class="btn" disabled={frame == 0}
+                <button id="btn-back" type="button" class="btn" disabled={frame <= first}
                     aria-keyshortcuts="Alt+ArrowLeft" title={format!("{} (Alt+←)", t(Msg::StepBack))}
                     onclick={dispatch(Action::StepBack)}>
                     <Icon name={IconName::StepBack} /><span class="btn-text">{ t(Msg::StepBack) }</span>
@@ -105,7 +111,7 @@ pub fn transport(props: &TransportProps) -> Html {
                     <Icon name={IconName::Step} /><span class="btn-text">{ t(Msg::StepForward) }</span>
                 </button>
                 <div class="scrub">
-                    <input id="scrubber" type="range" min="0" max={total.to_string()} step="1"
+                    <input id="scrubber" type="range" min={first.to_string()} max={total.to_string()} step="1"
                         value={frame.to_string()} aria-label={t(Msg::Scrubber)}
                         aria-valuetext={frame_text.clone()} oninput={on_scrub} />
                     <span class="frame-readout" aria-hidden="true">{ format!("{frame} / {total}") }</span>
@@ -120,6 +126,12 @@ pub fn transport(props: &TransportProps) -> Html {
                         }) }
                     </select>
                 </label>
+                if let Some(n) = time_scale {
+                    <span class="time-scale-badge" id="time-scale-badge" data-scale={n.to_string()}
+                        title={fill(t(Msg::TimeScaleTitle), &[("n", &n.to_string())])}>
+                        <span aria-hidden="true">{ "⏱ " }</span>{ fill(t(Msg::TimeScaleBadge), &[("n", &n.to_string())]) }
+                    </span>
+                }
                 <span class="spacer" />
                 <button id="btn-reset" type="button" class="btn" aria-keyshortcuts="Alt+R"
                     title={format!("{} (Alt+R)", t(Msg::Reset))} onclick={dispatch(Action::Reset)}>
