@@ -69,7 +69,30 @@ pub struct Session {
     frame: u64,
     /// Inputs fully applied to `sim` (the rest of `entries`, if any, is partial).
     applied: usize,
+    /// Copies of the simulation at input boundaries, oldest first, so going back replays from
+    /// the nearest one instead of from the seed. A copy is exactly the state replay would reach
+    /// (the simulation is deterministic), so using one changes nothing a user can see.
+    checkpoints: Vec<Checkpoint>,
+    /// Whether checkpoints are taken (on unless a test compares with plain replay).
+    checkpointing: bool,
 }
+
+/// The simulation after `applied` inputs, at `frame`.
+#[derive(Clone, Debug)]
+struct Checkpoint {
+    applied: usize,
+    frame: u64,
+    sim: Sim,
+}
+
+/// Frames between checkpoints at first; the spacing doubles whenever there would be more than
+/// [`MAX_CHECKPOINTS`], so a replay crosses at most about twice the spacing.
+const CHECKPOINT_EVERY_FRAMES: u64 = 24;
+/// The most checkpoints kept.
+const MAX_CHECKPOINTS: usize = 32;
+/// Checkpoints copy the event log; past this many events in all, older ones are thinned so a
+/// very large cluster does not hold many copies of a long log.
+const MAX_CHECKPOINT_EVENTS: usize = 400_000;
 
 impl Session {
     /// A new session at frame 0.
@@ -81,6 +104,17 @@ impl Session {
             entries: Vec::new(),
             frame: 0,
             applied: 0,
+            checkpoints: Vec::new(),
+            checkpointing: true,
+        }
+    }
+
+    /// Turns checkpoints off (and drops them) or on: seeking then replays from the seed, as a
+    /// reference for tests and benchmarks. What a session shows is the same either way.
+    pub fn set_checkpointing(&mut self, on: bool) {
+        self.checkpointing = on;
+        if !on {
+            self.checkpoints.clear();
         }
     }
 
@@ -153,6 +187,7 @@ impl Session {
             self.entries.push(entry);
             self.applied += 1;
             self.frame += self.inputs[index].frames;
+            self.maybe_checkpoint();
         }
         self.entries[first..].to_vec()
     }
@@ -175,9 +210,56 @@ impl Session {
                 e.complete = true;
             }
             self.applied += 1;
+            // A checkpoint after the paused input saw it whole: no longer what replay reaches.
+            self.checkpoints.retain(|c| c.applied <= index);
         } else {
             self.inputs.truncate(self.applied);
+            let applied = self.applied;
+            self.checkpoints.retain(|c| c.applied <= applied);
         }
+    }
+
+    /// Keeps a copy of the simulation at this input boundary when the last one is far enough
+    /// back.
+    fn maybe_checkpoint(&mut self) {
+        if !self.checkpointing || self.applied != self.entries.len() {
+            return;
+        }
+        let last = self
+            .checkpoints
+            .last()
+            .map_or((0, 0), |c| (c.applied, c.frame));
+        if self.applied <= last.0 {
+            return;
+        }
+        let spacing = self.checkpoint_spacing();
+        if self.frame < last.1 + spacing {
+            return;
+        }
+        self.checkpoints.push(Checkpoint {
+            applied: self.applied,
+            frame: self.frame,
+            sim: self.sim.clone(),
+        });
+        let events: usize = self.checkpoints.iter().map(|c| c.sim.log().len()).sum();
+        if self.checkpoints.len() > MAX_CHECKPOINTS || events > MAX_CHECKPOINT_EVENTS {
+            // Keep every other one (the newest always stays).
+            let n = self.checkpoints.len();
+            let mut i = 0;
+            self.checkpoints.retain(|_| {
+                i += 1;
+                (n - i).is_multiple_of(2)
+            });
+        }
+    }
+
+    /// The current spacing: doubled each time the checkpoints were thinned.
+    fn checkpoint_spacing(&self) -> u64 {
+        let mut spacing = CHECKPOINT_EVERY_FRAMES;
+        while spacing.saturating_mul(MAX_CHECKPOINTS as u64) < self.frame {
+            spacing = spacing.saturating_mul(2);
+        }
+        spacing
     }
 
     /// Moves the cursor to `frame` (clamped to the timeline) by deterministic replay.
@@ -188,11 +270,28 @@ impl Session {
         }
         let at_boundary = self.applied == self.entries.len();
         if !(target > self.frame && at_boundary) {
-            // Replay from the start; the inputs themselves do not change.
-            self.sim = Sim::new(self.config.clone());
-            self.entries.clear();
-            self.applied = 0;
-            self.frame = 0;
+            // Replay from the nearest checkpoint at or before the target whose inputs' entries
+            // are all known, else from the start; the inputs themselves do not change.
+            let complete = self.applied;
+            match self
+                .checkpoints
+                .iter()
+                .rev()
+                .find(|c| c.frame <= target && c.applied <= complete)
+            {
+                Some(c) => {
+                    self.sim = c.sim.clone();
+                    self.entries.truncate(c.applied);
+                    self.applied = c.applied;
+                    self.frame = c.frame;
+                }
+                None => {
+                    self.sim = Sim::new(self.config.clone());
+                    self.entries.clear();
+                    self.applied = 0;
+                    self.frame = 0;
+                }
+            }
         }
         while self.frame < target {
             let index = self.applied;
@@ -212,6 +311,7 @@ impl Session {
                     self.entries.push(entry);
                     self.applied += 1;
                     self.frame += frames;
+                    self.maybe_checkpoint();
                 }
             }
         }
