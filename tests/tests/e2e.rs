@@ -26,6 +26,7 @@
 #[allow(dead_code)]
 mod browser;
 mod course;
+mod perf;
 
 use browser::{screenshot, wait_for, with_page, RENDER_TIMEOUT};
 

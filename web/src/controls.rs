@@ -79,6 +79,10 @@ pub enum Shortcut {
     ShowShortcuts,
     /// Escape
     Close,
+    /// ← outside form controls, in presenter mode with the lesson's intro showing (a clicker)
+    PrevPage,
+    /// → outside form controls, in presenter mode with the lesson's intro showing (a clicker)
+    NextPage,
 }
 
 /// A key press, as much of it as the shortcuts look at.
@@ -99,6 +103,12 @@ pub struct KeyPress {
     pub in_text_field: bool,
     /// The text field holds text (its arrow keys then keep their editing meaning).
     pub field_has_text: bool,
+    /// The key went to any form control (radio buttons move with the arrows).
+    pub in_form_control: bool,
+    /// Presenter mode is on (a clicker's PageDown/PageUp then step the timeline).
+    pub presenter: bool,
+    /// The lesson's intro is showing (a clicker's →/← then turn its pages).
+    pub intro_showing: bool,
 }
 
 /// The shortcut a key press triggers, if any.
@@ -122,9 +132,24 @@ pub fn shortcut_for(k: &KeyPress) -> Option<Shortcut> {
     match k.key.as_str() {
         "?" if !k.in_text_field => Some(Shortcut::ShowShortcuts),
         "Escape" => Some(Shortcut::Close),
+        // A presentation clicker sends PageDown/PageUp (and often →/←).
+        "PageDown" if k.presenter && !k.field_has_text => Some(Shortcut::StepForward),
+        "PageUp" if k.presenter && !k.field_has_text => Some(Shortcut::StepBack),
+        "ArrowRight" if k.presenter && k.intro_showing && !k.in_form_control => {
+            Some(Shortcut::NextPage)
+        }
+        "ArrowLeft" if k.presenter && k.intro_showing && !k.in_form_control => {
+            Some(Shortcut::PrevPage)
+        }
         _ => None,
     }
 }
+
+/// The presenter-mode keys, as the shortcut list shows them.
+pub const CLICKER_STEP_KEYS: &str = "PageDown / PageUp";
+
+/// The intro's page keys in presenter mode, as the shortcut list shows them.
+pub const CLICKER_PAGE_KEYS: &str = "→ / ←";
 
 /// The keys of each shortcut as the shortcut list shows them.
 pub fn keys_label(s: Shortcut) -> &'static str {
@@ -139,6 +164,8 @@ pub fn keys_label(s: Shortcut) -> &'static str {
         Shortcut::Presenter => "Alt + M",
         Shortcut::ShowShortcuts => "?",
         Shortcut::Close => "Esc",
+        Shortcut::NextPage => "→",
+        Shortcut::PrevPage => "←",
     }
 }
 
@@ -185,6 +212,28 @@ mod tests {
         assert_eq!(shortcut_for(&k), Some(Shortcut::StepBack));
         k.field_has_text = true;
         assert_eq!(shortcut_for(&k), None);
+    }
+
+    #[test]
+    fn a_clicker_steps_and_turns_pages_only_in_presenter_mode() {
+        let mut down = press("PageDown", "PageDown", false);
+        assert_eq!(shortcut_for(&down), None);
+        down.presenter = true;
+        assert_eq!(shortcut_for(&down), Some(Shortcut::StepForward));
+        let mut up = press("PageUp", "PageUp", false);
+        up.presenter = true;
+        assert_eq!(shortcut_for(&up), Some(Shortcut::StepBack));
+        let mut right = press("ArrowRight", "ArrowRight", false);
+        right.presenter = true;
+        assert_eq!(shortcut_for(&right), None, "no intro showing");
+        right.intro_showing = true;
+        assert_eq!(shortcut_for(&right), Some(Shortcut::NextPage));
+        let mut left = right.clone();
+        left.key = "ArrowLeft".into();
+        assert_eq!(shortcut_for(&left), Some(Shortcut::PrevPage));
+        // A radio button (a prediction's choices) keeps its arrows.
+        left.in_form_control = true;
+        assert_eq!(shortcut_for(&left), None);
     }
 
     #[test]

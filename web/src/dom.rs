@@ -180,3 +180,77 @@ pub fn select_input(id: &str) {
         let _ = input.focus();
     }
 }
+
+/// True when a key event's target is any form control (input, select, textarea, editable).
+pub fn is_form_control(target: Option<&web_sys::EventTarget>) -> bool {
+    target.is_some_and(|t| {
+        t.dyn_ref::<web_sys::HtmlInputElement>().is_some()
+            || t.dyn_ref::<web_sys::HtmlSelectElement>().is_some()
+            || t.dyn_ref::<web_sys::HtmlTextAreaElement>().is_some()
+            || t.dyn_ref::<HtmlElement>()
+                .is_some_and(|e| e.is_content_editable())
+    })
+}
+
+/// True when the `<details>` element with `id` exists and is open.
+pub fn details_open(id: &str) -> bool {
+    element_by_id(id).is_some_and(|e| e.has_attribute("open"))
+}
+
+/// Why a chosen file could not be read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FileReadError {
+    /// Larger than the limit (its size in bytes).
+    TooLarge(u64),
+    /// The browser could not read it, or it is not UTF-8 text.
+    Unreadable,
+}
+
+/// Reads the first file chosen in a file `<input>` as text, refusing it unread when it is
+/// larger than `max_bytes`; `on_done` hears the file's name and the text. The input is
+/// cleared, so choosing the same file again reads it again. Nothing happens without a file.
+pub fn read_chosen_file(
+    input: &web_sys::HtmlInputElement,
+    max_bytes: usize,
+    on_done: impl FnOnce(String, Result<String, FileReadError>) + 'static,
+) {
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    input.set_value("");
+    let name = file.name();
+    // `size` is a double in the DOM; files are far below 2^53 bytes.
+    let size = file.size() as u64;
+    if size > max_bytes as u64 {
+        on_done(name, Err(FileReadError::TooLarge(size)));
+        return;
+    }
+    let Ok(reader) = web_sys::FileReader::new() else {
+        on_done(name, Err(FileReadError::Unreadable));
+        return;
+    };
+    let on_done = std::rc::Rc::new(std::cell::RefCell::new(Some(on_done)));
+    for kind in ["load", "error"] {
+        let reader_for = reader.clone();
+        let on_done = on_done.clone();
+        let name = name.clone();
+        // One of the two fires once; both are small, so they are left to the page (dropping
+        // a listener from inside its own call is not allowed).
+        gloo_events::EventListener::once(&reader, kind, move |_| {
+            let text = reader_for
+                .result()
+                .ok()
+                .and_then(|v| v.as_string())
+                .ok_or(FileReadError::Unreadable);
+            if let Some(f) = on_done.borrow_mut().take() {
+                f(name, text);
+            }
+        })
+        .forget();
+    }
+    if reader.read_as_text(&file).is_err() {
+        if let Some(f) = on_done.borrow_mut().take() {
+            f(name, Err(FileReadError::Unreadable));
+        }
+    }
+}

@@ -1127,6 +1127,144 @@ catalog! {
         en: "{count} commands is more than the limit of {limit}",
     }
     Dismiss { ko: "알림 닫기", en: "Dismiss" }
+    // The teacher's side: builder, import/export, presenter extras
+    BuildLesson { ko: "레슨 만들기", en: "Build a lesson" }
+    BuildLessonTitle {
+        ko: "자유 샌드박스에서 명령을 기록해 새 레슨을 만들어요",
+        en: "Record commands in the free sandbox and turn them into a lesson",
+    }
+    Transfer { ko: "가져오기·내보내기", en: "Import / export" }
+    TransferTitle {
+        ko: "레슨 파일이나 세션 파일을 가져오거나 내보내요",
+        en: "Import or export a lesson file or a session file",
+    }
+    PresenterTerminal { ko: "터미널 보이기", en: "Show terminal" }
+    PresenterTerminalTitle {
+        ko: "발표 모드에서 터미널을 보이거나 숨겨요",
+        en: "Show or hide the terminal in presenter mode",
+    }
+    ImportLesson { ko: "레슨 파일 가져오기…", en: "Import lesson file…" }
+    ExportSession { ko: "세션 내보내기…", en: "Export session…" }
+    ImportSession { ko: "세션 가져오기…", en: "Import session…" }
+    TransferNote {
+        ko: "가져온 레슨은 지금 바로 열리지만 코스에 저장되지는 않아요. 세션 파일에는 공유 링크와 같은 내용(레슨, 시드, 입력한 명령)이 JSON으로 들어 있어요.",
+        en: "An imported lesson opens now but is not added to the course. A session file holds what a share link holds (lesson, seed, the commands typed), as JSON.",
+    }
+    ImportLessonProblems {
+        ko: "“{file}” 파일에 문제가 {n}개 있어서 열지 않았어요:",
+        en: "“{file}” was not opened: {n} problem(s):",
+    }
+    ImportTooLarge {
+        ko: "“{file}” 파일이 {bytes}바이트로, 한도 {limit}바이트보다 커요",
+        en: "“{file}” is {bytes} bytes, more than the limit of {limit}",
+    }
+    ImportUnreadable {
+        ko: "“{file}” 파일을 텍스트로 읽을 수 없어요",
+        en: "“{file}” could not be read as text",
+    }
+    ImportLessonOpened {
+        ko: "레슨을 열었어요: {title} (“{file}”, 코스에는 저장되지 않아요)",
+        en: "Lesson opened: {title} (from “{file}”, not added to the course)",
+    }
+    SessionFileErrJson {
+        ko: "세션 파일 형식이 아니에요 ({why})",
+        en: "not a session file ({why})",
+    }
+    SessionImportFailed {
+        ko: "세션 파일을 열 수 없어요 (“{file}”): {error}",
+        en: "Could not open the session “{file}”: {error}",
+    }
+    SessionImported {
+        ko: "세션 파일을 열었어요: 명령 {n}개를 다시 실행했어요.",
+        en: "Session file opened: {n} command(s) replayed.",
+    }
+    ProblemLocation { ko: "{line}번째 줄 {column}번째 칸", en: "line {line}, column {column}" }
+    WholeFile { ko: "파일 전체", en: "whole file" }
+    BuilderTitle { ko: "레슨 만들기", en: "Build a lesson" }
+    BuilderIntro {
+        ko: "자유 샌드박스에서 명령을 입력하면서 레슨을 만들어요. 학생이 이어받을 지점에서 ‘여기서 시작 표시’를 누르면, 그 전까지 입력한 명령은 준비(setup)가 되고 그 뒤에 입력하는 명령은 모범 답안(solution)이 돼요.",
+        en: "Build a lesson by typing commands in the free sandbox. Press “Mark start here” where the student takes over: the commands before it become the setup, and the ones you type after it become the solution.",
+    }
+    BuilderStepRecord { ko: "1. 준비와 답안 기록하기", en: "1. Record the setup and the solution" }
+    MarkStart { ko: "여기서 시작 표시", en: "Mark start here" }
+    MarkAgain { ko: "여기서 다시 시작 표시", en: "Mark start here again" }
+    MarkStatus {
+        ko: "준비 명령 {setup}개 · 답안 명령 {solution}개",
+        en: "{setup} setup command(s) · {solution} solution command(s)",
+    }
+    NotMarked {
+        ko: "아직 시작 지점을 표시하지 않았어요. 지금까지 입력한 명령은 {n}개예요.",
+        en: "No start marked yet. {n} command(s) typed so far.",
+    }
+    MarkLost {
+        ko: "표시한 뒤로 앞쪽 기록이 바뀌었어요(reset이나 한 단계 뒤로 등). 시작 지점을 다시 표시해 주세요.",
+        en: "The commands before the mark changed since (a reset, or typing in the past): mark the start again.",
+    }
+    SetupLabel { ko: "준비 (setup)", en: "Setup" }
+    SolutionLabel { ko: "답안 (solution)", en: "Solution" }
+    BuilderStepGoals { ko: "2. 목표 고르기", en: "2. Pick the goals" }
+    SuggestGoals { ko: "목표 제안받기", en: "Suggest goals" }
+    SuggestFirst {
+        ko: "목표를 제안받으려면 먼저 시작 지점을 표시해 주세요.",
+        en: "Mark the start first to get suggestions.",
+    }
+    NoSuggestions {
+        ko: "시작 지점 뒤로 새로 이룬 것이 없어요. 명령을 더 입력한 다음 다시 눌러 보세요.",
+        en: "Nothing new holds since the mark: type more commands, then ask again.",
+    }
+    PickGoal { ko: "이 목표 넣기", en: "Include this goal" }
+    GoalTextKo { ko: "목표 문구 (한국어)", en: "Goal text (Korean)" }
+    GoalTextEn { ko: "목표 문구 (영어)", en: "Goal text (English)" }
+    BuilderStepText { ko: "3. 글 쓰기", en: "3. Write the text" }
+    FieldId { ko: "아이디 (id)", en: "Id" }
+    FieldIdHint {
+        ko: "영문 소문자, 숫자, ‘-’만 써요 (예: my-first-lesson)",
+        en: "lowercase letters, digits and ‘-’ (my-first-lesson)",
+    }
+    FieldTitle { ko: "제목", en: "Title" }
+    FieldSummary { ko: "요약", en: "Summary" }
+    FieldLearned { ko: "배운 점 (다 끝내면 보여요)", en: "What was learned (shown on finishing)" }
+    FieldHints { ko: "힌트", en: "Hints" }
+    FieldAllowed {
+        ko: "쓸 수 있는 명령 (쉼표로 구분, 비워 두면 모두 허용)",
+        en: "Allowed commands (comma-separated; empty allows every command)",
+    }
+    InKorean { ko: "한국어", en: "Korean" }
+    InEnglish { ko: "영어", en: "English" }
+    HintNumber { ko: "힌트 {n}", en: "Hint {n}" }
+    AddHint { ko: "힌트 추가", en: "Add a hint" }
+    RemoveHint { ko: "힌트 {n} 지우기", en: "Remove hint {n}" }
+    BuilderStepCheck { ko: "4. 테스트하고 내보내기", en: "4. Test and export" }
+    TestLesson { ko: "테스트", en: "Test" }
+    ExportLesson { ko: "내보내기 (.yaml)", en: "Export (.yaml)" }
+    TryLesson { ko: "직접 해 보기", en: "Try it" }
+    TestProblems { ko: "고칠 곳이 {n}개 있어요:", en: "{n} problem(s) to fix:" }
+    TestPassed {
+        ko: "통과했어요. 답안이 모든 목표를 채우고, 실패한 명령도 없어요.",
+        en: "Passed: the solution meets every goal and no command failed.",
+    }
+    TestNotPassed { ko: "아직 통과하지 못했어요:", en: "Not passed yet:" }
+    TestGoalMet { ko: "채움", en: "met" }
+    TestGoalNotMet { ko: "못 채움", en: "not met" }
+    TestAlreadyMet {
+        ko: "학생이 시작하기 전에 이미 모든 목표가 채워져 있어요. 시작 지점을 더 앞에 표시해 보세요.",
+        en: "Every goal is already met before the student starts: mark the start earlier.",
+    }
+    TestFailedCommand { ko: "실패한 명령: {command} — {error}", en: "Failed command: {command} — {error}" }
+    TestRunError { ko: "레슨을 시작할 수 없어요: {error}", en: "The lesson cannot start: {error}" }
+    BackToBuilder { ko: "레슨 만들기로 돌아가기", en: "Back to the builder" }
+    TryingNote {
+        ko: "레슨 만들기에서 시험해 보는 중이에요. 기록해 둔 샌드박스는 그대로 남아 있어요.",
+        en: "Trying a lesson from the builder: the recorded sandbox is kept.",
+    }
+    ScClickerStep {
+        ko: "발표 모드: 한 단계 앞으로 / 뒤로 (발표용 리모컨)",
+        en: "Presenter mode: step forward / back (presentation clicker)",
+    }
+    ScClickerPage {
+        ko: "발표 모드에서 소개가 보일 때: 다음 / 이전 쪽",
+        en: "Presenter mode with the intro showing: next / previous page",
+    }
 }
 
 /// The message `msg` in `lang` (shorthand for `msg.text(lang)`).

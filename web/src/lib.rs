@@ -13,6 +13,7 @@
 //!   the location's fragment).
 #![warn(missing_docs)]
 
+pub mod builder;
 pub mod completion;
 pub mod components;
 pub mod controls;

@@ -60,6 +60,11 @@ pub enum Action {
     ResetLesson,
     /// Open a share link: the lesson (or the sandbox, `None`) and its commands, replayed.
     Replay(Option<Rc<Lesson>>, Rc<Shared>),
+    /// The builder's "Try it": open a lesson, keeping the free sandbox's session aside so
+    /// [`Action::BackToBuilder`] can return to it.
+    TryLesson(Rc<Lesson>),
+    /// Leave the tried lesson for the sandbox session kept aside (a fresh one when none is).
+    BackToBuilder,
 }
 
 /// A lesson open in the sandbox.
@@ -132,6 +137,8 @@ pub struct Sandbox {
     score: Option<ScoreCard>,
     refusals: Rc<Vec<Refusal>>,
     generations: u64,
+    /// The free sandbox's session, kept aside while the builder's lesson is being tried.
+    stashed: Option<(Rc<RefCell<Session>>, u64)>,
 }
 
 impl Default for Sandbox {
@@ -167,6 +174,7 @@ impl Sandbox {
             score: None,
             refusals: Rc::default(),
             generations: 0,
+            stashed: None,
         }
     }
 
@@ -217,6 +225,31 @@ impl Sandbox {
             session.inputs(),
             self.lesson.as_ref().map_or(0, |l| l.setup_inputs),
         )
+    }
+
+    /// The seed the session started from.
+    pub fn base_seed(&self) -> u64 {
+        self.base_seed
+    }
+
+    /// True while a lesson from the builder is being tried (the sandbox's session is kept).
+    pub fn trying(&self) -> bool {
+        self.stashed.is_some()
+    }
+
+    /// What a share link (or an exported session file) holds for the whole timeline.
+    pub fn shared(&self) -> Shared {
+        let session = self.session.borrow();
+        let skip = self.lesson.as_ref().map_or(0, |l| l.setup_inputs);
+        Shared {
+            lesson: self
+                .lesson
+                .as_ref()
+                .map(|l| l.lesson.id.clone())
+                .unwrap_or_default(),
+            seed: self.base_seed,
+            commands: session.inputs().skip(skip).map(str::to_string).collect(),
+        }
     }
 
     /// The session, read-only.
@@ -273,15 +306,37 @@ impl Sandbox {
         let floor = self.first_frame();
         let action = match action {
             Action::OpenLesson(lesson) => {
+                self.stashed = None;
                 self.open_lesson(lesson);
                 return self.sync();
             }
+            Action::TryLesson(lesson) => {
+                if self.lesson.is_none() {
+                    self.stashed = Some((self.session.clone(), self.base_seed));
+                }
+                self.open_lesson(lesson);
+                return self.sync();
+            }
+            Action::BackToBuilder => {
+                match self.stashed.take() {
+                    Some((session, seed)) => {
+                        self.replace_session(Session::new(SimConfig { seed }));
+                        self.session = session;
+                        self.base_seed = seed;
+                    }
+                    None => self.replace_session(Session::new(SimConfig::default())),
+                }
+                self.lesson = None;
+                return self.sync();
+            }
             Action::OpenSandbox => {
+                self.stashed = None;
                 self.replace_session(Session::new(SimConfig::default()));
                 self.lesson = None;
                 return self.sync();
             }
             Action::Replay(lesson, shared) => {
+                self.stashed = None;
                 self.replay(lesson, &shared);
                 return self.sync();
             }
@@ -370,7 +425,9 @@ impl Sandbox {
                 | Action::RunDemo(_)
                 | Action::StartExercise
                 | Action::ResetLesson
-                | Action::Replay(..) => {}
+                | Action::Replay(..)
+                | Action::TryLesson(_)
+                | Action::BackToBuilder => {}
                 Action::PlayTick => {
                     if self.playing {
                         if !session.step_forward() && session.sim().scheduled() > 0 {
@@ -727,6 +784,26 @@ mod tests {
         assert_eq!(s.session().frame(), first);
         s.apply(Action::Seek(0));
         assert_eq!(s.session().frame(), first);
+    }
+
+    #[test]
+    fn trying_a_lesson_keeps_the_sandbox_session_for_the_way_back() {
+        let mut s = run([
+            Action::Seed("5".into()),
+            Action::Submit("after 5s echo hi\nrun 10s".into()),
+        ]);
+        let hash = s.trace_hash().to_string();
+        let inputs = s.session().inputs().count();
+        let seed = s.base_seed();
+        s.apply(Action::TryLesson(lesson()));
+        assert!(s.trying() && s.lesson().is_some());
+        s.apply(Action::Submit("vm list".into()));
+        s.apply(Action::BackToBuilder);
+        assert!(!s.trying() && s.lesson().is_none());
+        assert_eq!(s.trace_hash(), hash);
+        assert_eq!(s.session().inputs().count(), inputs);
+        assert_eq!(s.base_seed(), seed);
+        assert_eq!(s.shared().commands.len(), inputs);
     }
 
     #[test]

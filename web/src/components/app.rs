@@ -4,8 +4,8 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use lessons::share::{self, ShareError};
-use lessons::Course;
+use lessons::share::{self, ShareError, Shared};
+use lessons::{Course, Lesson, Problem};
 
 use gloo_events::EventListener;
 use gloo_timers::callback::Interval;
@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::build_view::BuildView;
+use super::builder::{problem_list, BuilderState};
 use super::cluster::ClusterViewPane;
 use super::containers::ContainersView;
 use super::event_log::EventLog;
@@ -40,6 +41,54 @@ enum Banner {
     UnknownLesson(String),
     /// The link was replayed.
     Opened(usize),
+    /// Something the import/export panel did.
+    Import(ImportNote),
+}
+
+/// What an import did, for the banner.
+#[derive(Clone, Debug, PartialEq)]
+enum ImportNote {
+    /// A lesson file was opened.
+    LessonOpened { file: String, title: lessons::Text },
+    /// A session file was replayed.
+    SessionOpened(usize),
+    /// The file was larger than the limit.
+    TooLarge {
+        file: String,
+        bytes: u64,
+        limit: usize,
+    },
+    /// The file could not be read as text.
+    Unreadable(String),
+    /// The session file was refused.
+    SessionFailed {
+        file: String,
+        error: crate::builder::SessionFileError,
+    },
+    /// The session file names a lesson neither the course nor the open lesson is.
+    SessionUnknownLesson { file: String, id: String },
+}
+
+/// Opens what a share link (or a session file) holds: its lesson from the course, or the open
+/// lesson when that has its id (an imported one), replayed. `Err` is an unknown lesson id.
+fn open_shared(
+    course: &Course,
+    sandbox: &UseReducerHandle<Sandbox>,
+    shared: Shared,
+) -> Result<usize, String> {
+    let lesson = if shared.lesson.is_empty() {
+        None
+    } else if let Some(l) = course.lesson(&shared.lesson) {
+        Some(Rc::new(l.clone()))
+    } else {
+        match sandbox.lesson() {
+            Some(run) if run.lesson.id == shared.lesson => Some(run.lesson.clone()),
+            _ => return Err(shared.lesson),
+        }
+    };
+    let n = shared.commands.len();
+    sandbox.dispatch(Action::Replay(lesson, Rc::new(shared)));
+    Ok(n)
 }
 
 /// Whether the share panel's Copy worked.
@@ -79,6 +128,14 @@ pub fn app() -> Html {
     let banner = use_state_eq(|| None::<Banner>);
     let share_open = use_state_eq(|| false);
     let copy_state = use_state_eq(|| CopyState::Idle);
+    let builder_open = use_state_eq(|| false);
+    let builder = use_state_eq(BuilderState::default);
+    let transfer_open = use_state_eq(|| false);
+    let import_problems = use_state_eq(|| None::<(String, Vec<Problem>)>);
+    let presenter_terminal = use_state_eq(|| false);
+    // Turns the intro's page from a clicker: a counter (so the same direction repeats) and
+    // the direction.
+    let page_nudge = use_state_eq(|| (0u64, 0i8));
 
     // A share link in the address: replay it, then take it out of the address so a reload
     // starts afresh instead of replaying it again (the link is for opening, not for staying
@@ -95,16 +152,10 @@ pub fn app() -> Html {
                 }
                 match share::decode(&fragment) {
                     Err(e) => banner.set(Some(Banner::Failed(e))),
-                    Ok(shared)
-                        if !shared.lesson.is_empty() && course.lesson(&shared.lesson).is_none() =>
-                    {
-                        banner.set(Some(Banner::UnknownLesson(shared.lesson)));
-                    }
-                    Ok(shared) => {
-                        let lesson = course.lesson(&shared.lesson).cloned().map(Rc::new);
-                        banner.set(Some(Banner::Opened(shared.commands.len())));
-                        sandbox.dispatch(Action::Replay(lesson, Rc::new(shared)));
-                    }
+                    Ok(shared) => match open_shared(&course, &sandbox, shared) {
+                        Ok(n) => banner.set(Some(Banner::Opened(n))),
+                        Err(id) => banner.set(Some(Banner::UnknownLesson(id))),
+                    },
                 }
                 crate::dom::clear_fragment();
             };
@@ -121,8 +172,10 @@ pub fn app() -> Html {
         let course = course.clone();
         let progress = progress.clone();
         let share_open = share_open.clone();
+        let builder_open = builder_open.clone();
         Callback::from(move |id: Option<String>| {
             share_open.set(false);
+            builder_open.set(false);
             match id.as_deref().and_then(|id| course.lesson(id)) {
                 Some(lesson) => {
                     let mut next = (**progress).clone();
@@ -139,10 +192,12 @@ pub fn app() -> Html {
     // Every goal met: the lesson is completed, and stays so.
     {
         let progress = progress.clone();
+        // Only the course's lessons count (not an imported or tried one).
         let finished = sandbox
             .lesson_done()
             .then(|| sandbox.lesson().map(|l| l.lesson.id.clone()))
-            .flatten();
+            .flatten()
+            .filter(|id| course.lesson(id).is_some());
         use_effect_with(finished, move |finished| {
             if let Some(id) = finished {
                 if !progress.is_completed(id) {
@@ -297,7 +352,10 @@ pub fn app() -> Html {
         let overlay = overlay.clone();
         let presenter = presenter.clone();
         let selection = selection.clone();
+        let page_nudge = page_nudge.clone();
         Callback::from(move |s: Shortcut| match s {
+            Shortcut::NextPage => page_nudge.set((page_nudge.0 + 1, 1)),
+            Shortcut::PrevPage => page_nudge.set((page_nudge.0 + 1, -1)),
             Shortcut::StepBack => sandbox.dispatch(Action::StepBack),
             Shortcut::StepForward => sandbox.dispatch(Action::Step),
             Shortcut::PlayPause => sandbox.dispatch(Action::TogglePlay),
@@ -316,8 +374,11 @@ pub fn app() -> Html {
     // The document listener is attached once; it always calls the newest callback.
     let shortcut_handler = use_mut_ref(Callback::<Shortcut>::noop);
     *shortcut_handler.borrow_mut() = on_shortcut;
+    let presenter_now = use_mut_ref(|| false);
+    *presenter_now.borrow_mut() = *presenter;
     {
         let handler: Rc<RefCell<Callback<Shortcut>>> = shortcut_handler.clone();
+        let presenter_now = presenter_now.clone();
         use_effect_with((), move |_| {
             let listener = web_sys::window().and_then(|w| w.document()).map(|doc| {
                 EventListener::new(&doc, "keydown", move |event| {
@@ -327,7 +388,10 @@ pub fn app() -> Html {
                     if e.is_composing() || e.default_prevented() {
                         return;
                     }
-                    let (in_text_field, field_has_text) = crate::dom::text_field_state(e.target());
+                    let target = e.target();
+                    let in_form_control = crate::dom::is_form_control(target.as_ref());
+                    let (in_text_field, field_has_text) = crate::dom::text_field_state(target);
+                    let presenter = *presenter_now.borrow();
                     let press = KeyPress {
                         key: e.key(),
                         code: e.code(),
@@ -336,6 +400,9 @@ pub fn app() -> Html {
                         meta: e.meta_key(),
                         in_text_field,
                         field_has_text,
+                        in_form_control,
+                        presenter,
+                        intro_showing: presenter && crate::dom::details_open("lesson-intro"),
                     };
                     if let Some(shortcut) = shortcut_for(&press) {
                         if shortcut != Shortcut::Close {
@@ -356,11 +423,51 @@ pub fn app() -> Html {
             crate::dom::focus_id("btn-shortcuts");
         })
     };
+    // "Build a lesson": the builder records the free sandbox, so opening it leaves a lesson
+    // (back to the sandbox kept aside while trying one, else a fresh one).
+    let on_builder = {
+        let builder_open = builder_open.clone();
+        let sandbox = sandbox.clone();
+        let lesson_open = lesson_open.clone();
+        Callback::from(move |()| {
+            if *builder_open && sandbox.lesson().is_none() {
+                builder_open.set(false);
+                return;
+            }
+            if sandbox.trying() {
+                sandbox.dispatch(Action::BackToBuilder);
+            } else if sandbox.lesson().is_some() {
+                sandbox.dispatch(Action::OpenSandbox);
+            }
+            lesson_open.set(true);
+            builder_open.set(true);
+        })
+    };
+    let on_close_builder = {
+        let builder_open = builder_open.clone();
+        Callback::from(move |()| builder_open.set(false))
+    };
+    let on_transfer = {
+        let transfer_open = transfer_open.clone();
+        let import_problems = import_problems.clone();
+        Callback::from(move |()| {
+            import_problems.set(None);
+            transfer_open.set(!*transfer_open);
+        })
+    };
+    let transfer = TransferHandles {
+        sandbox: sandbox.clone(),
+        course: course.clone(),
+        banner: banner.clone(),
+        problems: import_problems.clone(),
+        builder_open: builder_open.clone(),
+    };
     let view = sandbox.view();
     let lang_now: Lang = *lang;
     let class = classes!(
         "app",
         presenter.then_some("presenter"),
+        (*presenter && *presenter_terminal).then_some("presenter-terminal"),
         (!*lesson_open).then_some("lesson-collapsed"),
         (!*log_open).then_some("log-collapsed"),
     );
@@ -373,14 +480,22 @@ pub fn app() -> Html {
                 presenter={*presenter} on_lang={switch_lang} on_presenter={toggle(&presenter)}
                 on_shortcuts={toggle(&overlay)} course={course.clone()} progress={(*progress).clone()}
                 current={sandbox.lesson().map(|l| AttrValue::from(l.lesson.id.clone()))}
-                on_pick={on_open.clone()} share_open={*share_open} on_share={on_share.clone()}>
+                on_pick={on_open.clone()} share_open={*share_open} on_share={on_share.clone()}
+                builder_open={*builder_open && sandbox.lesson().is_none()} on_builder={on_builder.clone()}
+                transfer_open={*transfer_open} on_transfer={on_transfer.clone()}
+                presenter_terminal={*presenter_terminal} on_presenter_terminal={toggle(&presenter_terminal)}>
                 { share_panel(lang_now, (*share_url).clone(), *copy_state, &copy_state, &on_share) }
+                if *transfer_open {
+                    { transfer_panel(lang_now, &transfer, (*import_problems).clone(), &on_transfer) }
+                }
                 { banner_view(lang_now, (*banner).clone(), &banner) }
             </TopBar>
             <main class="workspace">
                 <LessonPane lang={lang_now} open={*lesson_open} on_toggle={toggle(&lesson_open)}
                     on_insert={on_insert} sandbox={sandbox.clone()} course={course.clone()}
-                    progress={(*progress).clone()} on_open={on_open.clone()} />
+                    progress={(*progress).clone()} on_open={on_open.clone()}
+                    builder_open={*builder_open} builder={builder.clone()} on_builder={on_builder}
+                    on_close_builder={on_close_builder} page_nudge={*page_nudge} />
                 <div class="stage-column">
                     <div class="stage-tabs" role="tablist" aria-label={tr(lang_now, Msg::StageViews)}>
                     { for StageTab::ALL.iter().map(|&which| {
@@ -535,6 +650,7 @@ fn banner_view(
             "status",
             crate::i18n::fill(t(Msg::ShareOpened), &[("n", &n.to_string())]),
         ),
+        Banner::Import(note) => import_note(lang, note),
     };
     let dismiss = {
         let handle = handle.clone();
@@ -546,6 +662,219 @@ fn banner_view(
             <span class="banner-text">{ text }</span>
             <button id="btn-banner-dismiss" type="button" class="btn btn-quiet btn-small"
                 aria-label={t(Msg::Dismiss)} title={t(Msg::Dismiss)} onclick={dismiss}>{ "✕" }</button>
+        </div>
+    }
+}
+
+/// An import's banner: its class, role and text.
+fn import_note(lang: Lang, note: &ImportNote) -> (&'static str, &'static str, String) {
+    use crate::builder::SessionFileError;
+    use crate::i18n::fill;
+    let t = |m| tr(lang, m);
+    let error = |text: String| ("banner-error", "alert", text);
+    match note {
+        ImportNote::LessonOpened { file, title } => (
+            "banner-info",
+            "status",
+            fill(
+                t(Msg::ImportLessonOpened),
+                &[("title", title.get(lang.code())), ("file", file)],
+            ),
+        ),
+        ImportNote::SessionOpened(n) => (
+            "banner-info",
+            "status",
+            fill(t(Msg::SessionImported), &[("n", &n.to_string())]),
+        ),
+        ImportNote::TooLarge { file, bytes, limit } => error(fill(
+            t(Msg::ImportTooLarge),
+            &[
+                ("file", file),
+                ("bytes", &bytes.to_string()),
+                ("limit", &limit.to_string()),
+            ],
+        )),
+        ImportNote::Unreadable(file) => error(fill(t(Msg::ImportUnreadable), &[("file", file)])),
+        ImportNote::SessionFailed { file, error: e } => {
+            let why = match e {
+                SessionFileError::TooLarge(bytes) => fill(
+                    t(Msg::ShareErrTooLong),
+                    &[
+                        ("bytes", &bytes.to_string()),
+                        ("limit", &crate::builder::MAX_SESSION_FILE_BYTES.to_string()),
+                    ],
+                ),
+                SessionFileError::Json(why) => fill(t(Msg::SessionFileErrJson), &[("why", why)]),
+                SessionFileError::TooManyCommands(n) => fill(
+                    t(Msg::ShareErrTooMany),
+                    &[
+                        ("count", &n.to_string()),
+                        ("limit", &share::MAX_COMMANDS.to_string()),
+                    ],
+                ),
+            };
+            error(fill(
+                t(Msg::SessionImportFailed),
+                &[("file", file), ("error", &why)],
+            ))
+        }
+        ImportNote::SessionUnknownLesson { file, id } => error(fill(
+            t(Msg::SessionImportFailed),
+            &[
+                ("file", file),
+                ("error", &fill(t(Msg::ShareUnknownLesson), &[("id", id)])),
+            ],
+        )),
+    }
+}
+
+/// What the import/export panel acts on.
+struct TransferHandles {
+    sandbox: UseReducerHandle<Sandbox>,
+    course: Rc<Course>,
+    banner: UseStateHandle<Option<Banner>>,
+    problems: UseStateHandle<Option<(String, Vec<Problem>)>>,
+    builder_open: UseStateHandle<bool>,
+}
+
+/// The import/export panel: import a lesson file, export or import a session file.
+fn transfer_panel(
+    lang: Lang,
+    h: &TransferHandles,
+    problems: Option<(String, Vec<Problem>)>,
+    on_close: &Callback<()>,
+) -> Html {
+    let t = |m| tr(lang, m);
+    let too_large_or_unreadable = |file: String, e: crate::dom::FileReadError, limit: usize| {
+        Banner::Import(match e {
+            crate::dom::FileReadError::TooLarge(bytes) => {
+                ImportNote::TooLarge { file, bytes, limit }
+            }
+            crate::dom::FileReadError::Unreadable => ImportNote::Unreadable(file),
+        })
+    };
+    let on_lesson_file = {
+        let sandbox = h.sandbox.clone();
+        let banner = h.banner.clone();
+        let problems = h.problems.clone();
+        let builder_open = h.builder_open.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let sandbox = sandbox.clone();
+            let banner = banner.clone();
+            let problems = problems.clone();
+            let builder_open = builder_open.clone();
+            let limit = crate::builder::MAX_LESSON_FILE_BYTES;
+            crate::dom::read_chosen_file(&input, limit, move |file, text| match text {
+                Err(e) => {
+                    problems.set(None);
+                    banner.set(Some(too_large_or_unreadable(file, e, limit)));
+                }
+                Ok(text) => match Lesson::parse(&text) {
+                    Err(p) => {
+                        banner.set(None);
+                        problems.set(Some((file, p.problems)));
+                    }
+                    Ok(lesson) => {
+                        problems.set(None);
+                        builder_open.set(false);
+                        banner.set(Some(Banner::Import(ImportNote::LessonOpened {
+                            file,
+                            title: lesson.title.clone(),
+                        })));
+                        sandbox.dispatch(Action::OpenLesson(Rc::new(lesson)));
+                    }
+                },
+            });
+        })
+    };
+    let on_session_file = {
+        let sandbox = h.sandbox.clone();
+        let banner = h.banner.clone();
+        let problems = h.problems.clone();
+        let course = h.course.clone();
+        let builder_open = h.builder_open.clone();
+        Callback::from(move |e: Event| {
+            let Some(input) = e
+                .target()
+                .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+            else {
+                return;
+            };
+            let sandbox = sandbox.clone();
+            let banner = banner.clone();
+            let course = course.clone();
+            let builder_open = builder_open.clone();
+            problems.set(None);
+            let limit = crate::builder::MAX_SESSION_FILE_BYTES;
+            crate::dom::read_chosen_file(&input, limit, move |file, text| {
+                let note = match text {
+                    Err(e) => too_large_or_unreadable(file, e, limit),
+                    Ok(text) => Banner::Import(match crate::builder::parse_session_file(&text) {
+                        Err(error) => ImportNote::SessionFailed { file, error },
+                        Ok(shared) => match open_shared(&course, &sandbox, shared) {
+                            Ok(n) => {
+                                builder_open.set(false);
+                                ImportNote::SessionOpened(n)
+                            }
+                            Err(id) => ImportNote::SessionUnknownLesson { file, id },
+                        },
+                    }),
+                };
+                banner.set(Some(note));
+            });
+        })
+    };
+    let on_export_session = {
+        let sandbox = h.sandbox.clone();
+        Callback::from(move |_: MouseEvent| {
+            let shared = sandbox.shared();
+            let json = crate::builder::session_file_json(&shared);
+            let _ = crate::dom::download_bytes(
+                &crate::builder::session_file_name(&shared.lesson),
+                "application/json",
+                json.as_bytes(),
+            );
+        })
+    };
+    let close = {
+        let cb = on_close.clone();
+        Callback::from(move |_: MouseEvent| {
+            cb.emit(());
+            crate::dom::focus_id("btn-transfer");
+        })
+    };
+    let problem_view = problems.map(|(file, list)| {
+        html! {
+            <div class="import-problems" id="import-problems" role="alert">
+                <p><strong>{ crate::i18n::fill(t(Msg::ImportLessonProblems), &[("file", &file), ("n", &list.len().to_string())]) }</strong></p>
+                { problem_list(lang, "import-problem-list", "import-problem", &list) }
+            </div>
+        }
+    });
+    html! {
+        <div class="top-row transfer-panel" id="transfer-panel" role="group" aria-label={t(Msg::Transfer)}>
+            <label class="btn file-button" id="import-lesson-label">
+                { t(Msg::ImportLesson) }
+                <input type="file" id="import-lesson" class="visually-hidden" accept=".yaml,.yml"
+                    onchange={on_lesson_file} />
+            </label>
+            <button type="button" class="btn" id="btn-export-session" onclick={on_export_session}>
+                { t(Msg::ExportSession) }
+            </button>
+            <label class="btn file-button" id="import-session-label">
+                { t(Msg::ImportSession) }
+                <input type="file" id="import-session" class="visually-hidden" accept=".json,application/json"
+                    onchange={on_session_file} />
+            </label>
+            <button type="button" class="btn btn-quiet" id="btn-transfer-close" onclick={close}>{ t(Msg::Close) }</button>
+            <p class="share-note" id="transfer-note">{ t(Msg::TransferNote) }</p>
+            { for problem_view }
         </div>
     }
 }

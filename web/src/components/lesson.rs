@@ -9,6 +9,7 @@ use std::rc::Rc;
 use lessons::{Course, Demo, Lesson, Page};
 use yew::prelude::*;
 
+use super::builder::{BuilderPanel, BuilderState};
 use super::icons::{Icon, IconName};
 use super::markdown::{markdown, markdown_inline};
 use crate::i18n::{fill, tr, Lang, Msg};
@@ -48,6 +49,16 @@ pub struct LessonPaneProps {
     pub progress: Rc<Progress>,
     /// Opens a lesson by id (`None`: the free sandbox).
     pub on_open: Callback<Option<String>>,
+    /// The lesson builder is open (it shows in place of the welcome page).
+    pub builder_open: bool,
+    /// The builder's state.
+    pub builder: UseStateHandle<BuilderState>,
+    /// Opens the builder (from a tried lesson: back to the recorded sandbox).
+    pub on_builder: Callback<()>,
+    /// Closes the builder.
+    pub on_close_builder: Callback<()>,
+    /// A clicker's page turn: a counter and the direction (+1 next, -1 previous).
+    pub page_nudge: (u64, i8),
 }
 
 /// The left pane with the lesson text.
@@ -71,11 +82,16 @@ pub fn lesson_pane(props: &LessonPaneProps) -> Html {
         };
     }
     let body = match props.sandbox.lesson() {
+        None if props.builder_open => html! {
+            <BuilderPanel lang={lang} sandbox={props.sandbox.clone()} state={props.builder.clone()}
+                on_close={props.on_close_builder.clone()} />
+        },
         None => welcome(props),
         Some(run) => html! {
             <LessonView key={run.generation} lang={lang} sandbox={props.sandbox.clone()}
                 course={props.course.clone()} on_insert={props.on_insert.clone()}
-                on_open={props.on_open.clone()} />
+                on_open={props.on_open.clone()} on_builder={props.on_builder.clone()}
+                page_nudge={props.page_nudge} />
         },
     };
     html! {
@@ -203,6 +219,8 @@ struct LessonViewProps {
     course: Rc<Course>,
     on_insert: Callback<String>,
     on_open: Callback<Option<String>>,
+    on_builder: Callback<()>,
+    page_nudge: (u64, i8),
 }
 
 /// One open lesson. Keyed by the lesson run's generation, so opening or resetting a lesson
@@ -217,6 +235,24 @@ fn lesson_view(props: &LessonViewProps) -> Html {
     let hints = use_state_eq(|| 0usize);
     let solution = use_state_eq(|| SolutionStep::Hidden);
     let sandbox = &props.sandbox;
+    // A clicker's page turn (counted from this view's mount, so an old one is not replayed).
+    {
+        let seen = use_mut_ref(|| props.page_nudge.0);
+        let page = page.clone();
+        let pages = sandbox.lesson().map_or(0, |r| r.lesson.intro.len());
+        use_effect_with(props.page_nudge, move |(seq, dir)| {
+            if *seq != *seen.borrow() {
+                *seen.borrow_mut() = *seq;
+                let at = (*page).min(pages.saturating_sub(1));
+                let to = if *dir > 0 {
+                    (at + 1).min(pages.saturating_sub(1))
+                } else {
+                    at.saturating_sub(1)
+                };
+                page.set(to);
+            }
+        });
+    }
     let done = sandbox.lesson_done();
     // Finishing brings the panel into view (it sits below the goals).
     use_effect_with(done, |done| {
@@ -412,6 +448,15 @@ fn lesson_view(props: &LessonViewProps) -> Html {
 
     html! {
         <div class="lesson-body" data-lesson={lesson.id.clone()}>
+            if sandbox.trying() {
+                <div class="builder-trying" role="status">
+                    <p>{ t(Msg::TryingNote) }</p>
+                    <button type="button" class="btn btn-small" id="btn-back-to-builder"
+                        onclick={let cb = props.on_builder.clone(); Callback::from(move |_: MouseEvent| cb.emit(()))}>
+                        { "← " }{ t(Msg::BackToBuilder) }
+                    </button>
+                </div>
+            }
             <h1 id="lesson-title">{ lesson.title.get(code) }</h1>
             <p class="lesson-summary">{ lesson.summary.get(code) }</p>
             if let Some(error) = &run.error {

@@ -2,6 +2,7 @@
 
 pub mod app;
 pub mod bench;
+pub mod builder;
 pub mod build_view;
 pub mod chaos;
 pub mod cluster;

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use crate::controls::{keys_label, Shortcut};
+use crate::controls::{keys_label, Shortcut, CLICKER_PAGE_KEYS, CLICKER_STEP_KEYS};
 use crate::i18n::{tr, Lang, Msg};
 
 /// Properties of [`ShortcutsOverlay`].
@@ -53,6 +53,10 @@ pub fn shortcuts_overlay(props: &ShortcutsProps) -> Html {
         (keys_label(Shortcut::ShowShortcuts), Msg::ScHelp),
         (keys_label(Shortcut::Close), Msg::ScClose),
     ];
+    let presenter: [(&str, Msg); 2] = [
+        (CLICKER_STEP_KEYS, Msg::ScClickerStep),
+        (CLICKER_PAGE_KEYS, Msg::ScClickerPage),
+    ];
     let terminal: [(&str, Msg); 5] = [
         ("↑ / ↓", Msg::ScHistory),
         ("Tab", Msg::ScComplete),
@@ -80,6 +84,7 @@ pub fn shortcuts_overlay(props: &ShortcutsProps) -> Html {
                 <table class="shortcut-table">
                     <tbody>
                         { for global.iter().map(row) }
+                        { for presenter.iter().map(row) }
                         { for terminal.iter().map(row) }
                     </tbody>
                 </table>

@@ -47,6 +47,18 @@ pub struct TopBarProps {
     pub share_open: bool,
     /// Opens or closes the share panel.
     pub on_share: Callback<()>,
+    /// The lesson builder is open.
+    pub builder_open: bool,
+    /// Opens or closes the lesson builder.
+    pub on_builder: Callback<()>,
+    /// The import/export panel is open.
+    pub transfer_open: bool,
+    /// Opens or closes the import/export panel.
+    pub on_transfer: Callback<()>,
+    /// Presenter mode shows the terminal.
+    pub presenter_terminal: bool,
+    /// Shows or hides the terminal in presenter mode.
+    pub on_presenter_terminal: Callback<()>,
     /// What to show on a row of its own under the bar (share panel, banners).
     #[prop_or_default]
     pub children: Html,
@@ -145,6 +157,16 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                 </span>
             </div>
             <div class="top-actions">
+                <button id="btn-builder" type="button" class="btn btn-quiet"
+                    aria-pressed={props.builder_open.to_string()} aria-controls="builder"
+                    title={t(Msg::BuildLessonTitle)} onclick={click(&props.on_builder)}>
+                    { t(Msg::BuildLesson) }
+                </button>
+                <button id="btn-transfer" type="button" class="btn btn-quiet"
+                    aria-expanded={props.transfer_open.to_string()} aria-controls="transfer-panel"
+                    title={t(Msg::TransferTitle)} onclick={click(&props.on_transfer)}>
+                    { t(Msg::Transfer) }
+                </button>
                 <button id="btn-share" type="button" class="btn btn-quiet"
                     aria-expanded={props.share_open.to_string()} aria-controls="share-panel"
                     title={t(Msg::ShareTitle)} onclick={click(&props.on_share)}>
@@ -155,6 +177,13 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                     aria-keyshortcuts="Alt+M" onclick={click(&props.on_presenter)}>
                     <Icon name={IconName::Presenter} />{ t(Msg::Presenter) }
                 </button>
+                if props.presenter {
+                    <button id="btn-presenter-terminal" type="button" class="btn btn-quiet"
+                        aria-pressed={props.presenter_terminal.to_string()} aria-controls="terminal-input"
+                        title={t(Msg::PresenterTerminalTitle)} onclick={click(&props.on_presenter_terminal)}>
+                        { t(Msg::PresenterTerminal) }
+                    </button>
+                }
                 <button id="btn-shortcuts" type="button" class="btn btn-quiet"
                     aria-keyshortcuts="?" aria-haspopup="dialog" onclick={click(&props.on_shortcuts)}>
                     <span aria-hidden="true" class="key-cap">{ "?" }</span>{ t(Msg::ShortcutsButton) }
