@@ -2,8 +2,8 @@
 
 pub mod app;
 pub mod bench;
-pub mod builder;
 pub mod build_view;
+pub mod builder;
 pub mod chaos;
 pub mod cluster;
 pub mod containers;
