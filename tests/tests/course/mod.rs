@@ -282,3 +282,183 @@ async fn a_tampered_share_link_and_corrupt_progress_leave_the_app_usable() {
     })
     .await;
 }
+
+/// A folder for one test's downloads, removed afterwards.
+struct Downloads(std::path::PathBuf);
+
+impl Downloads {
+    fn create(name: &str) -> Downloads {
+        let path =
+            std::env::temp_dir().join(format!("kube-sandbox-e2e-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&path);
+        std::fs::create_dir_all(&path).unwrap();
+        Downloads(path)
+    }
+}
+
+impl Drop for Downloads {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// Waits for `dir/name` to be downloaded completely and returns its text.
+async fn downloaded_text(dir: &std::path::Path, name: &str) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let partial = std::fs::read_dir(dir)
+            .map(|d| {
+                d.flatten()
+                    .any(|e| e.file_name().to_string_lossy().ends_with(".crdownload"))
+            })
+            .unwrap_or(false);
+        if !partial {
+            if let Ok(text) = std::fs::read_to_string(dir.join(name)) {
+                if !text.is_empty() {
+                    return text;
+                }
+            }
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{name} was not downloaded"
+        );
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// Sets an input's value as typing would (clearing it first).
+async fn fill(client: &Client, css: &str, text: &str) {
+    let el = wait_for(client, css, RENDER_TIMEOUT).await;
+    el.clear()
+        .await
+        .unwrap_or_else(|e| panic!("cannot clear {css}: {e}"));
+    el.send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("cannot type into {css}: {e}"));
+}
+
+/// Hands a file to a (visually hidden) file input, as choosing it in the dialog would.
+async fn choose_file(client: &Client, css: &str, path: &std::path::Path) {
+    client
+        .execute(
+            &format!(
+                "const e = document.querySelector({css:?}); e.style.opacity = 1; \
+                 e.style.position = 'static'; e.style.width = 'auto'; e.style.height = 'auto'; \
+                 e.style.clip = 'auto'; return 1;"
+            ),
+            vec![],
+        )
+        .await
+        .unwrap();
+    let input = wait_for(client, css, RENDER_TIMEOUT).await;
+    input
+        .send_keys(&path.display().to_string())
+        .await
+        .unwrap_or_else(|e| panic!("cannot choose {} in {css}: {e}", path.display()));
+}
+
+#[tokio::test]
+async fn a_teacher_records_a_lesson_tests_it_exports_it_and_a_bad_file_is_refused() {
+    let downloads = Downloads::create("builder");
+    let dir = downloads.0.clone();
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "id: Bad Lesson\ntitle: {ko: 제목}\nsummary: x\n").unwrap();
+    let options = PageOptions {
+        download_dir: Some(dir.clone()),
+        ..PageOptions::default()
+    };
+    with_page_options(options, move |client| async move {
+        click(&client, "#btn-builder").await;
+        wait_for(&client, "#builder", RENDER_TIMEOUT).await;
+        run_command(
+            &client,
+            "docker pull alpine:3.20",
+            "docker pull alpine:3.20",
+        )
+        .await;
+        click(&client, "#btn-mark-start").await;
+        wait_for_text(&client, "#builder-mark-status", "1", COMMAND_TIMEOUT).await;
+        type_all(
+            &client,
+            &["vm create v1 --profile microvm", "vm start v1", "run 5s"],
+        )
+        .await;
+        click(&client, "#btn-suggest-goals").await;
+        wait_for(&client, "#builder-goals li.builder-goal", COMMAND_TIMEOUT).await;
+        // Pick the suggestion about VMs (its English label mentions them).
+        let n = client
+            .find_all(Locator::Css("#builder-goals li.builder-goal"))
+            .await
+            .unwrap()
+            .len();
+        let mut picked = false;
+        for i in 0..n {
+            let label = wait_for(&client, &format!("#builder-goal-{i}-en"), RENDER_TIMEOUT)
+                .await
+                .prop("value")
+                .await
+                .unwrap()
+                .unwrap_or_default();
+            if label.contains("VM") {
+                click(&client, &format!("#builder-goal-{i}")).await;
+                picked = true;
+            }
+        }
+        assert!(picked, "no VM goal among {n} suggestions");
+        fill(&client, "#builder-id", "vm-boot").await;
+        for (field, text) in [
+            ("title-ko", "마이크로VM 부팅"),
+            ("title-en", "Boot a microVM"),
+            ("summary-ko", "마이크로VM을 만들어 켜요."),
+            ("summary-en", "Create a microVM and power it on."),
+            ("learned-ko", "마이크로VM은 금방 부팅돼요."),
+            ("learned-en", "A microVM boots fast."),
+        ] {
+            fill(&client, &format!("#builder-{field}"), text).await;
+        }
+        click(&client, "#btn-builder-test").await;
+        wait_for(
+            &client,
+            "#builder-result .builder-outcome[data-outcome='passed']",
+            LESSON_TIMEOUT,
+        )
+        .await;
+        settled_screenshot(&client, "61-builder-tested").await;
+        click(&client, "#btn-builder-export").await;
+        let yaml = downloaded_text(&dir, "vm-boot.yaml").await;
+        let lesson = lessons::Lesson::parse(&yaml).unwrap_or_else(|e| panic!("{e}\n{yaml}"));
+        assert_eq!(lesson.setup.trim(), "docker pull alpine:3.20");
+        assert!(lesson.solution.contains("vm start v1"), "{yaml}");
+        let solved = lessons::runner::solve(&lesson).expect("starts");
+        assert!(solved.passed(), "{:?}", solved.after);
+
+        click(&client, "#btn-builder-try").await;
+        wait_for(
+            &client,
+            ".lesson-body[data-lesson='vm-boot']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+
+        // A broken lesson file: every problem listed, the open lesson unchanged.
+        click(&client, "#btn-transfer").await;
+        wait_for(&client, "#transfer-panel", COMMAND_TIMEOUT).await;
+        choose_file(&client, "#import-lesson", &bad).await;
+        let problems =
+            wait_for_text(&client, "#import-problem-list", "title.en", COMMAND_TIMEOUT).await;
+        // Shape problems are reported together (meaning, such as the id, is checked once the
+        // shape is right).
+        assert!(problems.contains("summary"), "{problems}");
+        assert!(problems.contains("goals"), "{problems}");
+        wait_for(
+            &client,
+            ".lesson-body[data-lesson='vm-boot']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        settled_screenshot(&client, "62-import-problems").await;
+    })
+    .await;
+    drop(downloads);
+}
