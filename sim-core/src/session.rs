@@ -75,21 +75,31 @@ pub struct Session {
     checkpoints: Vec<Checkpoint>,
     /// Whether checkpoints are taken (on unless a test compares with plain replay).
     checkpointing: bool,
+    /// Every input's complete transcript entry, as it was when typed (replay gives the same), so
+    /// a checkpoint ahead of the cursor can be used without replaying the inputs before it.
+    transcript: Vec<Entry>,
 }
 
-/// The simulation after `applied` inputs, at `frame`.
+/// The simulation after `applied` inputs, at `frame`; or, with `within`, part-way through
+/// input `applied` (a `run` the budget paused), whose transcript entry starts at event
+/// `within`.
 #[derive(Clone, Debug)]
 struct Checkpoint {
     applied: usize,
     frame: u64,
     sim: Sim,
+    within: Option<usize>,
 }
 
-/// Frames between checkpoints at first; the spacing doubles whenever there would be more than
+/// Frames between checkpoints at least; the spacing doubles whenever there would be more than
 /// [`MAX_CHECKPOINTS`], so a replay crosses at most about twice the spacing.
-const CHECKPOINT_EVERY_FRAMES: u64 = 24;
+const CHECKPOINT_EVERY_FRAMES: u64 = 8;
+/// A copy costs about as much as its event log is long; one is taken at most every
+/// `log length / this` frames, so copying stays a small part of replaying (a 150,000-event
+/// cluster copies every ~2,300 frames, a lesson every 8).
+const EVENTS_PER_SPACING_FRAME: u64 = 64;
 /// The most checkpoints kept.
-const MAX_CHECKPOINTS: usize = 32;
+const MAX_CHECKPOINTS: usize = 128;
 /// Checkpoints copy the event log; past this many events in all, older ones are thinned so a
 /// very large cluster does not hold many copies of a long log.
 const MAX_CHECKPOINT_EVENTS: usize = 400_000;
@@ -106,6 +116,7 @@ impl Session {
             applied: 0,
             checkpoints: Vec::new(),
             checkpointing: true,
+            transcript: Vec::new(),
         }
     }
 
@@ -183,13 +194,50 @@ impl Session {
                 frames: 0,
             });
             let index = self.inputs.len() - 1;
-            let entry = run_input(&mut self.sim, &mut self.inputs[index], index, None);
+            let entry = if self.checkpointing && is_run(&self.inputs[index]) {
+                self.run_in_pieces(index)
+            } else {
+                run_input(&mut self.sim, &mut self.inputs[index], index, None)
+            };
+            self.transcript.push(entry.clone());
             self.entries.push(entry);
             self.applied += 1;
             self.frame += self.inputs[index].frames;
             self.maybe_checkpoint();
         }
         self.entries[first..].to_vec()
+    }
+
+    /// Runs a newly typed `run` (input `index`, at the end of the timeline) a spacing of frames
+    /// at a time, leaving a checkpoint after each piece, so that jumping into it later replays
+    /// one piece at most. Carrying on a paused run is exact, so the entry and the state are those
+    /// of one uninterrupted run.
+    fn run_in_pieces(&mut self, index: usize) -> Entry {
+        let spacing = self.checkpoint_spacing();
+        let instants_before = self.sim.instants();
+        let mut entry = run_input(&mut self.sim, &mut self.inputs[index], index, Some(spacing));
+        // A new input has no pause of its own, so a paused run here is the end of a piece.
+        while self.sim.paused_run.is_some() {
+            let done = self.sim.instants() - instants_before;
+            let at = self.frame;
+            self.frame = at + done;
+            self.add_checkpoint(Some(entry.first_event));
+            self.frame = at;
+            let input = self.inputs[index].clone();
+            entry = resume_input(
+                &mut self.sim,
+                &input,
+                index,
+                Some(spacing),
+                done,
+                entry.first_event,
+            );
+            if self.sim.instants() - instants_before == done {
+                break;
+            }
+        }
+        self.inputs[index].frames = (self.sim.instants() - instants_before).max(1);
+        entry
     }
 
     /// Drops every input after the cursor; a partly shown input is kept up to the cursor.
@@ -209,38 +257,58 @@ impl Session {
             if let Some(e) = self.entries.last_mut() {
                 e.complete = true;
             }
+            self.transcript.truncate(index);
+            self.transcript.extend(self.entries.last().cloned());
             self.applied += 1;
-            // A checkpoint after the paused input saw it whole: no longer what replay reaches.
-            self.checkpoints.retain(|c| c.applied <= index);
+            // A checkpoint after the paused input saw it whole, or saw more of it than is kept:
+            // no longer what replay reaches.
+            let frame = self.frame;
+            self.checkpoints.retain(|c| {
+                c.applied < index
+                    || (c.applied == index && (c.within.is_none() || c.frame <= frame))
+            });
         } else {
             self.inputs.truncate(self.applied);
+            self.transcript.truncate(self.applied);
             let applied = self.applied;
-            self.checkpoints.retain(|c| c.applied <= applied);
+            self.checkpoints
+                .retain(|c| c.applied < applied || (c.applied == applied && c.within.is_none()));
         }
     }
 
     /// Keeps a copy of the simulation at this input boundary when the last one is far enough
     /// back.
     fn maybe_checkpoint(&mut self) {
-        if !self.checkpointing || self.applied != self.entries.len() {
+        if self.applied != self.entries.len() {
             return;
         }
-        let last = self
-            .checkpoints
-            .last()
-            .map_or((0, 0), |c| (c.applied, c.frame));
-        if self.applied <= last.0 {
+        self.add_checkpoint(None);
+    }
+
+    /// Keeps a copy of the simulation here (at an input boundary, or part-way through input
+    /// `applied` with `within`) unless one is less than the spacing before it. Checkpoints stay
+    /// sorted by frame.
+    fn add_checkpoint(&mut self, within: Option<usize>) {
+        if !self.checkpointing {
             return;
         }
         let spacing = self.checkpoint_spacing();
-        if self.frame < last.1 + spacing {
-            return;
+        let at = self.checkpoints.partition_point(|c| c.frame <= self.frame);
+        if at > 0 {
+            let prev = &self.checkpoints[at - 1];
+            if prev.frame + spacing > self.frame {
+                return;
+            }
         }
-        self.checkpoints.push(Checkpoint {
-            applied: self.applied,
-            frame: self.frame,
-            sim: self.sim.clone(),
-        });
+        self.checkpoints.insert(
+            at,
+            Checkpoint {
+                applied: self.applied,
+                frame: self.frame,
+                sim: self.sim.clone(),
+                within,
+            },
+        );
         let events: usize = self.checkpoints.iter().map(|c| c.sim.log().len()).sum();
         if self.checkpoints.len() > MAX_CHECKPOINTS || events > MAX_CHECKPOINT_EVENTS {
             // Keep every other one (the newest always stays).
@@ -255,7 +323,8 @@ impl Session {
 
     /// The current spacing: doubled each time the checkpoints were thinned.
     fn checkpoint_spacing(&self) -> u64 {
-        let mut spacing = CHECKPOINT_EVERY_FRAMES;
+        let by_size = self.sim.log().len() as u64 / EVENTS_PER_SPACING_FRAME;
+        let mut spacing = CHECKPOINT_EVERY_FRAMES.max(by_size);
         while spacing.saturating_mul(MAX_CHECKPOINTS as u64) < self.frame {
             spacing = spacing.saturating_mul(2);
         }
@@ -269,21 +338,38 @@ impl Session {
             return;
         }
         let at_boundary = self.applied == self.entries.len();
-        if !(target > self.frame && at_boundary) {
-            // Replay from the nearest checkpoint at or before the target whose inputs' entries
-            // are all known, else from the start; the inputs themselves do not change.
-            let complete = self.applied;
-            match self
-                .checkpoints
-                .iter()
-                .rev()
-                .find(|c| c.frame <= target && c.applied <= complete)
-            {
+        // The nearest checkpoint before the target (one part-way through a run must be strictly
+        // before it: the run's transcript entry is made by carrying the run on).
+        let best = self
+            .checkpoints
+            .iter()
+            .rev()
+            .position(|c| c.frame < target || (c.frame == target && c.within.is_none()))
+            .map(|i| self.checkpoints.len() - 1 - i);
+        let ahead = best.is_some_and(|i| self.checkpoints[i].frame > self.frame);
+        let carry_on = target > self.frame
+            && !ahead
+            && (at_boundary
+                || (self.sim.paused_run.is_some()
+                    && self.inputs.get(self.applied).is_some_and(is_run)));
+        let mut resume = None;
+        if carry_on {
+            if !at_boundary {
+                // Part-way through a `run`: carry on from here.
+                resume = self.entries.pop().map(|e| e.first_event);
+            }
+        } else {
+            // Replay from the nearest checkpoint, else from the start; the inputs themselves
+            // do not change.
+            match best.map(|i| &self.checkpoints[i]) {
                 Some(c) => {
                     self.sim = c.sim.clone();
-                    self.entries.truncate(c.applied);
+                    self.entries.clear();
+                    self.entries
+                        .extend_from_slice(&self.transcript[..c.applied]);
                     self.applied = c.applied;
                     self.frame = c.frame;
+                    resume = c.within;
                 }
                 None => {
                     self.sim = Sim::new(self.config.clone());
@@ -293,24 +379,49 @@ impl Session {
                 }
             }
         }
+        let mut input_start: u64 = self.inputs[..self.applied.min(self.inputs.len())]
+            .iter()
+            .map(|i| i.frames)
+            .sum();
         while self.frame < target {
             let index = self.applied;
             let frames = self.inputs[index].frames;
-            let remaining = target - self.frame;
-            let budget = (remaining < frames).then_some(remaining);
+            let done = self.frame - input_start;
+            let left_in_input = frames - done;
+            let wanted = target - self.frame;
+            let resumable = is_run(&self.inputs[index]);
+            let spacing = self.checkpoint_spacing();
+            // A long stretch of a `run` goes in pieces, each ending in a checkpoint, so the
+            // next jump into it replays one piece at most.
+            let budget = if self.checkpointing && resumable && wanted.min(left_in_input) > spacing {
+                Some(spacing)
+            } else {
+                (wanted < left_in_input).then_some(wanted)
+            };
             let mut input = self.inputs[index].clone();
-            let mut entry = run_input(&mut self.sim, &mut input, index, budget);
+            let mut entry = match resume.take() {
+                Some(first_event) => {
+                    resume_input(&mut self.sim, &input, index, budget, done, first_event)
+                }
+                None => run_input(&mut self.sim, &mut input, index, budget),
+            };
             match budget {
                 Some(b) => {
+                    self.frame += b;
+                    if self.frame < target && self.sim.paused_run.is_some() {
+                        resume = Some(entry.first_event);
+                        self.add_checkpoint(resume);
+                        continue;
+                    }
                     entry.complete = false;
                     self.entries.push(entry);
-                    self.frame += b;
                     break;
                 }
                 None => {
                     self.entries.push(entry);
                     self.applied += 1;
-                    self.frame += frames;
+                    self.frame += left_in_input;
+                    input_start += frames;
                     self.maybe_checkpoint();
                 }
             }
@@ -388,6 +499,40 @@ fn display_text(line: &CommandLine) -> String {
     match &line.heredoc {
         None => line.source.clone(),
         Some(h) => format!("{}\n{}{}", line.source, h.body, h.delimiter),
+    }
+}
+
+/// True for an input that is a `run` command: one the session can pause and carry on.
+fn is_run(input: &Input) -> bool {
+    matches!(&input.parsed, Ok(l) if l.words.first().map(String::as_str) == Some("run") && l.words.len() == 2)
+}
+
+/// Carries on input `index`, a `run` paused after `done` of its frames (its entry starts at
+/// event `first_event`); `budget` limits the instants it may process now.
+fn resume_input(
+    sim: &mut Sim,
+    input: &Input,
+    index: usize,
+    budget: Option<u64>,
+    done: u64,
+    first_event: usize,
+) -> Entry {
+    let budget = match (budget, input.pause_after) {
+        (Some(b), Some(p)) => Some(b.min(p.saturating_sub(done))),
+        (b, p) => b.or(p.map(|p| p.saturating_sub(done))),
+    };
+    sim.set_budget(budget);
+    let output = command::resume_run(sim).unwrap_or_default();
+    sim.set_budget(None);
+    Entry {
+        input: index,
+        command: input.text.clone(),
+        output,
+        error: None,
+        time: sim.now(),
+        first_event,
+        events: sim.log().len() - first_event,
+        complete: true,
     }
 }
 

@@ -129,6 +129,27 @@ pub struct Sim {
     /// The container whose start a `docker run`/`docker start` is waiting for, and what its
     /// command printed when it started. Always empty between commands.
     pub(crate) awaited_start: Option<(String, String)>,
+    /// A `run` the session's frame budget stopped part-way, as the session needs it to carry on
+    /// from a copy of this simulation (`command::builtin::resume_run`). Not model state: it
+    /// reaches no output, and the next paused `run` replaces it.
+    pub(crate) paused_run: Option<PausedRun>,
+}
+
+/// Where a paused `run` stands: enough to finish it exactly as one uninterrupted call would.
+#[derive(Clone, Debug)]
+pub(crate) struct PausedRun {
+    /// The duration typed (`run 9m` → 540000).
+    pub ms: u64,
+    /// When it ends.
+    pub deadline: SimTime,
+    /// Instants processed so far.
+    pub steps: u64,
+    /// The log's length when it began.
+    pub log_before: usize,
+    /// Its `CommandRun` event.
+    pub cause: Option<EventId>,
+    /// What scheduled commands printed so far.
+    pub printed: String,
 }
 
 /// What one call to `run_for` did.
@@ -165,6 +186,7 @@ impl Sim {
             scheduled_output: String::new(),
             in_instant: false,
             awaited_start: None,
+            paused_run: None,
         }
     }
 
@@ -329,9 +351,20 @@ impl Sim {
     /// Processes every instant up to `now + duration_ms`, then moves the clock to that deadline
     /// (recording a `ClockAdvanced` event caused by `cause` when the clock moves without work).
     pub fn run_for(&mut self, duration_ms: u64, cause: Option<EventId>) -> RunSummary {
-        let before = self.log.len();
         let deadline = self.now.plus_ms(duration_ms);
-        let mut steps = 0;
+        let before = self.log.len();
+        self.run_to(deadline, cause, 0, before)
+    }
+
+    /// The body of [`Sim::run_for`], also used to carry on a paused run: `steps` instants were
+    /// already processed and the log was `before` long when the run began.
+    pub(crate) fn run_to(
+        &mut self,
+        deadline: SimTime,
+        cause: Option<EventId>,
+        mut steps: u64,
+        before: usize,
+    ) -> RunSummary {
         while self.next_time().is_some_and(|t| t <= deadline) {
             if self.is_paused() {
                 return RunSummary {

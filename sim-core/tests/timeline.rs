@@ -287,13 +287,61 @@ proptest! {
     }
 }
 
+/// Traffic ticks every second, so the failover is hundreds of frames (long `run`s that the
+/// session carries out in pieces, each ending in a checkpoint).
+const LONG_CLUSTER_SCRIPT: &str = "cluster create --nodes 3\nkubectl create deployment web --image=nginx:1.27-alpine --replicas=6\n\
+    cat > svc.yaml <<'EOF'\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\nEOF\n\
+    kubectl apply -f svc.yaml\ntraffic start svc/web\nrun 1m\nchaos node-crash node-2\nrun 7m\n\
+    kubectl scale deployment web --replicas=2\nrun 1m";
+
+fn cluster_op() -> impl Strategy<Value = Op> {
+    prop_oneof![
+        2 => prop_oneof![
+            Just("run 20s".to_string()),
+            Just("run 95s".to_string()),
+            Just("chaos node-recover node-2".to_string()),
+            Just("kubectl scale deployment web --replicas=4".to_string()),
+            Just("step 3".to_string()),
+        ].prop_map(Op::Submit),
+        3 => any::<prop::sample::Index>().prop_map(Op::Seek),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(16))]
+
+    /// The same as `checkpoints_never_change_what_a_session_shows`, on a cluster session whose
+    /// long runs are carried out in pieces.
+    #[test]
+    fn checkpoints_inside_long_runs_never_change_what_a_session_shows(
+        ops in prop::collection::vec(cluster_op(), 1..16),
+    ) {
+        let mut fast = run(9, LONG_CLUSTER_SCRIPT);
+        let mut plain = Session::new(SimConfig { seed: 9 });
+        plain.set_checkpointing(false);
+        plain.submit(LONG_CLUSTER_SCRIPT);
+        for op in ops {
+            match op {
+                Op::Submit(c) => {
+                    prop_assert_eq!(fast.submit(&c), plain.submit(&c));
+                }
+                Op::Seek(i) => {
+                    let f = i.index(fast.total_frames() as usize + 1) as u64;
+                    fast.seek(f);
+                    plain.seek(f);
+                }
+            }
+            prop_assert_eq!(fast.frame(), plain.frame());
+            prop_assert_eq!(fast.total_frames(), plain.total_frames());
+            prop_assert_eq!(fast.entries(), plain.entries());
+            prop_assert_eq!(fast.sim().state_fingerprint(), plain.sim().state_fingerprint());
+        }
+    }
+}
+
 #[test]
 fn seeking_back_in_a_long_cluster_session_gives_what_a_replay_from_the_seed_gives() {
-    // Traffic ticks every second, so the failover is hundreds of frames.
-    let script = "cluster create --nodes 3\nkubectl create deployment web --image=nginx:1.27-alpine --replicas=6\n\
-                  cat > svc.yaml <<'EOF'\napiVersion: v1\nkind: Service\nmetadata:\n  name: web\nspec:\n  selector:\n    app: web\n  ports:\n  - port: 80\nEOF\n\
-                  kubectl apply -f svc.yaml\ntraffic start svc/web\nrun 1m\nchaos node-crash node-2\nrun 7m\n\
-                  kubectl scale deployment web --replicas=2\nrun 1m";
+    let script = LONG_CLUSTER_SCRIPT;
     let mut fast = run(9, script);
     let mut plain = Session::new(SimConfig { seed: 9 });
     plain.set_checkpointing(false);

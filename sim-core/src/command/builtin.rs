@@ -301,26 +301,69 @@ fn run(_: &Sim, inv: &Invocation) -> Result<Plan> {
         )));
     }
     Ok(Plan::Effect(Box::new(move |sim, id| {
-        let summary = sim.run_for(ms, Some(id));
-        let printed = std::mem::take(&mut sim.scheduled_output);
-        printed
-            + &if summary.paused {
-                format!(
-                    "(paused at {} after {} step(s), {} event(s))\n",
-                    sim.now(),
-                    summary.steps,
-                    summary.events
-                )
-            } else {
-                format!(
-                    "ran {} to {}: {} step(s), {} event(s)\n",
-                    format_duration_ms(ms),
-                    sim.now(),
-                    summary.steps,
-                    summary.events
-                )
-            }
+        let before = sim.log().len();
+        let deadline = sim.now().plus_ms(ms);
+        let summary = sim.run_to(deadline, Some(id), 0, before);
+        finish_run(sim, ms, deadline, Some(id), before, String::new(), summary)
     })))
+}
+
+/// What `run` prints when it ends or the session's budget pauses it; a pause is remembered so
+/// the session can carry on from a copy ([`resume_run`]).
+fn finish_run(
+    sim: &mut Sim,
+    ms: u64,
+    deadline: crate::time::SimTime,
+    cause: Option<crate::event::EventId>,
+    before: usize,
+    printed_before: String,
+    summary: crate::sim::RunSummary,
+) -> String {
+    let printed = printed_before + &std::mem::take(&mut sim.scheduled_output);
+    if summary.paused {
+        sim.paused_run = Some(crate::sim::PausedRun {
+            ms,
+            deadline,
+            steps: summary.steps,
+            log_before: before,
+            cause,
+            printed: printed.clone(),
+        });
+        printed
+            + &format!(
+                "(paused at {} after {} step(s), {} event(s))\n",
+                sim.now(),
+                summary.steps,
+                summary.events
+            )
+    } else {
+        sim.paused_run = None;
+        printed
+            + &format!(
+                "ran {} to {}: {} step(s), {} event(s)\n",
+                format_duration_ms(ms),
+                sim.now(),
+                summary.steps,
+                summary.events
+            )
+    }
+}
+
+/// Carries on the `run` the session's budget paused (on this simulation or the copy it was
+/// taken from), under the budget now set; prints what that one `run` would have printed had it
+/// gone this far in one call. `None` when no run is paused.
+pub(crate) fn resume_run(sim: &mut Sim) -> Option<String> {
+    let p = sim.paused_run.take()?;
+    let summary = sim.run_to(p.deadline, p.cause, p.steps, p.log_before);
+    Some(finish_run(
+        sim,
+        p.ms,
+        p.deadline,
+        p.cause,
+        p.log_before,
+        p.printed,
+        summary,
+    ))
 }
 
 fn after(sim: &Sim, inv: &Invocation) -> Result<Plan> {

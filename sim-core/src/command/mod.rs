@@ -7,6 +7,7 @@
 
 mod bench;
 mod builtin;
+pub(crate) use builtin::resume_run;
 mod chaos;
 mod cluster;
 mod docker;
