@@ -17,6 +17,15 @@ use super::{run_command, COMMAND_TIMEOUT};
 /// Runs `clicks` actions in the page, each an `input` on the scrubber (a frame number) or a
 /// click on `#btn-step` ("step"), and returns each one's milliseconds until rendered.
 async fn timed_actions(client: &Client, actions: Vec<serde_json::Value>) -> Vec<f64> {
+    // In small batches, so a slow page stays inside WebDriver's script timeout (30 s).
+    let mut times = Vec::new();
+    for batch in actions.chunks(5) {
+        times.extend(timed_batch(client, batch.to_vec()).await);
+    }
+    times
+}
+
+async fn timed_batch(client: &Client, actions: Vec<serde_json::Value>) -> Vec<f64> {
     let script = r#"
         const actions = arguments[0];
         const done = arguments[arguments.length - 1];
