@@ -1271,7 +1271,7 @@ async fn cluster_tab_shows_scheduling_step_by_step_scale_rollout_and_undo() {
             wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
         }
         let out = run_command(&client, "cluster create --nodes 3", "cluster create").await;
-        assert!(out.contains("3 node(s) Ready"), "{out}");
+        assert!(out.contains("3 nodes Ready"), "{out}");
         wait_for(
             &client,
             "#tab-cluster[aria-selected='true']",
@@ -1753,7 +1753,7 @@ async fn chaos_panel_crashes_a_node_and_the_failure_timeline_shows_each_step() {
             wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
         }
         let out = run_command(&client, "cluster create --nodes 3", "cluster create").await;
-        assert!(out.contains("3 node(s) Ready"), "{out}");
+        assert!(out.contains("3 nodes Ready"), "{out}");
         wait_for(
             &client,
             "#tab-cluster[aria-selected='true']",
@@ -1950,7 +1950,7 @@ async fn traffic_on_a_service_heals_after_a_node_crash_while_the_manual_lb_keeps
             wait_for(&client, "#app[lang='en']", COMMAND_TIMEOUT).await;
         }
         let out = run_command(&client, "cluster create --nodes 3", "cluster create").await;
-        assert!(out.contains("3 node(s) Ready"), "{out}");
+        assert!(out.contains("3 nodes Ready"), "{out}");
         let manifest: Vec<String> = [
             "cat > web.yaml <<'EOF'",
             "apiVersion: apps/v1",

@@ -436,6 +436,12 @@ catalog! {
     ClFailed { ko: "ImagePullBackOff, CrashLoopBackOff 같은 실패", en: "ImagePullBackOff, CrashLoopBackOff and other failures" }
     ClPendingLane { ko: "아직 노드에 배치되지 않은 파드 ({count}개)", en: "Pending, not scheduled yet ({count})" }
     ClPendingNone { ko: "없음", en: "none" }
+    ClMorePods { ko: "외 {count}개:", en: "+{count} more:" }
+    ClMorePodsLabel { ko: "표시하지 않은 파드 {count}개", en: "{count} more pods not drawn" }
+    ClSummaryNote {
+        ko: "파드가 {count}개라 노드마다 {shown}개까지만 그리고 나머지는 상태별 개수로 보여 줘요.",
+        en: "{count} pods: each node draws up to {shown} of them and counts the rest by status.",
+    }
     ClNodeLabel { ko: "노드 {node}, 파드 {count}개", en: "node {node}, {count} pods" }
     ClPodOnNode { ko: "{node} 노드의 파드 {pod}, {status}", en: "pod {pod} {status} on {node}" }
     ClPodUnscheduled { ko: "배치되지 않은 파드 {pod}, {status}", en: "pod {pod} {status}, not scheduled" }
@@ -575,6 +581,10 @@ catalog! {
     ClGraphReplicaSets { ko: "레플리카셋", en: "ReplicaSets" }
     ClGraphPods { ko: "파드", en: "Pods" }
     ClGraphNodes { ko: "노드", en: "Nodes" }
+    ClGraphTooBig {
+        ko: "오브젝트가 너무 많아 그래프를 그리지 않아요 (그리는 한도 {max}개): 디플로이먼트 {deployments}, 레플리카셋 {replicasets}, 파드 {pods}, 노드 {nodes}.",
+        en: "Too many objects to draw (limit {max}): {deployments} Deployments, {replicasets} ReplicaSets, {pods} Pods, {nodes} Nodes.",
+    }
     ClSchedMoreSkipped { ko: "샘플링으로 건너뛴 노드 {count}개", en: "{count} nodes left out by sampling" }
 
     // Isolation section
@@ -921,6 +931,10 @@ catalog! {
     TfDown { ko: "노드 다운", en: "node down" }
     TfNotReady { ko: "준비 안 됨", en: "not ready" }
     TfNoEndpoints { ko: "엔드포인트가 없어요: 요청이 바로 거부돼요", en: "No endpoints: requests are refused at once" }
+    TfMoreEndpoints {
+        ko: "그리지 않은 엔드포인트 {count}개: 준비됨 {ready}, 준비 안 됨 {notready}, 노드 다운 {down}",
+        en: "{count} more endpoints not drawn: {ready} ready, {notready} not ready, {down} on a down node",
+    }
     TfChartTitle { ko: "성공률 (최근 {seconds}초, 시뮬레이션 시간)", en: "Success rate (last {seconds} s, sim time)" }
     TfChartAria { ko: "최근 {seconds}초 성공률 차트: {rate}", en: "Success-rate chart of the last {seconds} s: {rate}" }
     TfAxisTime { ko: "시뮬레이션 시간", en: "sim time" }

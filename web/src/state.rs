@@ -1,6 +1,9 @@
 //! The app's state: one [`sim_core::Session`] behind an `Rc<RefCell<…>>`, and the few things
 //! the UI keeps around it (a cached view, the timeline seen from its end, play/pause).
 //!
+//! Every action costs O(1) besides the session's own work: the log at the end of the timeline
+//! is copied only when the cursor leaves the end (a seek back), never while stepping at it.
+//!
 //! Every user action becomes an [`Action`]; [`Sandbox::apply`] turns it into calls on the
 //! session. Nothing here models the simulation: commands are sent as text, as typed.
 //!
@@ -117,9 +120,10 @@ pub enum Notice {
 #[derive(Clone, Debug)]
 pub struct Sandbox {
     session: Rc<RefCell<Session>>,
-    /// The event log as it stands at the end of the timeline, so the stage can show the frames
-    /// after the one being viewed (faded). Updated whenever the cursor is at the end.
-    timeline: Rc<RefCell<Vec<Event>>>,
+    /// The event log as it stood at the end of the timeline when the cursor last left the end,
+    /// so the stage can show the frames after the one being viewed (faded). Only read while the
+    /// cursor is in the past (at the end, the session's own log is the timeline).
+    future: Rc<Vec<Event>>,
     /// Simulated time at the end of the timeline, in milliseconds.
     end_time_ms: u64,
     /// The session's view at the current frame (computing it hashes the log: once per action).
@@ -161,7 +165,7 @@ impl Sandbox {
         let view = Rc::new(session.view());
         Sandbox {
             session: Rc::new(RefCell::new(session)),
-            timeline: Rc::default(),
+            future: Rc::default(),
             end_time_ms: 0,
             view,
             playing: false,
@@ -257,22 +261,45 @@ impl Sandbox {
         self.session.borrow()
     }
 
+    /// Tells sessions apart while both are alive (caches keyed on a session also check what
+    /// they read, since an address can be reused after a session is dropped).
+    pub fn session_key(&self) -> usize {
+        Rc::as_ptr(&self.session) as usize
+    }
+
     /// The session's plain-data view at the current frame.
     pub fn view(&self) -> &SessionView {
         &self.view
     }
 
-    /// The event log at the end of the timeline when the current log is a prefix of it (the
-    /// usual case); otherwise (viewing a frame before a `reset`) the current log alone.
-    pub fn timeline(&self) -> Ref<'_, Vec<Event>> {
-        self.timeline.borrow()
+    /// Calls `f` with the event log at the end of the timeline when the current log is a prefix
+    /// of it (the usual case); otherwise (at the end, or viewing a frame before a `reset`) with
+    /// the current log alone. Events from index `sim().log().len()` on are the future.
+    pub fn with_timeline<R>(&self, f: impl FnOnce(&[Event]) -> R) -> R {
+        let session = self.session.borrow();
+        let log = session.sim().log();
+        if self.timeline_extends_log() {
+            f(&self.future)
+        } else {
+            f(log)
+        }
     }
 
-    /// True when [`Sandbox::timeline`] extends the current log (so its extra events are the
-    /// future of the frame being viewed).
+    /// True when the timeline's end holds events after the current frame's log (so they are the
+    /// future of the frame being viewed). O(1): the log at an earlier frame of the same
+    /// timeline is a prefix of the log at its end (replay is deterministic), so the length and
+    /// the last event tell a prefix from the log of a frame before a `reset`.
     pub fn timeline_extends_log(&self) -> bool {
-        let timeline = self.timeline.borrow();
-        timeline.starts_with(self.session.borrow().sim().log())
+        let session = self.session.borrow();
+        if !session.is_in_past() {
+            return false;
+        }
+        let log = session.sim().log();
+        self.future.len() > log.len()
+            && match log.last() {
+                Some(last) => self.future.get(log.len() - 1) == Some(last),
+                None => true,
+            }
     }
 
     /// Simulated time at the end of the timeline, in milliseconds.
@@ -374,6 +401,16 @@ impl Sandbox {
         };
         {
             let mut session = self.session.borrow_mut();
+            // Leaving the end of the timeline: keep its log for the stage's faded future (the
+            // only copy of it; stepping and typing at the end copy nothing).
+            let leaves_end = match action {
+                Action::Seek(frame) => frame.max(floor) < session.total_frames(),
+                Action::StepBack => session.frame() > floor,
+                _ => false,
+            };
+            if leaves_end && !session.is_in_past() {
+                self.future = Rc::new(session.sim().log().to_vec());
+            }
             match action {
                 Action::Submit(text) => {
                     session.submit(&text);
@@ -445,7 +482,7 @@ impl Sandbox {
     fn replace_session(&mut self, session: Session) {
         self.base_seed = session.view().seed;
         self.session = Rc::new(RefCell::new(session));
-        self.timeline = Rc::default();
+        self.future = Rc::default();
         self.end_time_ms = 0;
         self.playing = false;
         self.refusals = Rc::default();
@@ -588,18 +625,13 @@ impl Sandbox {
         }
     }
 
-    /// Refreshes the cached view and, at the end of the timeline, the timeline itself.
+    /// Refreshes the cached view and, at the end of the timeline, its end time.
     fn sync(&mut self) {
         let session = self.session.borrow();
         self.view = Rc::new(session.view());
         if !session.is_in_past() {
-            let log = session.sim().log();
-            let mut timeline = self.timeline.borrow_mut();
-            if log.starts_with(&timeline) {
-                let known = timeline.len();
-                timeline.extend_from_slice(&log[known..]);
-            } else {
-                *timeline = log.to_vec();
+            if !self.future.is_empty() {
+                self.future = Rc::default();
             }
             self.end_time_ms = session.sim().now().as_ms();
         }
@@ -705,15 +737,35 @@ mod tests {
     #[test]
     fn the_timeline_keeps_the_future_while_viewing_the_past() {
         let mut s = run([Action::Submit("after 10s echo hi\nrun 30s".into())]);
-        let all = s.timeline().len();
+        let all = s.with_timeline(|t| t.to_vec());
+        assert_eq!(all.as_slice(), s.session().sim().log());
         s.apply(Action::Seek(1));
-        assert_eq!(s.timeline().len(), all);
+        assert_eq!(s.with_timeline(|t| t.to_vec()), all);
         assert!(s.timeline_extends_log());
-        assert!(s.session().sim().log().len() < all);
+        assert!(s.session().sim().log().len() < all.len());
         assert_eq!(s.end_time_ms(), 30_000);
+        s.apply(Action::Seek(0));
+        assert!(s.timeline_extends_log());
+        s.apply(Action::Step);
+        assert_eq!(s.session().frame(), 1);
+        assert!(s.timeline_extends_log());
+        assert_eq!(s.with_timeline(|t| t.to_vec()), all);
         // Typing in the past drops the future, and the timeline follows.
         s.apply(Action::Submit("ls".into()));
-        assert_eq!(s.timeline().as_slice(), s.session().sim().log());
+        assert!(!s.timeline_extends_log());
+        let end = s.with_timeline(|t| t.to_vec());
+        assert_eq!(end.as_slice(), s.session().sim().log());
+        assert_eq!(end.last().map(|e| e.message.as_str()), Some("$ ls"));
+    }
+
+    #[test]
+    fn stepping_back_from_the_end_keeps_the_future_for_the_stage() {
+        let mut s = run([Action::Submit("after 10s echo hi\nrun 30s".into())]);
+        let all = s.session().sim().log().to_vec();
+        s.apply(Action::StepBack);
+        assert!(s.session().is_in_past());
+        assert!(s.timeline_extends_log());
+        assert_eq!(s.with_timeline(|t| t.to_vec()), all);
     }
 
     #[test]

@@ -46,6 +46,9 @@ pub struct ChaosProps {
     pub on_select_event: Callback<u64>,
 }
 
+/// Past this many nodes the rows are laid out only when scrolled into view (CSS).
+const LARGE_NODE_COUNT: usize = 50;
+
 /// The node faults a timeline can follow (the others undo one).
 const FAILURES: [&str; 3] = ["node-crash", "kubelet-stop", "partition"];
 
@@ -152,12 +155,163 @@ fn health(fault: NodeFault, ready: Option<ConditionStatus>) -> (&'static str, &'
     }
 }
 
+/// Properties of [`ChaosRow`].
+#[derive(Properties, PartialEq)]
+struct ChaosRowProps {
+    lang: Lang,
+    name: AttrValue,
+    fault: NodeFault,
+    ready: Option<ConditionStatus>,
+    taints: Vec<String>,
+    on_submit: Callback<String>,
+}
+
+/// One node of the chaos panel: its health, taints and the chaos buttons that apply.
+#[function_component(ChaosRow)]
+fn chaos_row(props: &ChaosRowProps) -> Html {
+    let lang = props.lang;
+    let t = |m| tr(lang, m);
+    let name = props.name.to_string();
+    let fault = props.fault;
+    let submit = |command: String| {
+        let cb = props.on_submit.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(command.clone()))
+    };
+    let (class, symbol, msg) = health(fault, props.ready.clone());
+    let api = props
+        .ready
+        .as_ref()
+        .map_or("—".to_string(), |s| format!("Ready={}", s.as_str()));
+    let mut machine = Vec::new();
+    if fault.down {
+        machine.push(t(Msg::ChMachineDown));
+    }
+    if fault.kubelet_stopped {
+        machine.push(t(Msg::ChMachineKubelet));
+    }
+    if fault.partitioned {
+        machine.push(t(Msg::ChMachinePartitioned));
+    }
+    if machine.is_empty() {
+        machine.push(t(Msg::ChMachineUp));
+    }
+    let buttons = [
+        (Msg::ChCrash, "node-crash", !fault.down),
+        (Msg::ChRecover, "node-recover", fault.down),
+        (
+            Msg::ChStopKubelet,
+            "kubelet-stop",
+            !fault.down && !fault.kubelet_stopped,
+        ),
+        (
+            Msg::ChPartition,
+            "partition",
+            !fault.down && !fault.partitioned,
+        ),
+        (
+            Msg::ChHeal,
+            "heal",
+            fault.partitioned || fault.kubelet_stopped,
+        ),
+    ]
+    .map(|(label, verb, enabled)| {
+        let aria = fill(
+            t(Msg::ChActionLabel),
+            &[("action", t(label)), ("node", &name)],
+        );
+        html! {
+            <button type="button" class="btn btn-small chaos-btn" data-action={verb}
+                disabled={!enabled} aria-label={aria.clone()} title={format!("chaos {verb} {name}")}
+                onclick={submit(format!("chaos {verb} {name}"))}>
+                { t(label) }
+            </button>
+        }
+    });
+    let taints = props.taints.iter().map(|taint| {
+        html! { <span class="badge taint" title={taint.clone()}>{ taint.clone() }</span> }
+    });
+    let health_text = t(msg);
+    html! {
+        <li class={classes!("chaos-row", class)} data-node={name.clone()} data-health={class.trim_start_matches("hl-")}
+            aria-label={fill(t(Msg::ChNodeLabel), &[("node", &name), ("health", health_text)])}>
+            <div class="chaos-info">
+                <div class="chaos-node">
+                    <span class="hl-sym" aria-hidden="true">{ symbol }</span>
+                    <code>{ &name }</code>
+                    <span class="hl-text">{ health_text }</span>
+                </div>
+                <div class="hl-detail">{ fill(t(Msg::ChHealthDetail), &[("machine", &machine.join(", ")), ("api", &api)]) }</div>
+                <div class="chaos-taints">
+                    <span class="chaos-taints-label">{ t(Msg::ChColTaints) }</span>
+                    if props.taints.is_empty() {
+                        <span class="view-note-inline">{ t(Msg::ChNoTaints) }</span>
+                    }
+                    { for taints }
+                </div>
+            </div>
+            <div class="chaos-actions" role="group" aria-label={fill(t(Msg::ChActionsLabel), &[("node", &name)])}>{ for buttons }</div>
+        </li>
+    }
+}
+
+/// The indices of the node faults a timeline can follow, kept between renders and extended
+/// with only the events logged since (a log that is not an extension of the one read is read
+/// again from the start).
+#[derive(Default)]
+struct FaultIndex {
+    session: usize,
+    len: usize,
+    last: Option<Event>,
+    faults: Vec<usize>,
+}
+
+impl FaultIndex {
+    fn update(&mut self, session: usize, log: &[Event]) -> &[usize] {
+        let extends = self.session == session
+            && log.len() >= self.len
+            && match &self.last {
+                Some(e) => log.get(self.len - 1) == Some(e),
+                None => self.len == 0,
+            };
+        if !extends {
+            *self = FaultIndex {
+                session,
+                ..FaultIndex::default()
+            };
+        }
+        let from = self.len;
+        self.faults.extend(
+            log[from..]
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| is_followed_fault(e))
+                .map(|(i, _)| from + i),
+        );
+        self.len = log.len();
+        self.last = log.last().cloned();
+        &self.faults
+    }
+}
+
+/// A node fault the failure timeline can follow.
+fn is_followed_fault(e: &Event) -> bool {
+    e.object.kind == "node"
+        && matches!(&e.kind, EventKind::FaultInjected { fault } if FAILURES.contains(&fault.as_str()))
+}
+
 /// The chaos panel and the failure timeline.
 #[function_component(ChaosPanel)]
 pub fn chaos_panel(props: &ChaosProps) -> Html {
     let lang = props.lang;
     let t = |m| tr(lang, m);
     let chosen = use_state_eq(|| None::<u64>);
+    let on_submit = {
+        let dispatcher = props.sandbox.dispatcher();
+        use_callback((), move |command: String, _| {
+            dispatcher.dispatch(Action::Submit(command))
+        })
+    };
+    let fault_cache = use_mut_ref(FaultIndex::default);
     let session = props.sandbox.session();
     let sim = session.sim();
     let Some(cluster) = sim.cluster() else {
@@ -168,7 +322,8 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
         Callback::from(move |_: MouseEvent| sandbox.dispatch(Action::Submit(command.clone())))
     };
 
-    // Nodes, their health and the buttons that make sense for each.
+    // Nodes, their health and the buttons that make sense for each: one component per node,
+    // so a node whose health did not change is not redrawn (500 nodes on every tick).
     let mut zones: BTreeMap<String, (usize, usize)> = BTreeMap::new();
     let rows = cluster
         .store
@@ -193,70 +348,10 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
                 .iter()
                 .find(|c| c.type_ == "Ready")
                 .map(|c| c.status.clone());
-            let (class, symbol, msg) = health(fault, ready.clone());
-            let api = ready.map_or("—".to_string(), |s| format!("Ready={}", s.as_str()));
-            let mut machine = Vec::new();
-            if fault.down {
-                machine.push(t(Msg::ChMachineDown));
-            }
-            if fault.kubelet_stopped {
-                machine.push(t(Msg::ChMachineKubelet));
-            }
-            if fault.partitioned {
-                machine.push(t(Msg::ChMachinePartitioned));
-            }
-            if machine.is_empty() {
-                machine.push(t(Msg::ChMachineUp));
-            }
-            let buttons = [
-                (Msg::ChCrash, "node-crash", !fault.down),
-                (Msg::ChRecover, "node-recover", fault.down),
-                (
-                    Msg::ChStopKubelet,
-                    "kubelet-stop",
-                    !fault.down && !fault.kubelet_stopped,
-                ),
-                (Msg::ChPartition, "partition", !fault.down && !fault.partitioned),
-                (
-                    Msg::ChHeal,
-                    "heal",
-                    fault.partitioned || fault.kubelet_stopped,
-                ),
-            ]
-            .map(|(label, verb, enabled)| {
-                let aria = fill(t(Msg::ChActionLabel), &[("action", t(label)), ("node", &name)]);
-                html! {
-                    <button type="button" class="btn btn-small chaos-btn" data-action={verb}
-                        disabled={!enabled} aria-label={aria.clone()} title={format!("chaos {verb} {name}")}
-                        onclick={submit(format!("chaos {verb} {name}"))}>
-                        { t(label) }
-                    </button>
-                }
-            });
-            let taints = n.spec.taints.iter().map(|taint| {
-                html! { <span class="badge taint" title={taint.to_string()}>{ taint.to_string() }</span> }
-            });
-            let health_text = t(msg);
+            let taints: Vec<String> = n.spec.taints.iter().map(|t| t.to_string()).collect();
             html! {
-                <li class={classes!("chaos-row", class)} data-node={name.clone()} data-health={class.trim_start_matches("hl-")}
-                    aria-label={fill(t(Msg::ChNodeLabel), &[("node", &name), ("health", health_text)])}>
-                    <div class="chaos-info">
-                        <div class="chaos-node">
-                            <span class="hl-sym" aria-hidden="true">{ symbol }</span>
-                            <code>{ &name }</code>
-                            <span class="hl-text">{ health_text }</span>
-                        </div>
-                        <div class="hl-detail">{ fill(t(Msg::ChHealthDetail), &[("machine", &machine.join(", ")), ("api", &api)]) }</div>
-                        <div class="chaos-taints">
-                            <span class="chaos-taints-label">{ t(Msg::ChColTaints) }</span>
-                            if n.spec.taints.is_empty() {
-                                <span class="view-note-inline">{ t(Msg::ChNoTaints) }</span>
-                            }
-                            { for taints }
-                        </div>
-                    </div>
-                    <div class="chaos-actions" role="group" aria-label={fill(t(Msg::ChActionsLabel), &[("node", &name)])}>{ for buttons }</div>
-                </li>
+                <ChaosRow key={name.clone()} lang={lang} name={AttrValue::from(name.clone())} fault={fault}
+                    ready={ready} taints={taints} on_submit={on_submit.clone()} />
             }
         })
         .collect::<Vec<Html>>();
@@ -300,13 +395,17 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
         })
     });
 
+    let faults = fault_cache
+        .borrow_mut()
+        .update(props.sandbox.session_key(), sim.log())
+        .to_vec();
     let panel = html! {
         <section class="panel chaos-panel" id="chaos-panel" aria-labelledby="chaos-title">
             <div class="view-head">
                 <h3 id="chaos-title">{ t(Msg::ChTitle) }</h3>
                 <span class="view-note">{ t(Msg::ChNote) }</span>
             </div>
-            <ul class="chaos-nodes" id="chaos-nodes">{ for rows }</ul>
+            <ul class={classes!("chaos-nodes", (rows.len() > LARGE_NODE_COUNT).then_some("large"))} id="chaos-nodes">{ for rows }</ul>
             <div class="chaos-extra">
                 if !zones.is_empty() {
                     <span class="chaos-extra-label">{ t(Msg::ChZones) }</span>
@@ -324,7 +423,7 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
     html! {
         <>
             { panel }
-            { timeline(props, sim.log(), cluster, &chosen) }
+            { timeline(props, sim.log(), &faults, cluster, &chosen) }
         </>
     }
 }
@@ -333,20 +432,12 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
 fn timeline(
     props: &ChaosProps,
     log: &[Event],
+    faults: &[usize],
     cluster: &Cluster,
     chosen: &UseStateHandle<Option<u64>>,
 ) -> Html {
     let lang = props.lang;
     let t = |m| tr(lang, m);
-    let faults: Vec<usize> = log
-        .iter()
-        .enumerate()
-        .filter(|(_, e)| {
-            e.object.kind == "node"
-                && matches!(&e.kind, EventKind::FaultInjected { fault } if FAILURES.contains(&fault.as_str()))
-        })
-        .map(|(i, _)| i)
-        .collect();
     let head = html! {
         <div class="view-head">
             <h3 id="ft-title">{ t(Msg::FtTitle) }</h3>

@@ -6,14 +6,15 @@
 //! Everything shown comes from [`sim_core::cluster::view::cluster_view`], the store and each
 //! pod's last scheduling [`Decision`] at the frame being viewed; this file only lays it out.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
 
 use sim_core::cluster::api::{Object, ObjectKind};
 use sim_core::cluster::graph::{object_graph, GraphKind};
 use sim_core::cluster::scheduler::framework::{Decision, Plugin};
 use sim_core::cluster::state::Cluster;
 use sim_core::cluster::store::Key;
-use sim_core::cluster::view::{cluster_view, PodView, WorkloadView};
+use sim_core::cluster::view::{cluster_view, NodeView, PodView, WorkloadView};
 use sim_core::host::quantity::format_bytes;
 use sim_core::{Event, EventKind};
 use yew::prelude::*;
@@ -97,91 +98,271 @@ fn bar(class: &'static str, label: &str, used: i64, total: i64, text: String) ->
     }
 }
 
+/// Maps with at most this many pods draw every pod as a chip. Larger ones draw up to
+/// [`CHIPS_PER_NODE_LARGE`] chips per node (and [`PENDING_CHIPS_LARGE`] in the Pending lane)
+/// and count the rest by status: 15,000 chips are neither readable nor quick to draw.
+pub const ALL_CHIPS_MAX_PODS: usize = 400;
+/// Chips each node box draws on a map larger than [`ALL_CHIPS_MAX_PODS`].
+pub const CHIPS_PER_NODE_LARGE: usize = 6;
+/// Chips the Pending lane draws on a map larger than [`ALL_CHIPS_MAX_PODS`].
+pub const PENDING_CHIPS_LARGE: usize = 60;
+/// The object graph is drawn up to this many vertices; past it, counts replace the picture.
+pub const GRAPH_MAX_VERTICES: usize = 400;
+
+/// The cluster map's data, shared between renders while the cluster does not change.
+#[derive(PartialEq)]
+struct MapData {
+    nodes: Vec<Rc<NodeView>>,
+    pending: Rc<Vec<PodView>>,
+    workloads: Rc<Vec<WorkloadView>>,
+    pods: usize,
+}
+
+/// What the map was last computed from: the store's resourceVersion (every store write bumps
+/// it and is an event), each engine's tags (a pull changes them without a store write), and
+/// the log's length and last event, so a reuse is only ever over a log that grew from it.
+#[derive(Clone, PartialEq)]
+struct MapStamp {
+    session: usize,
+    resource_version: u64,
+    objects: usize,
+    tags: Vec<(String, Vec<String>)>,
+    log_len: usize,
+    last_event: Option<Event>,
+}
+
+impl MapStamp {
+    fn of(session: usize, cluster: &Cluster, log: &[Event]) -> MapStamp {
+        MapStamp {
+            session,
+            resource_version: cluster.store.resource_version(),
+            objects: cluster.store.all().count(),
+            tags: cluster
+                .engines
+                .iter()
+                .map(|(node, e)| (node.clone(), e.tags.keys().cloned().collect()))
+                .collect(),
+            log_len: log.len(),
+            last_event: log.last().cloned(),
+        }
+    }
+
+    /// True when `self` (now) is the same cluster as `old`, with no store write since.
+    fn same_cluster_as(&self, old: &MapStamp, log: &[Event]) -> bool {
+        self.session == old.session
+            && self.resource_version == old.resource_version
+            && self.objects == old.objects
+            && self.tags == old.tags
+            && self.log_len >= old.log_len
+            && match &old.last_event {
+                Some(e) => log.get(old.log_len - 1) == Some(e),
+                None => true,
+            }
+    }
+}
+
+/// A pod chip: its status class and symbol, its short name; clicking picks the pod.
+fn chip(
+    lang: Lang,
+    pod: &PodView,
+    node: Option<&str>,
+    picked_pod: Option<&str>,
+    on_pick_pod: &Callback<AttrValue>,
+) -> Html {
+    let t = |m| tr(lang, m);
+    let (class, symbol) = pod_style(pod);
+    let full = format!("{}/{}", pod.namespace, pod.name);
+    let picked = picked_pod == Some(full.as_str());
+    let mut title = format!("pod {} · {}", pod.name, pod.status);
+    if let Some(rs) = &pod.replicaset {
+        title.push_str(&format!(" · ReplicaSet {rs}"));
+    }
+    if let Some(d) = &pod.deployment {
+        title.push_str(&format!(" · Deployment {d}"));
+    }
+    let aria = match node {
+        Some(n) => fill(
+            t(Msg::ClPodOnNode),
+            &[("pod", &pod.name), ("status", &pod.status), ("node", n)],
+        ),
+        None => fill(
+            t(Msg::ClPodUnscheduled),
+            &[("pod", &pod.name), ("status", &pod.status)],
+        ),
+    };
+    let onclick = {
+        let cb = on_pick_pod.clone();
+        let full = full.clone();
+        Callback::from(move |_: MouseEvent| cb.emit(full.clone().into()))
+    };
+    html! {
+        // Keyed by pod and node: a pod that gets bound leaves the Pending lane and
+        // appears (animated) in its node.
+        <button key={format!("{full}@{}", node.unwrap_or(""))} type="button"
+            class={classes!("pod-chip", class, picked.then_some("picked"))}
+            data-pod={pod.name.clone()} data-status={pod.status.clone()}
+            data-ready={pod.ready.to_string()} data-node={node.unwrap_or("").to_string()}
+            title={title} aria-label={aria} aria-pressed={picked.to_string()} onclick={onclick}>
+            <span class="pod-sym" aria-hidden="true">{ symbol }</span>
+            <span class="pod-name">{ short_pod_name(&pod.name).to_string() }</span>
+        </button>
+    }
+}
+
+/// The pods a node box or the Pending lane does not draw, counted by status: each count with
+/// its symbol and status word (colour is never alone), the legend's text as its title.
+fn more_pods(lang: Lang, hidden: &[PodView]) -> Html {
+    if hidden.is_empty() {
+        return Html::default();
+    }
+    let t = |m| tr(lang, m);
+    let mut counts = [0usize; LEGEND.len()];
+    for p in hidden {
+        let class = pod_style(p).0;
+        if let Some(i) = LEGEND.iter().position(|(c, _, _)| *c == class) {
+            counts[i] += 1;
+        }
+    }
+    let count = hidden.len().to_string();
+    let items = LEGEND.iter().zip(counts).filter(|(_, n)| *n > 0).map(|((class, symbol, msg), n)| {
+        html! {
+            <span class={classes!("status-count", *class)} title={t(*msg)} data-status-class={*class}
+                data-count={n.to_string()}>
+                <span class="pod-sym" aria-hidden="true">{ *symbol }</span>
+                { format!("{n} {}", status_word(class)) }
+            </span>
+        }
+    });
+    html! {
+        <span class="more-pods" data-more={count.clone()} role="note"
+            aria-label={fill(t(Msg::ClMorePodsLabel), &[("count", &count)])}>
+            <span class="more-label">{ fill(t(Msg::ClMorePods), &[("count", &count)]) }</span>
+            { for items }
+        </span>
+    }
+}
+
+/// kubectl's word for a status class (what the counts of undrawn pods say).
+fn status_word(class: &str) -> &'static str {
+    match class {
+        "st-pending" => "Pending",
+        "st-creating" => "Creating",
+        "st-running" => "Running",
+        "st-ready" => "Ready",
+        "st-terminating" => "Terminating",
+        "st-done" => "Completed",
+        _ => "Failed",
+    }
+}
+
+/// Properties of [`NodeBox`].
+#[derive(Properties, PartialEq)]
+struct NodeBoxProps {
+    lang: Lang,
+    node: Rc<NodeView>,
+    max_pods: i64,
+    /// Chips drawn at most (the rest are counted).
+    chips: usize,
+    picked_pod: Option<AttrValue>,
+    on_pick_pod: Callback<AttrValue>,
+}
+
+/// One node of the map: a component, so a node whose pods did not change is not redrawn.
+#[function_component(NodeBox)]
+fn node_box(props: &NodeBoxProps) -> Html {
+    let lang = props.lang;
+    let t = |m| tr(lang, m);
+    let n = &*props.node;
+    let max_pods = props.max_pods;
+    let pods = n.pods.len() as i64;
+    let mut badges = Vec::new();
+    if !n.ready {
+        badges.push(html! { <span class="badge bad">{ "NotReady" }</span> });
+    }
+    if n.unschedulable {
+        badges.push(html! { <span class="badge">{ "SchedulingDisabled" }</span> });
+    }
+    for taint in &n.taints {
+        badges.push(
+            html! { <span class="badge taint" title={taint.clone()}>{ taint.clone() }</span> },
+        );
+    }
+    let shown = n.pods.len().min(props.chips);
+    let picked = props.picked_pod.as_deref();
+    html! {
+        <div class="node-box" data-node={n.name.clone()} data-pods={pods.to_string()}
+            role="group" aria-label={fill(t(Msg::ClNodeLabel), &[("node", &n.name), ("count", &pods.to_string())])}>
+            <div class="node-head">
+                <strong class="node-name">{ &n.name }</strong>
+                { for badges }
+            </div>
+            { bar("req-cpu", "CPU", n.cpu_requested_milli, n.cpu_allocatable_milli,
+                format!("{} / {}", cpu(n.cpu_requested_milli), cpu(n.cpu_allocatable_milli))) }
+            { bar("req-mem", t(Msg::ClMemory), n.memory_requested_bytes, n.memory_allocatable_bytes,
+                format!("{} / {}", bytes(n.memory_requested_bytes), bytes(n.memory_allocatable_bytes))) }
+            { bar("req-pods", t(Msg::ClPods), pods, max_pods, format!("{pods} / {max_pods}")) }
+            <div class="pod-chips">
+                { for n.pods[..shown].iter().map(|p| chip(lang, p, Some(&n.name), picked, &props.on_pick_pod)) }
+                { more_pods(lang, &n.pods[shown..]) }
+            </div>
+        </div>
+    }
+}
+
 /// The cluster tab.
 #[function_component(ClusterViewPane)]
 pub fn cluster_view_pane(props: &ClusterProps) -> Html {
     let lang = props.lang;
     let t = |m| tr(lang, m);
+    // The node boxes get one callback for the whole life of the pane (the app makes a new one
+    // each render), so unchanged boxes compare equal and are skipped.
+    let latest_pick = use_mut_ref(|| props.on_pick_pod.clone());
+    *latest_pick.borrow_mut() = props.on_pick_pod.clone();
+    let on_pick_pod = use_callback((), move |pod: AttrValue, _| latest_pick.borrow().emit(pod));
+    let cache = use_mut_ref(|| None::<(MapStamp, Rc<MapData>)>);
     let session = props.sandbox.session();
     let sim = session.sim();
     let Some(cluster) = sim.cluster() else {
+        *cache.borrow_mut() = None;
         return html! {
             <div class="cluster-view" id="cluster-view">
                 <p class="view-note cluster-empty">{ t(Msg::ClEmpty) }</p>
             </div>
         };
     };
-    let view = cluster_view(cluster);
-
-    let chip = |pod: &PodView, node: Option<&str>| {
-        let (class, symbol) = pod_style(pod);
-        let full = format!("{}/{}", pod.namespace, pod.name);
-        let picked = props.picked_pod.as_deref() == Some(full.as_str());
-        let mut title = format!("pod {} · {}", pod.name, pod.status);
-        if let Some(rs) = &pod.replicaset {
-            title.push_str(&format!(" · ReplicaSet {rs}"));
-        }
-        if let Some(d) = &pod.deployment {
-            title.push_str(&format!(" · Deployment {d}"));
-        }
-        let aria = match node {
-            Some(n) => fill(
-                t(Msg::ClPodOnNode),
-                &[("pod", &pod.name), ("status", &pod.status), ("node", n)],
-            ),
-            None => fill(
-                t(Msg::ClPodUnscheduled),
-                &[("pod", &pod.name), ("status", &pod.status)],
-            ),
-        };
-        let onclick = {
-            let cb = props.on_pick_pod.clone();
-            let full = full.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(full.clone().into()))
-        };
-        html! {
-            // Keyed by pod and node: a pod that gets bound leaves the Pending lane and
-            // appears (animated) in its node.
-            <button key={format!("{full}@{}", node.unwrap_or(""))} type="button"
-                class={classes!("pod-chip", class, picked.then_some("picked"))}
-                data-pod={pod.name.clone()} data-status={pod.status.clone()}
-                data-ready={pod.ready.to_string()} data-node={node.unwrap_or("").to_string()}
-                title={title} aria-label={aria} aria-pressed={picked.to_string()} onclick={onclick}>
-                <span class="pod-sym" aria-hidden="true">{ symbol }</span>
-                <span class="pod-name">{ short_pod_name(&pod.name).to_string() }</span>
-            </button>
+    // `cluster_view` walks every pod: only when the store (or an engine's images) changed.
+    let stamp = MapStamp::of(props.sandbox.session_key(), cluster, sim.log());
+    let data = {
+        let mut cache = cache.borrow_mut();
+        match cache.as_ref() {
+            Some((old, data)) if stamp.same_cluster_as(old, sim.log()) => data.clone(),
+            _ => {
+                let view = cluster_view(cluster);
+                let pods =
+                    view.pending.len() + view.nodes.iter().map(|n| n.pods.len()).sum::<usize>();
+                let data = Rc::new(MapData {
+                    nodes: view.nodes.into_iter().map(Rc::new).collect(),
+                    pending: Rc::new(view.pending),
+                    workloads: Rc::new(view.workloads),
+                    pods,
+                });
+                *cache = Some((stamp, data.clone()));
+                data
+            }
         }
     };
+    let large = data.pods > ALL_CHIPS_MAX_PODS;
+    let (node_chips, pending_chips) = if large {
+        (CHIPS_PER_NODE_LARGE, PENDING_CHIPS_LARGE)
+    } else {
+        (usize::MAX, usize::MAX)
+    };
+    let picked = props.picked_pod.as_deref();
 
-    let nodes = view.nodes.iter().map(|n| {
-        let max_pods = node_max_pods(cluster, &n.name);
-        let pods = n.pods.len() as i64;
-        let mut badges = Vec::new();
-        if !n.ready {
-            badges.push(html! { <span class="badge bad">{ "NotReady" }</span> });
-        }
-        if n.unschedulable {
-            badges.push(html! { <span class="badge">{ "SchedulingDisabled" }</span> });
-        }
-        for taint in &n.taints {
-            badges.push(html! { <span class="badge taint" title={taint.clone()}>{ taint.clone() }</span> });
-        }
+    let nodes = data.nodes.iter().map(|n| {
         html! {
-            <div class="node-box" data-node={n.name.clone()} data-pods={pods.to_string()}
-                role="group" aria-label={fill(t(Msg::ClNodeLabel), &[("node", &n.name), ("count", &pods.to_string())])}>
-                <div class="node-head">
-                    <strong class="node-name">{ &n.name }</strong>
-                    { for badges }
-                </div>
-                { bar("req-cpu", "CPU", n.cpu_requested_milli, n.cpu_allocatable_milli,
-                    format!("{} / {}", cpu(n.cpu_requested_milli), cpu(n.cpu_allocatable_milli))) }
-                { bar("req-mem", t(Msg::ClMemory), n.memory_requested_bytes, n.memory_allocatable_bytes,
-                    format!("{} / {}", bytes(n.memory_requested_bytes), bytes(n.memory_allocatable_bytes))) }
-                { bar("req-pods", t(Msg::ClPods), pods, max_pods, format!("{pods} / {max_pods}")) }
-                <div class="pod-chips">
-                    { for n.pods.iter().map(|p| chip(p, Some(&n.name))) }
-                </div>
-            </div>
+            <NodeBox key={n.name.clone()} lang={lang} node={n.clone()} max_pods={node_max_pods(cluster, &n.name)}
+                chips={node_chips} picked_pod={props.picked_pod.clone()} on_pick_pod={on_pick_pod.clone()} />
         }
     });
 
@@ -192,32 +373,39 @@ pub fn cluster_view_pane(props: &ClusterProps) -> Html {
         }
     });
 
+    let pending = &data.pending;
+    let pending_shown = pending.len().min(pending_chips);
     let map = html! {
-        <section class="panel cluster-map" id="cluster-map" aria-labelledby="cluster-map-title">
+        <section class={classes!("panel", "cluster-map", large.then_some("large"))} id="cluster-map" aria-labelledby="cluster-map-title">
             <div class="view-head">
                 <h3 id="cluster-map-title">{ t(Msg::ClMapTitle) }</h3>
                 <span class="view-note">{ t(Msg::ClMapNote) }</span>
             </div>
+            if large {
+                <p class="view-note map-summary-note" id="map-summary-note">{ fill(t(Msg::ClSummaryNote), &[
+                    ("count", &data.pods.to_string()), ("shown", &CHIPS_PER_NODE_LARGE.to_string())]) }</p>
+            }
             <ul class="pod-legend" aria-label={t(Msg::ClLegend)}>{ for legend }</ul>
-            <div class="pending-lane" id="pending-lane" data-count={view.pending.len().to_string()}>
-                <span class="lane-title">{ fill(t(Msg::ClPendingLane), &[("count", &view.pending.len().to_string())]) }</span>
+            <div class="pending-lane" id="pending-lane" data-count={pending.len().to_string()}>
+                <span class="lane-title">{ fill(t(Msg::ClPendingLane), &[("count", &pending.len().to_string())]) }</span>
                 <div class="pod-chips">
-                    if view.pending.is_empty() {
+                    if pending.is_empty() {
                         <span class="lane-empty">{ t(Msg::ClPendingNone) }</span>
                     }
-                    { for view.pending.iter().map(|p| chip(p, None)) }
+                    { for pending[..pending_shown].iter().map(|p| chip(lang, p, None, picked, &on_pick_pod)) }
+                    { more_pods(lang, &pending[pending_shown..]) }
                 </div>
             </div>
             <div class="node-grid" id="node-grid">{ for nodes }</div>
         </section>
     };
 
-    let workloads = workloads_table(props, &view.workloads, cluster, sim.log());
+    let workloads = workloads_table(props, &data.workloads, cluster, sim.log());
     let panel = sched_panel(props, cluster);
     let graph = graph_panel(lang, cluster);
 
     html! {
-        <div class="cluster-view" id="cluster-view">
+        <div class={classes!("cluster-view", large.then_some("large"))} id="cluster-view">
             { map }
             <super::chaos::ChaosPanel lang={lang} sandbox={props.sandbox.clone()} picked_pod={props.picked_pod.clone()} on_select_event={props.on_select_event.clone()} />
             <super::traffic::TrafficPanel lang={lang} sandbox={props.sandbox.clone()} />
@@ -237,19 +425,38 @@ fn node_max_pods(cluster: &Cluster, node: &str) -> i64 {
     }
 }
 
-/// The latest `ApiObjectChanged` or `KubeEvent` of each object, by its log name.
-fn latest_events(log: &[Event]) -> BTreeMap<(String, String), &Event> {
+/// The latest `ApiObjectChanged` or `KubeEvent` of each `wanted` object (kind, log name),
+/// read from the end of the log back until each is found.
+fn latest_events<'a>(
+    log: &'a [Event],
+    wanted: &BTreeSet<(String, String)>,
+) -> BTreeMap<(String, String), &'a Event> {
     let mut out = BTreeMap::new();
-    for e in log {
+    for e in log.iter().rev() {
+        if out.len() == wanted.len() {
+            break;
+        }
         if matches!(
             e.kind,
             EventKind::ApiObjectChanged { .. } | EventKind::KubeEvent { .. }
         ) && (e.object.kind == "deployment" || e.object.kind == "replicaset")
         {
-            out.insert((e.object.kind.clone(), e.object.name.clone()), e);
+            let key = (e.object.kind.clone(), e.object.name.clone());
+            if wanted.contains(&key) && !out.contains_key(&key) {
+                out.insert(key, e);
+            }
         }
     }
     out
+}
+
+/// The name the log gives a workload (`web` in `default`, `ns/web` elsewhere).
+fn log_name(w: &WorkloadView) -> String {
+    if w.namespace == "default" || w.namespace.is_empty() {
+        w.name.clone()
+    } else {
+        format!("{}/{}", w.namespace, w.name)
+    }
 }
 
 fn workloads_table(
@@ -268,7 +475,11 @@ fn workloads_table(
             </section>
         };
     }
-    let latest = latest_events(log);
+    let wanted: BTreeSet<(String, String)> = workloads
+        .iter()
+        .map(|w| (w.kind.to_ascii_lowercase(), log_name(w)))
+        .collect();
+    let latest = latest_events(log, &wanted);
     // Each Deployment followed by its ReplicaSets; ReplicaSets without one at the end.
     let mut ordered: Vec<&WorkloadView> = Vec::new();
     for d in workloads.iter().filter(|w| w.kind == "Deployment") {
@@ -286,11 +497,7 @@ fn workloads_table(
     }
     let rows = ordered.into_iter().map(|w| {
         let is_rs = w.kind == "ReplicaSet";
-        let log_name = if w.namespace == "default" || w.namespace.is_empty() {
-            w.name.clone()
-        } else {
-            format!("{}/{}", w.namespace, w.name)
-        };
+        let log_name = log_name(w);
         let kind = w.kind.to_ascii_lowercase();
         let key_kind = if is_rs { ObjectKind::ReplicaSet } else { ObjectKind::Deployment };
         let up_to_date = match cluster.store.get(&Key::new(key_kind, &w.namespace, &w.name)) {
@@ -591,6 +798,28 @@ const G_HEAD: f64 = 22.0;
 /// The object graph: Deployments → ReplicaSets → Pods → Nodes as four columns with lines.
 fn graph_panel(lang: Lang, cluster: &Cluster) -> Html {
     let t = |m| tr(lang, m);
+    let counts = [
+        ObjectKind::Deployment,
+        ObjectKind::ReplicaSet,
+        ObjectKind::Pod,
+        ObjectKind::Node,
+    ]
+    .map(|k| cluster.store.count(k));
+    let objects: usize = counts.iter().sum();
+    if objects > GRAPH_MAX_VERTICES {
+        // Past the limit the picture is a wall of boxes (and building it walks every pod):
+        // the counts say what it would show.
+        let [deployments, replicasets, pods, nodes] = counts.map(|c| c.to_string());
+        return html! {
+            <section class="panel" id="object-graph" aria-labelledby="object-graph-title"
+                data-vertices={objects.to_string()} data-skipped="true">
+                <h3 id="object-graph-title">{ t(Msg::ClGraphTitle) }</h3>
+                <p class="view-note" id="object-graph-too-big">{ fill(t(Msg::ClGraphTooBig), &[
+                    ("max", &GRAPH_MAX_VERTICES.to_string()), ("deployments", &deployments),
+                    ("replicasets", &replicasets), ("pods", &pods), ("nodes", &nodes)]) }</p>
+            </section>
+        };
+    }
     let graph = object_graph(cluster);
     let mut rows = [0usize; 4];
     let places: Vec<(f64, f64)> = graph

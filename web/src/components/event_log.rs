@@ -41,6 +41,11 @@ pub fn event_log(props: &EventLogProps) -> Html {
     let t = |m| tr(lang, m);
     let show_all = use_state_eq(|| false);
     let list_ref = use_node_ref();
+    // One callback for the pane's life (the app makes a new one each render), so rows whose
+    // event and selection did not change compare equal and are not redrawn.
+    let latest_select = use_mut_ref(|| props.on_select.clone());
+    *latest_select.borrow_mut() = props.on_select.clone();
+    let on_select = use_callback((), move |id: u64, _| latest_select.borrow().emit(id));
     let selected = props.selection.map(|(id, _)| id);
     let session = props.sandbox.session();
     let log = session.sim().log();
@@ -88,13 +93,35 @@ pub fn event_log(props: &EventLogProps) -> Html {
         first = first.min((id as usize).saturating_sub(1));
     }
     let hidden = first;
-    let rows = log[first..]
-        .iter()
-        .map(|e| event_row(e, lang, selected, &props.on_select));
+    let rows = log[first..].iter().map(|e| {
+        let id = e.id.0;
+        html! {
+            <EventRow key={id} lang={lang} event={e.clone()} selected={selected == Some(id)}
+                effect={selected.is_some() && e.cause.map(|c| c.0) == selected}
+                on_select={on_select.clone()} />
+        }
+    });
     let unfold = {
         let show_all = show_all.clone();
         Callback::from(move |_: MouseEvent| show_all.set(true))
     };
+
+    // Every child of the list is keyed: in a list with an unkeyed child, Yew pairs children by
+    // position from the end, so one new event would remount every row.
+    let mut items: Vec<Html> = Vec::with_capacity(log_len - first + 1);
+    if log.is_empty() {
+        items.push(html! { <li key="log-empty" class="log-empty">{ t(Msg::LogEmpty) }</li> });
+    }
+    if hidden > 0 {
+        items.push(html! {
+            <li key="log-hidden" class="log-hidden">
+                { fill(t(Msg::EarlierHidden), &[("count", &hidden.to_string())]) }
+                <button type="button" class="btn btn-small" onclick={unfold}>{ t(Msg::ShowAll) }</button>
+            </li>
+        });
+    }
+    items.extend(rows);
+    let items: Html = items.into_iter().collect();
 
     html! {
         <aside class="log-pane" aria-labelledby="log-title">
@@ -108,27 +135,34 @@ pub fn event_log(props: &EventLogProps) -> Html {
                 </button>
             </div>
             <ol id="event-log" class="event-log" ref={list_ref} aria-labelledby="log-title">
-                if log.is_empty() {
-                    <li class="log-empty">{ t(Msg::LogEmpty) }</li>
-                }
-                if hidden > 0 {
-                    <li class="log-hidden">
-                        { fill(t(Msg::EarlierHidden), &[("count", &hidden.to_string())]) }
-                        <button type="button" class="btn btn-small" onclick={unfold}>{ t(Msg::ShowAll) }</button>
-                    </li>
-                }
-                { for rows }
+                { items }
             </ol>
         </aside>
     }
 }
 
-fn event_row(e: &Event, lang: Lang, selected: Option<u64>, on_select: &Callback<u64>) -> Html {
+/// Properties of [`EventRow`].
+#[derive(Properties, PartialEq)]
+struct EventRowProps {
+    lang: Lang,
+    event: Event,
+    selected: bool,
+    /// The selected event caused this one.
+    effect: bool,
+    on_select: Callback<u64>,
+}
+
+/// One row of the log: a component, so the rows a step or a seek leaves alone are not redrawn.
+#[function_component(EventRow)]
+fn event_row(props: &EventRowProps) -> Html {
+    let lang = props.lang;
+    let on_select = &props.on_select;
+    let e = &props.event;
     let t = |m| tr(lang, m);
     let id = e.id.0;
     let kind = e.kind.name();
-    let is_selected = selected == Some(id);
-    let is_effect = selected.is_some() && e.cause.map(|c| c.0) == selected;
+    let is_selected = props.selected;
+    let is_effect = props.effect;
     let select_row = {
         let cb = on_select.clone();
         Callback::from(move |_: MouseEvent| cb.emit(id))
@@ -155,7 +189,7 @@ fn event_row(e: &Event, lang: Lang, selected: Option<u64>, on_select: &Callback<
     let time = e.time.to_string();
     let object = e.object.to_string();
     html! {
-        <li key={id} id={row_id(id)} data-kind={kind} onclick={select_row}
+        <li id={row_id(id)} data-kind={kind} onclick={select_row}
             class={classes!("event-row", is_selected.then_some("selected"), is_effect.then_some("effect"))}>
             <div class="ev-head">
                 <span class="ev-id">{ format!("#{id}") }</span>

@@ -13,7 +13,10 @@ use sim_core::command::shell_quote;
 use sim_core::Sim;
 use yew::prelude::*;
 
-use super::traffic::{flow_rows, pct_attr, pct_text, rate_chart, success_over, FlowRow, RECENT_S};
+use super::traffic::{
+    drawn_rows, flow_rows, more_endpoints, pct_attr, pct_text, rate_chart, success_over, FlowRow,
+    RECENT_S,
+};
 use crate::i18n::{fill, tr, Lang, Msg};
 use crate::state::{Action, Sandbox};
 
@@ -60,7 +63,8 @@ pub fn fleet_compare(
         } else {
             (t(Msg::FlOrchTitle), t(Msg::FlOrchWhat))
         };
-        let items = rows.iter().map(|r| {
+        let (drawn, undrawn) = drawn_rows(&rows);
+        let items = drawn.into_iter().map(|r| {
             let (class, sym, state_text) = if r.node_down {
                 ("down", "✕", t(Msg::FlNodeDown))
             } else if r.ready == Some(false) {
@@ -89,8 +93,12 @@ pub fn fleet_compare(
             match dead.first() {
                 Some(r) => {
                     let name = label.strip_prefix("lb/").unwrap_or(label).to_string();
-                    let command =
-                        shell_quote(&["lb".to_string(), "remove".to_string(), name, r.id.clone()]);
+                    let command = shell_quote(&[
+                        "lb".to_string(),
+                        "remove".to_string(),
+                        name,
+                        r.id.to_string(),
+                    ]);
                     let onclick = {
                         let sandbox = sandbox.clone();
                         let command = command.clone();
@@ -140,6 +148,7 @@ pub fn fleet_compare(
                 { rate_chart(lang, series, FLEET_CHART_S, true) }
                 { verdict }
                 <ul class="fl-list">{ for items }</ul>
+                { more_endpoints(lang, &undrawn) }
             </div>
         }
     };

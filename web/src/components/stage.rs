@@ -10,7 +10,7 @@ use yew::prelude::*;
 use super::kind_icon::{mark_fill, mark_stroke};
 use crate::i18n::{fill, tr, Lang, Msg};
 use crate::state::Sandbox;
-use crate::timeline::{axis_for, lanes, shape_path, Shape};
+use crate::timeline::{axis_for, lanes, shape_path, Lane, Shape};
 
 /// SVG user units: the timeline is drawn in this coordinate system and scaled to the width.
 const WIDTH: f64 = 640.0;
@@ -48,6 +48,15 @@ pub fn stage(props: &StageProps) -> Html {
     let next_time = sandbox.session().sim().next_time();
 
     let in_past = view.frame < view.total_frames;
+    // The lanes walk the whole timeline: once per state, not once per render (selecting a mark
+    // re-renders the stage without changing the state).
+    let lanes = {
+        let sandbox = props.sandbox.clone();
+        use_memo(sandbox.version(), move |_| {
+            let present = sandbox.session().sim().log().len();
+            sandbox.with_timeline(|events| lanes(events, present))
+        })
+    };
     let mut facts = vec![
         fill(
             t(Msg::FrameOf),
@@ -81,22 +90,16 @@ pub fn stage(props: &StageProps) -> Html {
                     </ul>
                 </div>
             </div>
-            { timeline(props) }
+            { timeline(props, &lanes) }
         </section>
     }
 }
 
-fn timeline(props: &StageProps) -> Html {
+fn timeline(props: &StageProps, lanes: &[Lane]) -> Html {
     let lang = props.lang;
     let t = |m| tr(lang, m);
     let sandbox = &*props.sandbox;
     let now_ms = sandbox.view().time_ms;
-    let present = sandbox.session().sim().log().len();
-    let lanes = if sandbox.timeline_extends_log() {
-        lanes(&sandbox.timeline(), present)
-    } else {
-        lanes(sandbox.session().sim().log(), present)
-    };
     if lanes.is_empty() {
         return html! {
             <div class="timeline-empty" id="timeline">

@@ -140,6 +140,24 @@ pub fn terminal(props: &TerminalProps) -> Html {
         Callback::from(move |_: MouseEvent| dispatcher.dispatch(Action::GoToNow))
     };
 
+    // Every child of the output is keyed: in a list with an unkeyed child, Yew pairs children
+    // by position from the end, so one new entry would remount every entry.
+    let mut items: Vec<Html> = Vec::with_capacity(entries.len() + 3);
+    if empty {
+        items.push(html! { <p key="term-empty" class="term-empty">{ t(Msg::TerminalEmpty) }</p> });
+    }
+    items.push(html! { <div key="term-refusals-first" class="term-refusals-first">{ refused_first }</div> });
+    items.extend(rendered);
+    if !later.is_empty() {
+        items.push(html! {
+            <div key="term-later" class="term-later">
+                <div class="term-later-title">{ t(Msg::LaterCommands) }</div>
+                { for later.iter().map(|c| command_lines(c, true)) }
+            </div>
+        });
+    }
+    let items: Html = items.into_iter().collect();
+
     html! {
         <section class="terminal" aria-labelledby="terminal-title">
             <div class="pane-header terminal-header">
@@ -147,17 +165,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
             </div>
             <div id="terminal-output" class="terminal-output" ref={output_ref} role="log"
                 aria-label={t(Msg::TerminalOutputLabel)} tabindex="0">
-                if empty {
-                    <p class="term-empty">{ t(Msg::TerminalEmpty) }</p>
-                }
-                <div class="term-refusals-first">{ refused_first }</div>
-                { for rendered }
-                if !later.is_empty() {
-                    <div class="term-later">
-                        <div class="term-later-title">{ t(Msg::LaterCommands) }</div>
-                        { for later.iter().map(|c| command_lines(c, true)) }
-                    </div>
-                }
+                { items }
             </div>
             if in_past {
                 // Here, where the student types, because typing is what drops the later frames.

@@ -8,6 +8,9 @@
 //! Every number comes from [`sim_core::cluster::traffic`] at the frame being viewed
 //! ([`traffic::series`], [`Target::last_endpoints`]); the buttons submit commands as if typed.
 
+use std::collections::{BTreeMap, BTreeSet};
+use std::rc::Rc;
+
 use sim_core::cluster::api::{Object, ObjectKind};
 use sim_core::cluster::controllers::endpointslice::slices_of;
 use sim_core::cluster::state::Cluster;
@@ -37,9 +40,9 @@ pub struct TrafficProps {
 #[derive(Clone, Debug, PartialEq)]
 pub struct FlowRow {
     /// `pod/NAME` or `NODE:PORT`.
-    pub id: String,
+    pub id: AttrValue,
     /// The node it runs on.
-    pub node: String,
+    pub node: AttrValue,
     /// Requests it answered in the last second.
     pub ok: u32,
     /// Requests to it that failed in the last second.
@@ -100,43 +103,44 @@ pub fn node_down(cluster: &Cluster, node: &str) -> bool {
 /// The endpoints or backends of one target: the ones that got requests in the last second,
 /// plus a Service's EndpointSlice endpoints and a load balancer's backends that got none.
 pub fn flow_rows(cluster: &Cluster, lbs_target: &Target, sim: &sim_core::Sim) -> Vec<FlowRow> {
-    let mut rows: Vec<FlowRow> = lbs_target
-        .last_endpoints
-        .iter()
-        .map(|(id, c)| FlowRow {
-            id: id.clone(),
-            node: c.node.clone(),
-            ok: c.ok,
-            failed: c.failed,
-            node_down: node_down(cluster, &c.node),
-            ready: None,
-        })
-        .collect();
-    match &lbs_target.target {
+    with_traffic(&base_rows(cluster, lbs_target, sim), lbs_target, cluster)
+}
+
+/// A target's endpoints or backends without the last second's requests, in drawing order,
+/// with each one's index by id. They change only with the store, chaos or the load balancer,
+/// so the panel keeps them between ticks (a Service can have 15,000 endpoints).
+#[derive(Debug, Default)]
+pub struct BaseRows {
+    rows: Vec<FlowRow>,
+    index: BTreeMap<AttrValue, usize>,
+}
+
+/// The rows of `target` that do not depend on the last second's requests.
+pub fn base_rows(cluster: &Cluster, target: &Target, sim: &sim_core::Sim) -> BaseRows {
+    let mut rows: Vec<FlowRow> = Vec::new();
+    let mut seen: BTreeSet<AttrValue> = BTreeSet::new();
+    match &target.target {
         TargetRef::Service { namespace, name } => {
             let key = sim_core::cluster::store::Key::new(ObjectKind::Service, namespace, name);
             if let Some(Object::Service(svc)) = cluster.store.get(&key) {
                 for slice in slices_of(&cluster.store, svc) {
                     for ep in &slice.endpoints {
-                        let Some(pod) = ep.target_ref.as_ref().map(|r| r.name.clone()) else {
+                        let Some(pod) = ep.target_ref.as_ref().map(|r| r.name.as_str()) else {
                             continue;
                         };
-                        let id = format!("pod/{pod}");
-                        let ready = ep.conditions.ready.unwrap_or(false);
-                        match rows.iter_mut().find(|r| r.id == id) {
-                            Some(r) => r.ready = Some(ready),
-                            None => {
-                                let node = ep.node_name.clone().unwrap_or_default();
-                                rows.push(FlowRow {
-                                    node_down: node_down(cluster, &node),
-                                    id,
-                                    node,
-                                    ok: 0,
-                                    failed: 0,
-                                    ready: Some(ready),
-                                });
-                            }
+                        let id = AttrValue::from(format!("pod/{pod}"));
+                        if !seen.insert(id.clone()) {
+                            continue;
                         }
+                        let node = ep.node_name.clone().unwrap_or_default();
+                        rows.push(FlowRow {
+                            node_down: node_down(cluster, &node),
+                            id,
+                            node: node.into(),
+                            ok: 0,
+                            failed: 0,
+                            ready: Some(ep.conditions.ready.unwrap_or(false)),
+                        });
                     }
                 }
             }
@@ -144,23 +148,122 @@ pub fn flow_rows(cluster: &Cluster, lbs_target: &Target, sim: &sim_core::Sim) ->
         TargetRef::Lb { name } => {
             if let Some(lb) = sim.traffic().load_balancers().get(name) {
                 for b in &lb.backends {
-                    let id = b.to_string();
-                    if !rows.iter().any(|r| r.id == id) {
-                        rows.push(FlowRow {
-                            node_down: node_down(cluster, &b.node),
-                            id,
-                            node: b.node.clone(),
-                            ok: 0,
-                            failed: 0,
-                            ready: None,
-                        });
+                    let id = AttrValue::from(b.to_string());
+                    if !seen.insert(id.clone()) {
+                        continue;
                     }
+                    rows.push(FlowRow {
+                        node_down: node_down(cluster, &b.node),
+                        id,
+                        node: b.node.clone().into(),
+                        ok: 0,
+                        failed: 0,
+                        ready: None,
+                    });
                 }
             }
         }
     }
+    sort_rows(&mut rows);
+    let index = rows
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.id.clone(), i))
+        .collect();
+    BaseRows { rows, index }
+}
+
+fn sort_rows(rows: &mut [FlowRow]) {
     rows.sort_by(|a, b| a.node.cmp(&b.node).then(a.id.cmp(&b.id)));
+}
+
+/// `base` with the last second's requests of `target` (an endpoint that got requests is
+/// shown on the node the request went to, and one no longer in `base` is added).
+pub fn with_traffic(base: &BaseRows, target: &Target, cluster: &Cluster) -> Vec<FlowRow> {
+    let mut rows = base.rows.clone();
+    let mut resort = false;
+    for (id, c) in &target.last_endpoints {
+        match base.index.get(id.as_str()) {
+            Some(&i) => {
+                let r = &mut rows[i];
+                r.ok = c.ok;
+                r.failed = c.failed;
+                if r.node != c.node.as_str() {
+                    r.node = c.node.clone().into();
+                    r.node_down = node_down(cluster, &c.node);
+                    resort = true;
+                }
+            }
+            None => {
+                rows.push(FlowRow {
+                    id: id.clone().into(),
+                    node: c.node.clone().into(),
+                    ok: c.ok,
+                    failed: c.failed,
+                    node_down: node_down(cluster, &c.node),
+                    ready: None,
+                });
+                resort = true;
+            }
+        }
+    }
+    if resort {
+        sort_rows(&mut rows);
+    }
     rows
+}
+
+/// What a target's [`BaseRows`] were built from: the store's resourceVersion, the chaos facts
+/// and the load balancers, and the log's length and last event (so a reuse is only ever over a
+/// log that grew from it).
+#[derive(PartialEq)]
+struct BaseStamp {
+    session: usize,
+    resource_version: u64,
+    faults: BTreeMap<String, sim_core::cluster::faults::NodeFault>,
+    lb_backends: Option<Vec<String>>,
+    log_len: usize,
+    last_event: Option<sim_core::Event>,
+}
+
+impl BaseStamp {
+    fn of(session: usize, cluster: &Cluster, target: &Target, sim: &sim_core::Sim) -> BaseStamp {
+        let lb_backends = match &target.target {
+            TargetRef::Lb { name } => Some(
+                sim.traffic()
+                    .load_balancers()
+                    .get(name)
+                    .map(|lb| {
+                        lb.backends
+                            .iter()
+                            .map(|b| format!("{b}@{}", b.node))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+            ),
+            TargetRef::Service { .. } => None,
+        };
+        BaseStamp {
+            session,
+            resource_version: cluster.store.resource_version(),
+            faults: cluster.faults.clone(),
+            lb_backends,
+            log_len: sim.log().len(),
+            last_event: sim.log().last().cloned(),
+        }
+    }
+
+    fn still_valid_for(&self, now: &BaseStamp, log: &[sim_core::Event]) -> bool {
+        self.session == now.session
+            && self.resource_version == now.resource_version
+            && self.faults == now.faults
+            && self.lb_backends == now.lb_backends
+            && now.log_len >= self.log_len
+            && match &self.last_event {
+                Some(e) => log.get(self.log_len - 1) == Some(e),
+                None => true,
+            }
+    }
 }
 
 /// `pod/web-7d4f8-x2k9q` → `x2k9q`, `node-2:8080` unchanged.
@@ -171,14 +274,65 @@ fn short_id(id: &str) -> String {
     }
 }
 
+/// Endpoint rows a flow diagram draws at most; the rest are counted under it.
+pub const MAX_FLOW_ROWS: usize = 40;
+
+/// The rows a flow diagram draws (all of them up to [`MAX_FLOW_ROWS`]; past it, those with
+/// requests or trouble first, then the others, in their order) and the ones it leaves out.
+pub fn drawn_rows(rows: &[FlowRow]) -> (Vec<&FlowRow>, Vec<&FlowRow>) {
+    if rows.len() <= MAX_FLOW_ROWS {
+        return (rows.iter().collect(), Vec::new());
+    }
+    let notable = |r: &FlowRow| r.ok + r.failed > 0 || r.node_down || r.ready == Some(false);
+    let mut keep = vec![false; rows.len()];
+    let mut kept = 0;
+    for pass_notable in [true, false] {
+        for (i, r) in rows.iter().enumerate() {
+            if kept < MAX_FLOW_ROWS && !keep[i] && (!pass_notable || notable(r)) {
+                keep[i] = true;
+                kept += 1;
+            }
+        }
+    }
+    let (mut shown, mut hidden) = (Vec::new(), Vec::new());
+    for (r, k) in rows.iter().zip(keep) {
+        if k {
+            shown.push(r);
+        } else {
+            hidden.push(r);
+        }
+    }
+    (shown, hidden)
+}
+
+/// The line under a flow diagram that counts the endpoints it does not draw.
+pub fn more_endpoints(lang: Lang, hidden: &[&FlowRow]) -> Html {
+    if hidden.is_empty() {
+        return Html::default();
+    }
+    let down = hidden.iter().filter(|r| r.node_down).count();
+    let notready = hidden
+        .iter()
+        .filter(|r| !r.node_down && r.ready == Some(false))
+        .count();
+    let ready = hidden.len() - down - notready;
+    html! {
+        <p class="view-note flow-more" data-more={hidden.len().to_string()}>
+            { fill(tr(lang, Msg::TfMoreEndpoints), &[("count", &hidden.len().to_string()),
+                ("ready", &ready.to_string()), ("notready", &notready.to_string()), ("down", &down.to_string())]) }
+        </p>
+    }
+}
+
 /// Width of the flow diagram in SVG units.
 const F_WIDTH: f64 = 520.0;
 /// Height of one endpoint row.
 const F_ROW: f64 = 30.0;
 
 /// The flow diagram: the target's box on the left, one line per endpoint on the right.
-fn flow_diagram(lang: Lang, label: &str, rows: &[FlowRow]) -> Html {
+fn flow_diagram(lang: Lang, label: &str, all_rows: &[FlowRow]) -> Html {
     let t = |m| tr(lang, m);
+    let (rows, hidden) = drawn_rows(all_rows);
     let n = rows.len().max(1);
     let height = (n as f64 * F_ROW + 12.0).max(56.0);
     let (sx, sw, sh) = (6.0, 128.0, 40.0);
@@ -258,8 +412,8 @@ fn flow_diagram(lang: Lang, label: &str, rows: &[FlowRow]) -> Html {
             fill(
                 t(Msg::TfRowAria),
                 &[
-                    ("endpoint", &r.id),
-                    ("node", &r.node),
+                    ("endpoint", r.id.as_str()),
+                    ("node", r.node.as_str()),
                     ("ok", &r.ok.to_string()),
                     ("failed", &r.failed.to_string()),
                 ],
@@ -284,6 +438,7 @@ fn flow_diagram(lang: Lang, label: &str, rows: &[FlowRow]) -> Html {
                 }
             </svg>
             <ul class="visually-hidden">{ for summary.into_iter().map(|s| html! { <li>{ s }</li> }) }</ul>
+            { more_endpoints(lang, &hidden) }
         </>
     }
 }
@@ -397,6 +552,7 @@ fn services(cluster: &Cluster) -> Vec<(String, String)> {
 /// The Cluster tab's traffic panel.
 #[function_component(TrafficPanel)]
 pub fn traffic_panel(props: &TrafficProps) -> Html {
+    let base_cache = use_mut_ref(BTreeMap::<String, (BaseStamp, Rc<BaseRows>)>::new);
     let lang = props.lang;
     let t = |m| tr(lang, m);
     let session = props.sandbox.session();
@@ -449,7 +605,19 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
     let cards = state.targets().iter().map(|(label, target)| {
         let series = traffic::series(sim, label);
         let last = series.last();
-        let rows = flow_rows(cluster, target, sim);
+        let rows = {
+            let now = BaseStamp::of(props.sandbox.session_key(), cluster, target, sim);
+            let mut cache = base_cache.borrow_mut();
+            let base = match cache.get(label) {
+                Some((stamp, base)) if stamp.still_valid_for(&now, sim.log()) => base.clone(),
+                _ => {
+                    let base = Rc::new(base_rows(cluster, target, sim));
+                    cache.insert(label.clone(), (now, base.clone()));
+                    base
+                }
+            };
+            with_traffic(&base, target, cluster)
+        };
         let recent = success_over(series, RECENT_S);
         let window = success_over(series, CHART_WINDOW_S as usize);
         let stop = target.running.then(|| {
