@@ -38,6 +38,7 @@
 //! [`TrafficState::load_balancers`] lists the hand-made load balancers.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use rand::Rng;
 use serde::Serialize;
@@ -267,6 +268,39 @@ pub struct TrafficState {
     pub(crate) lbs: BTreeMap<String, LoadBalancer>,
     /// Whether a tick is in the queue.
     pub(crate) tick_queued: bool,
+    /// Each Service target's endpoints as last worked out, and what from (not state: skipped).
+    #[serde(skip)]
+    pub(crate) candidates: CandidateCache,
+}
+
+/// A cache of each Service target's candidates (by label), kept with the store's
+/// resourceVersion and the node faults they were worked out from: a tick reuses them while
+/// both are unchanged (every store change moves the resourceVersion), instead of walking every
+/// EndpointSlice and pod each second. It is a pure function of that state, so it never changes
+/// a result; it compares equal to any other cache and is not serialized.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct CandidateCache(BTreeMap<String, CachedEndpoints>);
+
+/// A cache entry: the store's resourceVersion, the node faults, and what they gave.
+type CachedEndpoints = (
+    u64,
+    BTreeMap<String, super::faults::NodeFault>,
+    Arc<ServiceEndpoints>,
+);
+
+impl PartialEq for CandidateCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl Eq for CandidateCache {}
+
+/// A Service's candidates and the log objects that decide the set.
+#[derive(Debug)]
+pub(crate) struct ServiceEndpoints {
+    candidates: Vec<Candidate>,
+    watched: Vec<ObjectRef>,
 }
 
 impl TrafficState {
@@ -311,6 +345,7 @@ enum Answer {
 }
 
 /// An endpoint or backend a request may go to.
+#[derive(Debug)]
 struct Candidate {
     id: String,
     node: String,
@@ -347,6 +382,44 @@ fn answer_of(c: &Cluster, node: &str, serving: bool) -> Answer {
 /// kube-proxy's endpoints for a Service (`CategorizeEndpoints` for the Cluster traffic policy:
 /// the ready ones, else the serving terminating ones), deduplicated by address, in address
 /// order; plus the log objects whose changes alter that set (the Service and its slices).
+/// A Service target's candidates: from the cache while the store and the node faults are as
+/// they were, else worked out again (and cached).
+fn service_endpoints(
+    sim: &mut Sim,
+    label: &str,
+    namespace: &str,
+    name: &str,
+) -> Arc<ServiceEndpoints> {
+    let Some(c) = sim.cluster() else {
+        return Arc::new(ServiceEndpoints {
+            candidates: Vec::new(),
+            watched: vec![Key::new(ObjectKind::Service, namespace, name).object_ref()],
+        });
+    };
+    let version = c.store.resource_version();
+    if let Some((v, faults, cached)) = sim.traffic.candidates.0.get(label) {
+        if *v == version && *faults == c.faults {
+            return cached.clone();
+        }
+    }
+    let faults = c.faults.clone();
+    let endpoints = Arc::new(match service_candidates(c, namespace, name) {
+        Some((candidates, watched)) => ServiceEndpoints {
+            candidates,
+            watched,
+        },
+        None => ServiceEndpoints {
+            candidates: Vec::new(),
+            watched: vec![Key::new(ObjectKind::Service, namespace, name).object_ref()],
+        },
+    });
+    sim.traffic
+        .candidates
+        .0
+        .insert(label.to_string(), (version, faults, endpoints.clone()));
+    endpoints
+}
+
 fn service_candidates(
     c: &Cluster,
     namespace: &str,
@@ -563,23 +636,26 @@ fn second(sim: &mut Sim, label: &str, tick_cause: EventId) {
     let target = t.target.clone();
     let mut next_backend = t.next_backend;
     // What each endpoint would answer now, and which log objects decide the set.
-    let (candidates, mut watched, round_robin) = match &target {
-        TargetRef::Service { namespace, name } => match sim
-            .cluster()
-            .and_then(|c| service_candidates(c, namespace, name))
-        {
-            Some((c, w)) => (c, w, false),
-            None => (
-                Vec::new(),
-                vec![Key::new(ObjectKind::Service, namespace, name).object_ref()],
-                false,
-            ),
-        },
-        TargetRef::Lb { name } => match sim.traffic.lbs.get(name) {
-            Some(lb) => (lb_candidates(sim.cluster(), lb), Vec::new(), true),
-            None => (Vec::new(), Vec::new(), true),
-        },
+    let (endpoints, round_robin) = match &target {
+        TargetRef::Service { namespace, name } => {
+            (service_endpoints(sim, label, namespace, name), false)
+        }
+        TargetRef::Lb { name } => {
+            let candidates = match sim.traffic.lbs.get(name) {
+                Some(lb) => lb_candidates(sim.cluster(), lb),
+                None => Vec::new(),
+            };
+            (
+                Arc::new(ServiceEndpoints {
+                    candidates,
+                    watched: Vec::new(),
+                }),
+                true,
+            )
+        }
     };
+    let candidates = &endpoints.candidates;
+    let mut watched = endpoints.watched.clone();
     if let TargetRef::Lb { name } = &target {
         watched.push(ObjectRef::new("lb", name.clone()));
     }
@@ -661,17 +737,6 @@ fn second(sim: &mut Sim, label: &str, tick_cause: EventId) {
     } else {
         Outcome::Ok
     };
-    // Objects whose latest change explains this second: the failing endpoints' pods and nodes,
-    // else (recovery) every candidate's, and the target's own objects.
-    let mut objects: Vec<ObjectRef> = watched;
-    let explain: Vec<usize> = if involved.is_empty() {
-        (0..candidates.len()).collect()
-    } else {
-        involved.into_iter().collect()
-    };
-    for i in explain {
-        objects.extend(candidates[i].objects.iter().cloned());
-    }
     let Some(t) = sim.traffic.targets.get_mut(label) else {
         return;
     };
@@ -689,6 +754,17 @@ fn second(sim: &mut Sim, label: &str, tick_cause: EventId) {
     let since = t.outcome_event;
     if outcome == previous || sent == 0 {
         return;
+    }
+    // Objects whose latest change explains this second: the failing endpoints' pods and nodes,
+    // else (recovery) every candidate's, and the target's own objects.
+    let mut objects: Vec<ObjectRef> = std::mem::take(&mut watched);
+    let explain: Vec<usize> = if involved.is_empty() {
+        (0..candidates.len()).collect()
+    } else {
+        involved.into_iter().collect()
+    };
+    for i in explain {
+        objects.extend(candidates[i].objects.iter().cloned());
     }
     let cause = find_cause(sim, &objects, since).unwrap_or(tick_cause);
     let message = match outcome {

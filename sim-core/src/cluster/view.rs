@@ -152,14 +152,18 @@ pub fn cluster_view(c: &Cluster) -> ClusterView {
             pods: Vec::new(),
         });
     }
+    // Node names come sorted from the store: find a pod's node by binary search.
     for o in c.store.list(ObjectKind::Pod, None) {
         let Object::Pod(p) = o else { continue };
         let pv = pod_view(c, p);
-        match view
-            .nodes
-            .iter_mut()
-            .find(|n| !p.spec.node_name.is_empty() && n.name == p.spec.node_name)
-        {
+        let at = if p.spec.node_name.is_empty() {
+            None
+        } else {
+            view.nodes
+                .binary_search_by(|n| n.name.as_str().cmp(p.spec.node_name.as_str()))
+                .ok()
+        };
+        match at.map(|i| &mut view.nodes[i]) {
             Some(n) => {
                 n.cpu_requested_milli += pv.cpu_milli;
                 n.memory_requested_bytes += pv.memory_bytes;
