@@ -5,6 +5,8 @@
 //! commands. Goals about history ("an event happened", "a command ran") count only what came
 //! after the demonstrations.
 
+use std::collections::BTreeSet;
+
 use serde::Serialize;
 use sim_core::{Entry, Session, SimConfig};
 
@@ -235,4 +237,42 @@ pub fn score(lesson: &Lesson, session: &Session, since: Since) -> Option<ScoreCa
         sent,
         ok,
     })
+}
+
+/// The inputs a demonstration's command becomes when submitted, as the session records them.
+pub fn demo_inputs(command: &str) -> Vec<String> {
+    sim_core::shell::input_texts(command)
+}
+
+/// How a replayed lesson link's `commands` divide: the intro pages whose demonstration they
+/// ran (matched greedily from the start, in any order, as the Run buttons allow), and the
+/// index of the first command of the student's part — `None` when the link ends inside the
+/// intro (demonstrations left, no command of the student's).
+pub fn split_demos(lesson: &Lesson, commands: &[String]) -> (BTreeSet<usize>, Option<usize>) {
+    let demos: Vec<(usize, Vec<String>)> = lesson
+        .intro
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| match p {
+            Page::Demo(d) => Some((i, demo_inputs(&d.command))),
+            Page::Text(_) => None,
+        })
+        .collect();
+    let mut run = BTreeSet::new();
+    let mut at = 0;
+    'outer: while run.len() < demos.len() {
+        for (page, inputs) in &demos {
+            if !run.contains(page)
+                && !inputs.is_empty()
+                && commands.get(at..at + inputs.len()) == Some(inputs.as_slice())
+            {
+                run.insert(*page);
+                at += inputs.len();
+                continue 'outer;
+            }
+        }
+        break;
+    }
+    let started = run.len() == demos.len() || at < commands.len();
+    (run, started.then_some(at))
 }

@@ -167,7 +167,7 @@ impl Session {
             match shell::parse_script(text) {
                 Ok(lines) => lines
                     .into_iter()
-                    .map(|l| (display_text(&l), Ok(l)))
+                    .map(|l| (l.display_text(), Ok(l)))
                     .collect(),
                 Err(e) => vec![(text.trim_end_matches('\n').to_string(), Err(e))],
             };
@@ -176,7 +176,7 @@ impl Session {
 
     /// Runs one already parsed command line (a script runner parses the whole script first).
     pub fn submit_line(&mut self, line: CommandLine) -> Entry {
-        let text = display_text(&line);
+        let text = line.display_text();
         self.submit_parsed(vec![(text, Ok(line))]).remove(0)
     }
 
@@ -491,15 +491,6 @@ pub struct SessionView {
     pub files: usize,
     /// The trace hash at the current frame.
     pub trace_hash: String,
-}
-
-/// The text the terminal echoes for a command line: its source, plus a here-document's body
-/// and delimiter.
-fn display_text(line: &CommandLine) -> String {
-    match &line.heredoc {
-        None => line.source.clone(),
-        Some(h) => format!("{}\n{}{}", line.source, h.body, h.delimiter),
-    }
 }
 
 /// True for an input that is a `run` command: one the session can pause and carry on.

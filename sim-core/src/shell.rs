@@ -44,6 +44,26 @@ pub struct CommandLine {
     pub source: String,
 }
 
+impl CommandLine {
+    /// The text the terminal echoes for it, and what a session records as its input: its
+    /// source, plus a here-document's body and delimiter.
+    pub fn display_text(&self) -> String {
+        match &self.heredoc {
+            None => self.source.clone(),
+            Some(h) => format!("{}\n{}{}", self.source, h.body, h.delimiter),
+        }
+    }
+}
+
+/// The inputs `Session::submit` records for `text`: one per command line (here-documents
+/// whole), or the text itself when it does not parse.
+pub fn input_texts(text: &str) -> Vec<String> {
+    match parse_script(text) {
+        Ok(lines) => lines.iter().map(CommandLine::display_text).collect(),
+        Err(_) => vec![text.trim_end_matches('\n').to_string()],
+    }
+}
+
 /// Splits a script into command lines. Blank lines and comment-only lines produce nothing.
 pub fn parse_script(text: &str) -> Result<Vec<CommandLine>> {
     let lines: Vec<&str> = text.split('\n').collect();

@@ -605,7 +605,7 @@ impl Sandbox {
             })
         };
         self.open_lesson(lesson.clone());
-        let (demos, start) = crate::sharing::split_demos(&lesson, &shared.commands);
+        let (demos, start) = lessons::runner::split_demos(&lesson, &shared.commands);
         let mut session = self.session.borrow_mut();
         let mut since = None;
         for (i, c) in shared.commands.iter().enumerate() {

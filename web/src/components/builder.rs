@@ -103,7 +103,7 @@ fn action(f: impl Fn(&mut BuilderState) + 'static) -> Rc<dyn Fn(&mut BuilderStat
 
 /// Counts the lines of a script (its commands, here-documents counted as one).
 fn count_commands(script: &str) -> usize {
-    crate::sharing::demo_inputs(script)
+    lessons::runner::demo_inputs(script)
         .iter()
         .filter(|l| !l.trim().is_empty())
         .count()
