@@ -73,6 +73,17 @@ pub enum FaultAction {
     /// `chaos image-pull-error IMAGE --at T` (the target is the image's canonical reference); no
     /// change to a node.
     ImagePullError,
+    /// Every running node labelled `topology.kubernetes.io/zone=ZONE` crashes (`chaos random`;
+    /// the target is the zone), as `chaos zone-outage ZONE` does.
+    ZoneOutage,
+    /// Every crashed node of the zone comes back (the undo of a random zone outage).
+    ZoneRecover,
+    /// The Deployment (the target, `NS/NAME`) stops crashlooping: containers that start from now
+    /// on keep running (the undo of a random crashloop).
+    CrashloopEnd,
+    /// Pulls of the image (the target, its canonical reference) succeed again (the undo of a
+    /// random image pull error).
+    ImagePullRecover,
 }
 
 impl FaultAction {
@@ -91,6 +102,10 @@ impl FaultAction {
             FaultAction::PodKill => "pod-kill",
             FaultAction::Crashloop => "crashloop",
             FaultAction::ImagePullError => "image-pull-error",
+            FaultAction::ZoneOutage => "zone-outage",
+            FaultAction::ZoneRecover => "zone-recover",
+            FaultAction::CrashloopEnd => "crashloop-end",
+            FaultAction::ImagePullRecover => "image-pull-recover",
         }
     }
 
@@ -111,7 +126,13 @@ impl FaultAction {
             FaultAction::MemoryPressure => f.memory_pressure = true,
             FaultAction::DiskPressure => f.disk_pressure = true,
             FaultAction::Clear => f = NodeFault::default(),
-            FaultAction::PodKill | FaultAction::Crashloop | FaultAction::ImagePullError => {}
+            FaultAction::PodKill
+            | FaultAction::Crashloop
+            | FaultAction::ImagePullError
+            | FaultAction::ZoneOutage
+            | FaultAction::ZoneRecover
+            | FaultAction::CrashloopEnd
+            | FaultAction::ImagePullRecover => {}
         }
         f
     }
@@ -148,8 +169,8 @@ pub struct ScheduledFault {
     /// What happens.
     pub action: FaultAction,
     /// To which node (empty for a pod-kill: the pod is picked when it happens; for a crashloop
-    /// the Deployment's `NAMESPACE/NAME`, for an image pull error the image's canonical
-    /// reference).
+    /// and its end the Deployment's `NAMESPACE/NAME`, for an image pull error and its recovery
+    /// the image's canonical reference, for a zone outage and its recovery the zone).
     pub node: String,
 }
 

@@ -761,7 +761,13 @@ pub(crate) fn apply_fault(
             "is low on disk: its filesystem is below the kubelet's hard eviction threshold nodefs.available<10%"
         }
         FaultAction::Clear => "cleared of every fault",
-        FaultAction::PodKill | FaultAction::Crashloop | FaultAction::ImagePullError => "unchanged",
+        FaultAction::PodKill
+        | FaultAction::Crashloop
+        | FaultAction::ImagePullError
+        | FaultAction::ZoneOutage
+        | FaultAction::ZoneRecover
+        | FaultAction::CrashloopEnd
+        | FaultAction::ImagePullRecover => "unchanged",
     };
     let state_now = if after.is_healthy() {
         "healthy".to_string()
@@ -841,10 +847,111 @@ pub(crate) fn scheduled_fault(sim: &mut Sim, id: u64, cause: EventId) {
                 inject_image_pull_error(sim, &f.node, cause);
             }
         }
+        FaultAction::ZoneOutage => {
+            zone_outage(sim, &f.node, cause);
+        }
+        FaultAction::ZoneRecover => {
+            let down: Vec<String> = sim.cluster.as_ref().map_or_else(Vec::new, |c| {
+                zone_nodes(c, &f.node)
+                    .into_iter()
+                    .filter(|n| c.fault(n).down)
+                    .collect()
+            });
+            for n in &down {
+                apply_fault(sim, n, FaultAction::NodeRecover, cause);
+            }
+        }
+        FaultAction::CrashloopEnd => {
+            // Nothing happens when the Deployment no longer crashloops (`chaos clear` ended it).
+            if let Some((ns, name)) = f.node.split_once('/') {
+                let key = Key::new(ObjectKind::Deployment, ns, name);
+                end_crashloop(sim, &key, "crashloop-end", cause);
+            }
+        }
+        FaultAction::ImagePullRecover => {
+            end_image_pull_error(sim, &f.node, "image-pull-recover", cause);
+        }
         _ => {
             apply_fault(sim, &f.node, f.action, cause);
         }
     }
+}
+
+/// The label that names a node's zone.
+pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
+
+/// The nodes labelled `topology.kubernetes.io/zone=ZONE`, by name.
+pub(crate) fn zone_nodes(c: &super::state::Cluster, zone: &str) -> Vec<String> {
+    c.store
+        .list(ObjectKind::Node, None)
+        .filter(|o| o.metadata().labels.get(ZONE_LABEL).map(String::as_str) == Some(zone))
+        .map(|o| o.metadata().name.clone())
+        .collect()
+}
+
+/// A zone outage (`chaos zone-outage ZONE`, or drawn by `chaos random`): every running node of
+/// the zone crashes, each its own `FaultInjected` event caused by `cause`. Returns the nodes it
+/// crashed (none: nothing happens).
+pub(crate) fn zone_outage(sim: &mut Sim, zone: &str, cause: EventId) -> Vec<String> {
+    let nodes: Vec<String> = sim.cluster.as_ref().map_or_else(Vec::new, |c| {
+        zone_nodes(c, zone)
+            .into_iter()
+            .filter(|n| !c.fault(n).down)
+            .collect()
+    });
+    for n in &nodes {
+        apply_fault(sim, n, FaultAction::NodeCrash, cause);
+    }
+    nodes
+}
+
+/// Ends the crashloop of the Deployment at `key` (`chaos clear`, or the end of a random one):
+/// a crashlooping container restarts normally at the end of its back-off. Records a
+/// `FaultInjected` event named `fault` caused by `cause`; nothing when it does not crashloop.
+pub(crate) fn end_crashloop(sim: &mut Sim, key: &Key, fault: &str, cause: EventId) {
+    let Some(c) = sim.cluster.as_mut() else {
+        return;
+    };
+    if c.workload_faults.crashloop.remove(key).is_none() {
+        return;
+    }
+    let shown = if key.namespace == "default" {
+        format!("deployment/{}", key.name)
+    } else {
+        format!("deployment/{}/{}", key.namespace, key.name)
+    };
+    sim.record(
+        EventKind::FaultInjected {
+            fault: fault.into(),
+        },
+        key.object_ref(),
+        Some(cause),
+        format!("chaos: {shown} no longer crashloops: containers that start now keep running"),
+    );
+}
+
+/// Ends the pull error of the image (its canonical reference): a pull in ImagePullBackOff
+/// succeeds at its next attempt. Records a `FaultInjected` event named `fault` caused by
+/// `cause`; nothing when its pulls do not fail.
+pub(crate) fn end_image_pull_error(sim: &mut Sim, canonical: &str, fault: &str, cause: EventId) {
+    let Some(c) = sim.cluster.as_mut() else {
+        return;
+    };
+    if c.workload_faults
+        .image_pull_errors
+        .remove(canonical)
+        .is_none()
+    {
+        return;
+    }
+    sim.record(
+        EventKind::FaultInjected {
+            fault: fault.into(),
+        },
+        crate::event::ObjectRef::new("image", canonical),
+        Some(cause),
+        format!("chaos: pulls of {canonical} succeed again"),
+    );
 }
 
 /// `chaos crashloop`: the Deployment at `key` starts crashing (a `FaultInjected` event caused

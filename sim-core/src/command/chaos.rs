@@ -9,10 +9,8 @@ use std::fmt::Write as _;
 
 use super::{CommandSpec, Family, Invocation, Plan};
 use crate::cluster::api::{Object, ObjectKind};
-use crate::cluster::faults::{
-    FaultAction, ScheduledFault, WorkloadFaults, CRASHLOOP_RUN_MS, MAX_WORKLOAD_FAULTS,
-};
-use crate::cluster::nodelifecycle;
+use crate::cluster::faults::{FaultAction, ScheduledFault, CRASHLOOP_RUN_MS, MAX_WORKLOAD_FAULTS};
+use crate::cluster::nodelifecycle::{self, ZONE_LABEL};
 use crate::cluster::state::{enqueue, Cluster, Work};
 use crate::cluster::store::Key;
 use crate::error::{CommandError, Result};
@@ -53,7 +51,12 @@ pub(super) const FAMILY: Family = Family {
                chaos zone-outage ZONE     crash every node labelled topology.kubernetes.io/zone=ZONE\n\
                chaos random --faults node-crash,pod-kill --mean-interval 10m [--for 1h]\n\
                                           faults at random (exponential intervals, seeded RNG); \
-               kinds: node-crash, kubelet-stop, partition, pod-kill; a node comes back after 1-5 min\n\
+               kinds: node-crash, kubelet-stop, partition, memory-pressure, disk-pressure, \
+               zone-outage, pod-kill, crashloop, image-pull-error, or all (every kind the cluster \
+               has a target for); each strikes a random node, zone, Deployment or image that \
+               exists now (pod-kill: a random pod when it happens) and is undone 1-5 min later \
+               (node-recover, kubelet-start, heal, zone-recover, crashloop-end, \
+               image-pull-recover)\n\
                chaos list                 active and scheduled faults\n\
                chaos clear                cancel scheduled faults, heal every node, end crashloops \
                and image pull errors\n\
@@ -408,21 +411,14 @@ fn image_pull_error(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
     })))
 }
 
-/// The zone label (`topology.kubernetes.io/zone`).
-pub const ZONE_LABEL: &str = "topology.kubernetes.io/zone";
-
 fn zone_outage(c: &Cluster, a: &Args) -> Result<Plan> {
     let [zone] = a.pos.as_slice() else {
         return Err(usage("chaos zone-outage needs one ZONE"));
     };
-    let nodes: Vec<String> = c
-        .store
-        .list(ObjectKind::Node, None)
-        .filter(|o| o.metadata().labels.get(ZONE_LABEL) == Some(zone))
-        .map(|o| o.metadata().name.clone())
-        .filter(|n| !c.fault(n).down)
-        .collect();
-    if nodes.is_empty() {
+    if !nodelifecycle::zone_nodes(c, zone)
+        .iter()
+        .any(|n| !c.fault(n).down)
+    {
         return Err(err(format!(
             "chaos: no running node is labelled {ZONE_LABEL}={zone}"
         )));
@@ -430,8 +426,8 @@ fn zone_outage(c: &Cluster, a: &Args) -> Result<Plan> {
     let zone = zone.clone();
     Ok(Plan::Effect(Box::new(move |sim, id| {
         let mut out = String::new();
+        let nodes = nodelifecycle::zone_outage(sim, &zone, id);
         for n in &nodes {
-            nodelifecycle::apply_fault(sim, n, FaultAction::NodeCrash, id);
             let _ = writeln!(out, "chaos: node-crash {n}");
         }
         let _ = writeln!(out, "chaos: zone {zone} is down ({} node(s))", nodes.len());
@@ -496,7 +492,8 @@ fn list(sim: &Sim, c: &Cluster) -> String {
 fn scheduled_target(f: &ScheduledFault) -> String {
     match f.action {
         FaultAction::PodKill => "a random pod".into(),
-        FaultAction::Crashloop => match f.node.split_once('/') {
+        FaultAction::ZoneOutage | FaultAction::ZoneRecover => format!("zone/{}", f.node),
+        FaultAction::Crashloop | FaultAction::CrashloopEnd => match f.node.split_once('/') {
             Some((ns, name)) => deployment_name(&Key::new(ObjectKind::Deployment, ns, name)),
             None => f.node.clone(),
         },
@@ -515,7 +512,6 @@ fn clear(c: &Cluster) -> Plan {
         let mut out = String::new();
         if let Some(c) = sim.cluster.as_mut() {
             c.faults_scheduled.clear();
-            c.workload_faults = WorkloadFaults::default();
         }
         if cancelled > 0 {
             let _ = writeln!(out, "chaos: cancelled {cancelled} scheduled fault(s)");
@@ -523,28 +519,11 @@ fn clear(c: &Cluster) -> Plan {
         // A crashlooping container restarts normally at the end of its back-off; a pull in
         // ImagePullBackOff succeeds at its next attempt.
         for key in workloads.crashloop.keys() {
-            let shown = deployment_name(key);
-            sim.record(
-                EventKind::FaultInjected {
-                    fault: "clear".into(),
-                },
-                key.object_ref(),
-                Some(id),
-                format!(
-                    "chaos: {shown} no longer crashloops: containers that start now keep running"
-                ),
-            );
-            let _ = writeln!(out, "chaos: healed {shown}");
+            nodelifecycle::end_crashloop(sim, key, "clear", id);
+            let _ = writeln!(out, "chaos: healed {}", deployment_name(key));
         }
         for image in workloads.image_pull_errors.keys() {
-            sim.record(
-                EventKind::FaultInjected {
-                    fault: "clear".into(),
-                },
-                crate::event::ObjectRef::new("image", image),
-                Some(id),
-                format!("chaos: pulls of {image} succeed again"),
-            );
+            nodelifecycle::end_image_pull_error(sim, image, "clear", id);
             let _ = writeln!(out, "chaos: healed image {image}");
         }
         for n in &nodes {
@@ -558,9 +537,10 @@ fn clear(c: &Cluster) -> Plan {
 /// `chaos random` draws at most this many faults on average (`--for` / `--mean-interval`).
 /// ASSUMPTION: enough for any lesson; keeps the queue small.
 pub const MAX_RANDOM_FAULTS: u64 = 200;
-/// A node crashed (or stopped, or cut off) by `chaos random` comes back after a time drawn
-/// uniformly from this range. ASSUMPTION: 1–5 min, long enough to be noticed (50 s), mostly
-/// short of the 300 s eviction.
+/// A fault drawn by `chaos random` (a node crashed, stopped, cut off or under pressure, a zone
+/// down, a crashloop, an image pull error) is undone after a time drawn uniformly from this
+/// range. ASSUMPTION: 1–5 min, long enough to be noticed (50 s), mostly short of the 300 s
+/// eviction.
 pub const RANDOM_RECOVERY_MS: std::ops::RangeInclusive<u64> = 60_000..=300_000;
 
 /// An exponentially distributed duration of mean `mean_ms`, by von Neumann's method (1951),
@@ -593,30 +573,174 @@ fn exponential_ms(sim: &mut Sim, mean_ms: u64) -> u64 {
     }
 }
 
+/// The fault kinds `chaos random --faults` accepts, in the order `all` lists them, with the
+/// action that undoes each after the recovery draw (none for a pod kill: the kubelet restarts
+/// the pod's containers on its own).
+pub const RANDOM_KINDS: [(FaultAction, Option<FaultAction>); 9] = [
+    (FaultAction::NodeCrash, Some(FaultAction::NodeRecover)),
+    (FaultAction::KubeletStop, Some(FaultAction::KubeletStart)),
+    (FaultAction::Partition, Some(FaultAction::Heal)),
+    // `chaos heal` is how a single node's pressure ends too: the condition then clears 5 min
+    // after the last eviction, as the kubelet's eviction-pressure-transition-period says.
+    (FaultAction::MemoryPressure, Some(FaultAction::Heal)),
+    (FaultAction::DiskPressure, Some(FaultAction::Heal)),
+    (FaultAction::ZoneOutage, Some(FaultAction::ZoneRecover)),
+    (FaultAction::PodKill, None),
+    (FaultAction::Crashloop, Some(FaultAction::CrashloopEnd)),
+    (
+        FaultAction::ImagePullError,
+        Some(FaultAction::ImagePullRecover),
+    ),
+];
+
+/// The words `--faults` accepts, for its error message.
+fn random_words() -> String {
+    let words: Vec<&str> = RANDOM_KINDS.iter().map(|(k, _)| k.as_str()).collect();
+    format!("{} or all", words.join(", "))
+}
+
+/// What a random fault may strike, listed when `chaos random` is typed: the nodes, the zones
+/// of their `topology.kubernetes.io/zone` labels, the Deployments and the images the
+/// Deployments' templates and the pods name (canonical references). Each list is sorted, so a
+/// draw's index names the same target on every replay.
+struct Targets {
+    nodes: Vec<String>,
+    zones: Vec<String>,
+    deployments: Vec<Key>,
+    images: Vec<String>,
+}
+
+impl Targets {
+    fn of(c: &Cluster) -> Targets {
+        use std::collections::BTreeSet;
+        let nodes: Vec<String> = c
+            .store
+            .list(ObjectKind::Node, None)
+            .map(|o| o.metadata().name.clone())
+            .collect();
+        let zones: BTreeSet<String> = c
+            .store
+            .list(ObjectKind::Node, None)
+            .filter_map(|o| o.metadata().labels.get(ZONE_LABEL).cloned())
+            .collect();
+        let deployments: Vec<Key> = c
+            .store
+            .list(ObjectKind::Deployment, None)
+            .map(|o| {
+                Key::new(
+                    ObjectKind::Deployment,
+                    &o.metadata().namespace,
+                    &o.metadata().name,
+                )
+            })
+            .collect();
+        let mut images = BTreeSet::new();
+        let mut add = |spec: &crate::cluster::api::PodSpec| {
+            for ct in spec.init_containers.iter().chain(&spec.containers) {
+                if let Ok(r) = crate::image::engine::parse_reference(&ct.image) {
+                    images.insert(r.canonical());
+                }
+            }
+        };
+        for o in c.store.list(ObjectKind::Deployment, None) {
+            if let Object::Deployment(d) = o {
+                add(&d.spec.template.spec);
+            }
+        }
+        for o in c.store.list(ObjectKind::Pod, None) {
+            if let Object::Pod(p) = o {
+                add(&p.spec);
+            }
+        }
+        Targets {
+            nodes,
+            zones: zones.into_iter().collect(),
+            deployments,
+            images: images.into_iter().collect(),
+        }
+    }
+
+    /// How many targets a fault of `kind` can pick from (pod-kill: 1, the pod is picked when it
+    /// happens).
+    fn count(&self, kind: FaultAction) -> usize {
+        match kind {
+            FaultAction::PodKill => 1,
+            FaultAction::ZoneOutage => self.zones.len(),
+            FaultAction::Crashloop => self.deployments.len(),
+            FaultAction::ImagePullError => self.images.len(),
+            _ => self.nodes.len(),
+        }
+    }
+
+    /// Why a fault of `kind` has nothing to strike.
+    fn missing(kind: FaultAction) -> String {
+        match kind {
+            FaultAction::ZoneOutage => format!(
+                "no node is labelled {ZONE_LABEL} (cluster create --profile cloud or onprem makes zones; kubectl label node NODE {ZONE_LABEL}=ZONE adds one)"
+            ),
+            FaultAction::Crashloop => "there is no Deployment to crashloop".into(),
+            FaultAction::ImagePullError => "no Deployment or pod names an image".into(),
+            _ => "the cluster has no nodes".into(),
+        }
+    }
+
+    /// The target at `i` as the schedule stores it, and as the output names it.
+    fn pick(&self, kind: FaultAction, i: usize) -> (String, String) {
+        match kind {
+            FaultAction::PodKill => (String::new(), "a random pod".into()),
+            FaultAction::ZoneOutage => (self.zones[i].clone(), format!("zone/{}", self.zones[i])),
+            FaultAction::Crashloop => {
+                let key = &self.deployments[i];
+                (
+                    format!("{}/{}", key.namespace, key.name),
+                    deployment_name(key),
+                )
+            }
+            FaultAction::ImagePullError => (self.images[i].clone(), self.images[i].clone()),
+            _ => (self.nodes[i].clone(), self.nodes[i].clone()),
+        }
+    }
+}
+
 /// `chaos random --faults node-crash,pod-kill --mean-interval 10m [--for 1h]`: faults at
 /// exponentially distributed intervals (a Poisson process) from the simulation's RNG, each of a
-/// kind picked uniformly from `--faults`; a crashed, stopped or partitioned node comes back
-/// after 1–5 min. Every fault is queued at once, so `chaos list` shows them and `chaos clear`
-/// cancels them.
+/// kind picked uniformly from `--faults` (`all`: every kind the cluster has a target for), its
+/// target picked uniformly among those that exist now (a pod-kill's pod when it happens), and
+/// undone after 1–5 min ([`RANDOM_KINDS`]). Every fault and undo is queued at once, so `chaos
+/// list` shows them and `chaos clear` cancels them. The draws for one fault, in order: the
+/// interval, the kind, the target (none for pod-kill), the recovery time (none for pod-kill).
 fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
     if !a.pos.is_empty() {
         return Err(usage("chaos random takes only flags"));
     }
-    let kinds: Vec<FaultAction> = a
+    let targets = Targets::of(c);
+    let mut kinds: Vec<FaultAction> = Vec::new();
+    let mut left_out: Vec<FaultAction> = Vec::new();
+    for word in a
         .values
         .get("--faults")
         .ok_or_else(|| usage("chaos random needs --faults, such as node-crash,pod-kill"))?
         .split(',')
-        .map(|k| match k {
-            "node-crash" => Ok(FaultAction::NodeCrash),
-            "kubelet-stop" => Ok(FaultAction::KubeletStop),
-            "partition" => Ok(FaultAction::Partition),
-            "pod-kill" => Ok(FaultAction::PodKill),
-            other => Err(usage(format!(
-                "unknown fault \"{other}\" in --faults: node-crash, kubelet-stop, partition or pod-kill"
-            ))),
-        })
-        .collect::<Result<_>>()?;
+    {
+        if word == "all" {
+            // Every kind the cluster can take; the others are named in the output.
+            for (k, _) in RANDOM_KINDS {
+                if targets.count(k) > 0 {
+                    kinds.push(k);
+                } else if !left_out.contains(&k) {
+                    left_out.push(k);
+                }
+            }
+            continue;
+        }
+        let Some(&(kind, _)) = RANDOM_KINDS.iter().find(|(k, _)| k.as_str() == word) else {
+            return Err(usage(format!(
+                "unknown fault \"{word}\" in --faults: {}",
+                random_words()
+            )));
+        };
+        kinds.push(kind);
+    }
     let duration = |flag: &str, default: Option<u64>| -> Result<u64> {
         match a.values.get(flag) {
             Some(v) => parse_duration_ms(v)
@@ -646,13 +770,15 @@ fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
         )));
     }
     sim.check_schedule("chaos")?;
-    let nodes: Vec<String> = c
-        .store
-        .list(ObjectKind::Node, None)
-        .map(|o| o.metadata().name.clone())
-        .collect();
-    if nodes.is_empty() {
+    if targets.nodes.is_empty() {
         return Err(err("chaos: the cluster has no nodes"));
+    }
+    if let Some(k) = kinds.iter().find(|k| targets.count(**k) == 0) {
+        return Err(err(format!(
+            "chaos random: cannot draw {}: {}",
+            k.as_str(),
+            Targets::missing(*k)
+        )));
     }
     Ok(Plan::Effect(Box::new(move |sim, id| {
         use rand::Rng;
@@ -677,25 +803,21 @@ fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
                 break;
             }
             let kind = kinds[sim.rng().random_range(0..kinds.len())];
-            let node = if kind == FaultAction::PodKill {
-                String::new()
+            let (target, shown) = if kind == FaultAction::PodKill {
+                targets.pick(kind, 0)
             } else {
-                nodes[sim.rng().random_range(0..nodes.len())].clone()
+                let i = sim.rng().random_range(0..targets.count(kind));
+                targets.pick(kind, i)
             };
-            let undo = match kind {
-                FaultAction::NodeCrash => Some(FaultAction::NodeRecover),
-                FaultAction::KubeletStop => Some(FaultAction::KubeletStart),
-                FaultAction::Partition => Some(FaultAction::Heal),
-                _ => None,
-            };
+            let undo = RANDOM_KINDS
+                .iter()
+                .find(|(k, _)| *k == kind)
+                .and_then(|(_, u)| *u);
             let back_ms = undo.map(|_| sim.rng().random_range(RANDOM_RECOVERY_MS));
             let at = start.plus_ms(t_ms);
-            let mut line = format!("  {at}  {:<13}", kind.as_str());
-            line.push_str(if node.is_empty() {
-                "a random pod"
-            } else {
-                &node
-            });
+            // The kind padded to 13 columns as it always was, and at least one space after a
+            // longer word (memory-pressure, image-pull-error).
+            let mut line = format!("  {at}  {:<12} {shown}", kind.as_str());
             let mut items = vec![(t_ms, kind)];
             if let (Some(u), Some(b)) = (undo, back_ms) {
                 items.push((t_ms.saturating_add(b), u));
@@ -717,7 +839,7 @@ fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
                     ScheduledFault {
                         at: start.plus_ms(ms),
                         action,
-                        node: node.clone(),
+                        node: target.clone(),
                     },
                 );
                 enqueue(sim, Work::Fault(fid), ms, id);
@@ -727,12 +849,21 @@ fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
             let _ = writeln!(out, "{line}");
         }
         let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{k} {n}")).collect();
-        format!(
-            "chaos: {queued} random fault(s) over {} (mean interval {}){}{}\n{out}",
+        let mut head = format!(
+            "chaos: {queued} random fault(s) over {} (mean interval {}){}{}\n",
             crate::time::format_duration_ms(for_ms),
             crate::time::format_duration_ms(mean_ms),
             if summary.is_empty() { "" } else { ": " },
             summary.join(", ")
-        )
+        );
+        for k in &left_out {
+            let _ = writeln!(
+                head,
+                "chaos: all leaves out {}: {}",
+                k.as_str(),
+                Targets::missing(*k)
+            );
+        }
+        head + &out
     })))
 }
