@@ -121,11 +121,11 @@ struct MapData {
 /// What the map was last computed from: the store's resourceVersion (every store write bumps
 /// it and is an event), each engine's tags (a pull changes them without a store write), and
 /// the log's length and last event, so a reuse is only ever over a log that grew from it.
+/// Checked on every render, so the check allocates nothing and walks no pods.
 #[derive(Clone, PartialEq)]
 struct MapStamp {
     session: usize,
     resource_version: u64,
-    objects: usize,
     tags: Vec<(String, Vec<String>)>,
     log_len: usize,
     last_event: Option<Event>,
@@ -136,7 +136,6 @@ impl MapStamp {
         MapStamp {
             session,
             resource_version: cluster.store.resource_version(),
-            objects: cluster.store.all().count(),
             tags: cluster
                 .engines
                 .iter()
@@ -147,15 +146,24 @@ impl MapStamp {
         }
     }
 
-    /// True when `self` (now) is the same cluster as `old`, with no store write since.
-    fn same_cluster_as(&self, old: &MapStamp, log: &[Event]) -> bool {
-        self.session == old.session
-            && self.resource_version == old.resource_version
-            && self.objects == old.objects
-            && self.tags == old.tags
-            && self.log_len >= old.log_len
-            && match &old.last_event {
-                Some(e) => log.get(old.log_len - 1) == Some(e),
+    /// True when the cluster `cluster` (now) is the one this stamp was taken of, with no store
+    /// write since.
+    fn still_describes(&self, session: usize, cluster: &Cluster, log: &[Event]) -> bool {
+        self.session == session
+            && self.resource_version == cluster.store.resource_version()
+            && self.tags.len() == cluster.engines.len()
+            && self
+                .tags
+                .iter()
+                .zip(&cluster.engines)
+                .all(|((node, tags), (now_node, engine))| {
+                    node == now_node
+                        && tags.len() == engine.tags.len()
+                        && tags.iter().zip(engine.tags.keys()).all(|(a, b)| a == b)
+                })
+            && log.len() >= self.log_len
+            && match &self.last_event {
+                Some(e) => log.get(self.log_len - 1) == Some(e),
                 None => true,
             }
     }
@@ -331,22 +339,40 @@ pub fn cluster_view_pane(props: &ClusterProps) -> Html {
         };
     };
     // `cluster_view` walks every pod: only when the store (or an engine's images) changed.
-    let stamp = MapStamp::of(props.sandbox.session_key(), cluster, sim.log());
+    let session_key = props.sandbox.session_key();
     let data = {
         let mut cache = cache.borrow_mut();
         match cache.as_ref() {
-            Some((old, data)) if stamp.same_cluster_as(old, sim.log()) => data.clone(),
-            _ => {
+            Some((old, data)) if old.still_describes(session_key, cluster, sim.log()) => {
+                data.clone()
+            }
+            previous => {
                 let view = cluster_view(cluster);
                 let pods =
                     view.pending.len() + view.nodes.iter().map(|n| n.pods.len()).sum::<usize>();
+                // A node that did not change keeps the `Rc` it had: a node box's props then
+                // compare by pointer on every later tick. (Yew keeps a component's old props
+                // when the new ones are equal, so a fresh but equal `Rc` would be compared in
+                // depth — every pod of every node — on each tick until the node changes.)
+                let old: BTreeMap<&str, &Rc<NodeView>> = previous
+                    .map(|(_, d)| d.nodes.iter().map(|n| (n.name.as_str(), n)).collect())
+                    .unwrap_or_default();
+                let nodes: Vec<Rc<NodeView>> = view
+                    .nodes
+                    .into_iter()
+                    .map(|n| match old.get(n.name.as_str()) {
+                        Some(kept) if ***kept == n => Rc::clone(kept),
+                        _ => Rc::new(n),
+                    })
+                    .collect();
+                drop(old);
                 let data = Rc::new(MapData {
-                    nodes: view.nodes.into_iter().map(Rc::new).collect(),
+                    nodes,
                     pending: Rc::new(view.pending),
                     workloads: Rc::new(view.workloads),
                     pods,
                 });
-                *cache = Some((stamp, data.clone()));
+                *cache = Some((MapStamp::of(session_key, cluster, sim.log()), data.clone()));
                 data
             }
         }
