@@ -97,6 +97,7 @@ catalog! {
     // Top bar
     TagLine { ko: "쿠버네티스 학습 샌드박스", en: "Kubernetes teaching sandbox" }
     LessonPicker { ko: "레슨", en: "Lesson" }
+    PickerOutsideCourse { ko: "코스 밖의 레슨: {title}", en: "Not in the course: {title}" }
     LessonWelcome { ko: "시작하기", en: "Getting started" }
     LessonMoreSoon { ko: "다른 레슨은 곧 추가돼요", en: "More lessons coming soon" }
     SwitchLanguage { ko: "언어를 영어로 바꾸기 (Alt+L)", en: "Switch language to Korean (Alt+L)" }

@@ -440,6 +440,24 @@ async fn a_teacher_records_a_lesson_tests_it_exports_it_and_a_bad_file_is_refuse
             COMMAND_TIMEOUT,
         )
         .await;
+        // The picker names the lesson being tried (it is not in the course), not the sandbox.
+        let picked = client
+            .execute(
+                "const s = document.querySelector('#lesson-picker'); \
+                 const o = s.options[s.selectedIndex]; \
+                 return [s.value, o.text, o.dataset.outsideCourse || ''];",
+                vec![],
+            )
+            .await
+            .expect("the picker's selection");
+        assert_eq!(picked[0], "vm-boot", "{picked:?}");
+        assert_eq!(picked[2], "true", "{picked:?}");
+        assert!(
+            picked[1]
+                .as_str()
+                .is_some_and(|t| t.contains("Not in the course")),
+            "{picked:?}"
+        );
 
         // A broken lesson file: every problem listed, the open lesson unchanged.
         click(&client, "#btn-transfer").await;

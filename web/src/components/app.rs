@@ -480,6 +480,8 @@ pub fn app() -> Html {
                 presenter={*presenter} on_lang={switch_lang} on_presenter={toggle(&presenter)}
                 on_shortcuts={toggle(&overlay)} course={course.clone()} progress={(*progress).clone()}
                 current={sandbox.lesson().map(|l| AttrValue::from(l.lesson.id.clone()))}
+                outside_course={sandbox.lesson().filter(|l| course.lesson(&l.lesson.id) != Some(&*l.lesson))
+                    .map(|l| AttrValue::from(l.lesson.title.get(lang_now.code()).to_string()))}
                 on_pick={on_open.clone()} share_open={*share_open} on_share={on_share.clone()}
                 builder_open={*builder_open && sandbox.lesson().is_none()} on_builder={on_builder.clone()}
                 transfer_open={*transfer_open} on_transfer={on_transfer.clone()}

@@ -41,6 +41,10 @@ pub struct TopBarProps {
     pub progress: Rc<Progress>,
     /// The open lesson's id (`None`: the free sandbox).
     pub current: Option<AttrValue>,
+    /// The open lesson's title when it is not the course's lesson of that id (a lesson tried
+    /// from the builder or imported from a file): the picker shows it as its own option.
+    #[prop_or_default]
+    pub outside_course: Option<AttrValue>,
     /// Opens a lesson (`None`: the free sandbox).
     pub on_pick: Callback<Option<String>>,
     /// The share panel is open.
@@ -120,8 +124,9 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                     if done { "✓" } else { "\u{2003}" },
                     l.title.get(lang.code())
                 );
+                let selected = current == l.id && props.outside_course.is_none();
                 html! {
-                    <option value={l.id.clone()} selected={current == l.id}
+                    <option value={l.id.clone()} selected={selected}
                         data-completed={done.to_string()}>{ text }</option>
                 }
             })
@@ -140,6 +145,11 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                 <select id="lesson-picker" key={current.clone()} onchange={on_pick}
                     aria-label={t(Msg::LessonPickerLabel)} title={t(Msg::LessonPickerLabel)}>
                     <option value={SANDBOX_VALUE} selected={current == SANDBOX_VALUE}>{ t(Msg::FreeSandbox) }</option>
+                    if let Some(title) = &props.outside_course {
+                        <option value={current.clone()} selected=true data-outside-course="true">
+                            { fill(t(Msg::PickerOutsideCourse), &[("title", title)]) }
+                        </option>
+                    }
                     { for chapters }
                 </select>
             </label>
@@ -174,8 +184,8 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                 </button>
                 <button id="btn-presenter" type="button" class="btn btn-quiet"
                     aria-pressed={props.presenter.to_string()} title={t(Msg::PresenterTitle)}
-                    aria-keyshortcuts="Alt+M" onclick={click(&props.on_presenter)}>
-                    <Icon name={IconName::Presenter} />{ t(Msg::Presenter) }
+                    aria-label={t(Msg::Presenter)} aria-keyshortcuts="Alt+M" onclick={click(&props.on_presenter)}>
+                    <Icon name={IconName::Presenter} /><span class="top-btn-label">{ t(Msg::Presenter) }</span>
                 </button>
                 if props.presenter {
                     <button id="btn-presenter-terminal" type="button" class="btn btn-quiet"
@@ -185,8 +195,9 @@ pub fn top_bar(props: &TopBarProps) -> Html {
                     </button>
                 }
                 <button id="btn-shortcuts" type="button" class="btn btn-quiet"
+                    aria-label={t(Msg::ShortcutsButton)} title={t(Msg::ShortcutsButton)}
                     aria-keyshortcuts="?" aria-haspopup="dialog" onclick={click(&props.on_shortcuts)}>
-                    <span aria-hidden="true" class="key-cap">{ "?" }</span>{ t(Msg::ShortcutsButton) }
+                    <span aria-hidden="true" class="key-cap">{ "?" }</span><span class="top-btn-label">{ t(Msg::ShortcutsButton) }</span>
                 </button>
                 <button id="btn-lang" type="button" class="btn" lang={other.code()}
                     aria-label={t(Msg::SwitchLanguage)} title={t(Msg::SwitchLanguage)}
