@@ -15,7 +15,7 @@ use yew::prelude::*;
 
 use super::traffic::{
     drawn_rows, flow_rows, more_endpoints, pct_attr, pct_text, rate_chart, success_over, FlowRow,
-    RECENT_S,
+    Undrawn, RECENT_S,
 };
 use crate::i18n::{fill, tr, Lang, Msg};
 use crate::state::{Action, Sandbox};
@@ -148,7 +148,7 @@ pub fn fleet_compare(
                 { rate_chart(lang, series, FLEET_CHART_S, true) }
                 { verdict }
                 <ul class="fl-list">{ for items }</ul>
-                { more_endpoints(lang, &undrawn) }
+                { more_endpoints(lang, &Undrawn::of(&undrawn)) }
             </div>
         }
     };

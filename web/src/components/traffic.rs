@@ -305,23 +305,114 @@ pub fn drawn_rows(rows: &[FlowRow]) -> (Vec<&FlowRow>, Vec<&FlowRow>) {
     (shown, hidden)
 }
 
+/// What a flow diagram leaves out: how many endpoints, and how many of them are on a node that
+/// is down or are not ready (the rest are ready).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Undrawn {
+    /// Endpoints not drawn.
+    pub count: usize,
+    /// Of those, on a node that is down or cut off.
+    pub down: usize,
+    /// Of those, on a healthy node but not ready.
+    pub notready: usize,
+}
+
+impl Undrawn {
+    /// Counts `hidden`.
+    pub fn of(hidden: &[&FlowRow]) -> Undrawn {
+        let mut u = Undrawn::default();
+        for r in hidden {
+            u.add(r.node_down, r.ready);
+        }
+        u
+    }
+
+    fn add(&mut self, node_down: bool, ready: Option<bool>) {
+        self.count += 1;
+        if node_down {
+            self.down += 1;
+        } else if ready == Some(false) {
+            self.notready += 1;
+        }
+    }
+}
+
 /// The line under a flow diagram that counts the endpoints it does not draw.
-pub fn more_endpoints(lang: Lang, hidden: &[&FlowRow]) -> Html {
-    if hidden.is_empty() {
+pub fn more_endpoints(lang: Lang, hidden: &Undrawn) -> Html {
+    if hidden.count == 0 {
         return Html::default();
     }
-    let down = hidden.iter().filter(|r| r.node_down).count();
-    let notready = hidden
-        .iter()
-        .filter(|r| !r.node_down && r.ready == Some(false))
-        .count();
-    let ready = hidden.len() - down - notready;
+    let ready = hidden.count - hidden.down - hidden.notready;
     html! {
-        <p class="view-note flow-more" data-more={hidden.len().to_string()}>
-            { fill(tr(lang, Msg::TfMoreEndpoints), &[("count", &hidden.len().to_string()),
-                ("ready", &ready.to_string()), ("notready", &notready.to_string()), ("down", &down.to_string())]) }
+        <p class="view-note flow-more" data-more={hidden.count.to_string()}>
+            { fill(tr(lang, Msg::TfMoreEndpoints), &[("count", &hidden.count.to_string()),
+                ("ready", &ready.to_string()), ("notready", &hidden.notready.to_string()),
+                ("down", &hidden.down.to_string())]) }
         </p>
     }
+}
+
+/// [`drawn_rows`] of [`with_traffic`]'s rows, without copying every row: a Service can have
+/// 15,000 endpoints and the panel draws 40 of them on every tick. When the last second's
+/// requests went only to endpoints `base` has, on the nodes it has them on (the usual case),
+/// the rows are read in place; otherwise (an endpoint moved or is new) the rows are rebuilt.
+pub fn drawn_with_traffic(
+    base: &BaseRows,
+    target: &Target,
+    cluster: &Cluster,
+) -> (Vec<FlowRow>, Undrawn) {
+    let mut counts: BTreeMap<usize, (u32, u32)> = BTreeMap::new();
+    for (id, c) in &target.last_endpoints {
+        match base.index.get(id.as_str()) {
+            Some(&i) if base.rows[i].node.as_str() == c.node.as_str() => {
+                counts.insert(i, (c.ok, c.failed));
+            }
+            _ => {
+                let rows = with_traffic(base, target, cluster);
+                let (shown, hidden) = drawn_rows(&rows);
+                let undrawn = Undrawn::of(&hidden);
+                return (shown.into_iter().cloned().collect(), undrawn);
+            }
+        }
+    }
+    let row = |i: usize| {
+        let mut r = base.rows[i].clone();
+        if let Some(&(ok, failed)) = counts.get(&i) {
+            r.ok = ok;
+            r.failed = failed;
+        }
+        r
+    };
+    let rows = &base.rows;
+    if rows.len() <= MAX_FLOW_ROWS {
+        return ((0..rows.len()).map(row).collect(), Undrawn::default());
+    }
+    let notable = |i: usize| {
+        let r = &rows[i];
+        counts.get(&i).is_some_and(|&(ok, failed)| ok + failed > 0)
+            || r.node_down
+            || r.ready == Some(false)
+    };
+    let mut keep = vec![false; rows.len()];
+    let mut kept = 0;
+    for pass_notable in [true, false] {
+        for (i, k) in keep.iter_mut().enumerate() {
+            if kept < MAX_FLOW_ROWS && !*k && (!pass_notable || notable(i)) {
+                *k = true;
+                kept += 1;
+            }
+        }
+    }
+    let mut shown = Vec::with_capacity(kept);
+    let mut undrawn = Undrawn::default();
+    for (i, k) in keep.into_iter().enumerate() {
+        if k {
+            shown.push(row(i));
+        } else {
+            undrawn.add(rows[i].node_down, rows[i].ready);
+        }
+    }
+    (shown, undrawn)
 }
 
 /// Width of the flow diagram in SVG units.
@@ -330,9 +421,8 @@ const F_WIDTH: f64 = 520.0;
 const F_ROW: f64 = 30.0;
 
 /// The flow diagram: the target's box on the left, one line per endpoint on the right.
-fn flow_diagram(lang: Lang, label: &str, all_rows: &[FlowRow]) -> Html {
+fn flow_diagram(lang: Lang, label: &str, rows: &[FlowRow], hidden: &Undrawn) -> Html {
     let t = |m| tr(lang, m);
-    let (rows, hidden) = drawn_rows(all_rows);
     let n = rows.len().max(1);
     let height = (n as f64 * F_ROW + 12.0).max(56.0);
     let (sx, sw, sh) = (6.0, 128.0, 40.0);
@@ -438,7 +528,7 @@ fn flow_diagram(lang: Lang, label: &str, all_rows: &[FlowRow]) -> Html {
                 }
             </svg>
             <ul class="visually-hidden">{ for summary.into_iter().map(|s| html! { <li>{ s }</li> }) }</ul>
-            { more_endpoints(lang, &hidden) }
+            { more_endpoints(lang, hidden) }
         </>
     }
 }
@@ -605,7 +695,7 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
     let cards = state.targets().iter().map(|(label, target)| {
         let series = traffic::series(sim, label);
         let last = series.last();
-        let rows = {
+        let (rows, undrawn) = {
             let now = BaseStamp::of(props.sandbox.session_key(), cluster, target, sim);
             let mut cache = base_cache.borrow_mut();
             let base = match cache.get(label) {
@@ -616,7 +706,7 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
                     base
                 }
             };
-            with_traffic(&base, target, cluster)
+            drawn_with_traffic(&base, target, cluster)
         };
         let recent = success_over(series, RECENT_S);
         let window = success_over(series, CHART_WINDOW_S as usize);
@@ -668,7 +758,7 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
                 <div class="tf-body">
                     <div class="tf-flow">
                         <h4>{ t(Msg::TfFlowTitle) }</h4>
-                        { flow_diagram(lang, label, &rows) }
+                        { flow_diagram(lang, label, &rows, &undrawn) }
                     </div>
                     <div class="tf-chart">
                         <h4>{ fill(t(Msg::TfChartTitle), &[("seconds", &CHART_WINDOW_S.to_string())]) }</h4>
@@ -702,5 +792,60 @@ pub fn traffic_panel(props: &TrafficProps) -> Html {
             { fleet }
             { for cards }
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use sim_core::{Session, SimConfig};
+
+    use super::*;
+
+    /// What the panel drew before [`drawn_with_traffic`]: every row copied, then picked.
+    fn reference(base: &BaseRows, target: &Target, cluster: &Cluster) -> (Vec<FlowRow>, Undrawn) {
+        let rows = with_traffic(base, target, cluster);
+        let (shown, hidden) = drawn_rows(&rows);
+        (shown.into_iter().cloned().collect(), Undrawn::of(&hidden))
+    }
+
+    #[test]
+    fn drawing_in_place_picks_the_rows_a_full_copy_would() {
+        let mut s = Session::new(SimConfig { seed: 4 });
+        for e in s.submit(
+            "cluster create --nodes 3\n\
+             kubectl create deployment web --image=nginx:1.27-alpine --replicas=90\n\
+             cat > svc.yaml <<'EOF'\n\
+             apiVersion: v1\n\
+             kind: Service\n\
+             metadata:\n  name: web\n\
+             spec:\n  selector:\n    app: web\n  ports:\n  - port: 80\n\
+             EOF\n\
+             kubectl apply -f svc.yaml\n\
+             run 1m\n\
+             traffic start svc/web --rps 30\n\
+             run 5s",
+        ) {
+            assert!(e.error.is_none(), "{}: {:?}", e.command, e.error);
+        }
+        let sim = s.sim();
+        let cluster = sim.cluster().expect("a cluster");
+        let target = sim.traffic().targets().values().next().expect("a target");
+        assert!(!target.last_endpoints.is_empty());
+        let base = base_rows(cluster, target, sim);
+        assert!(base.rows.len() > MAX_FLOW_ROWS, "{}", base.rows.len());
+        let (shown, undrawn) = drawn_with_traffic(&base, target, cluster);
+        assert_eq!((shown.clone(), undrawn), reference(&base, target, cluster));
+        assert_eq!(shown.len(), MAX_FLOW_ROWS);
+        assert_eq!(undrawn.count, base.rows.len() - MAX_FLOW_ROWS);
+        assert!(shown.iter().any(|r| r.ok > 0));
+
+        // An endpoint that answered from another node than the slice says: rebuilt, same rows.
+        let mut moved = target.clone();
+        let (_, count) = moved.last_endpoints.iter_mut().next().expect("an endpoint");
+        count.node = "node-elsewhere".into();
+        assert_eq!(
+            drawn_with_traffic(&base, &moved, cluster),
+            reference(&base, &moved, cluster)
+        );
     }
 }
