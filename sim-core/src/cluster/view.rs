@@ -50,6 +50,8 @@ pub struct NodeView {
     pub memory_allocatable_bytes: i64,
     /// Memory requested by its pods (bytes).
     pub memory_requested_bytes: i64,
+    /// Allocatable pods (the kubelet's `--max-pods`).
+    pub pods_allocatable: i64,
     /// Images in its engine (`nginx:1.27-alpine`).
     pub images: Vec<String>,
     /// Its pods, by name.
@@ -144,6 +146,7 @@ pub fn cluster_view(c: &Cluster) -> ClusterView {
             cpu_requested_milli: 0,
             memory_allocatable_bytes: alloc.get("memory").map_or(0, |q| q.value()),
             memory_requested_bytes: 0,
+            pods_allocatable: alloc.get("pods").map_or(0, |q| q.value()),
             images: c
                 .engines
                 .get(&n.metadata.name)

@@ -387,7 +387,7 @@ pub fn cluster_view_pane(props: &ClusterProps) -> Html {
 
     let nodes = data.nodes.iter().map(|n| {
         html! {
-            <NodeBox key={n.name.clone()} lang={lang} node={n.clone()} max_pods={node_max_pods(cluster, &n.name)}
+            <NodeBox key={n.name.clone()} lang={lang} node={n.clone()} max_pods={n.pods_allocatable}
                 chips={node_chips} picked_pod={props.picked_pod.clone()} on_pick_pod={on_pick_pod.clone()} />
         }
     });
@@ -443,16 +443,6 @@ pub fn cluster_view_pane(props: &ClusterProps) -> Html {
     }
 }
 
-/// A node's `allocatable.pods` (kubelet's `--max-pods`).
-fn node_max_pods(cluster: &Cluster, node: &str) -> i64 {
-    match cluster.store.get(&Key::new(ObjectKind::Node, "", node)) {
-        Some(Object::Node(n)) => n.status.allocatable.get("pods").map_or(0, |q| q.value()),
-        _ => 0,
-    }
-}
-
-/// The latest `ApiObjectChanged` or `KubeEvent` of each `wanted` object (kind, log name),
-/// read from the end of the log back until each is found.
 fn latest_events<'a>(
     log: &'a [Event],
     wanted: &BTreeSet<(String, String)>,
