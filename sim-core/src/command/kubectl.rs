@@ -27,14 +27,15 @@ pub(super) const FAMILY: Family = Family {
     commands: &[
         CommandSpec {
             name: "kubectl",
-            usage: "kubectl get|describe|apply|diff|create|delete|scale|set image|rollout|cordon|drain|taint|label ...",
+            usage: "kubectl get|describe|apply|diff|create|expose|delete|scale|set image|rollout|cordon|drain|taint|label ...",
             summary: "talk to the cluster as kubectl does (after cluster create)",
             help: "kubectl get pods|nodes|deployments|replicasets|services|endpointslices|namespaces|events|all [NAME] [-o wide|yaml|json|name] [-l SEL] [-n NS|-A] [--show-labels] [-L KEY,...]\n\
                    kubectl get ... -w|--watch|--watch-only   print each change as the cluster steps; stops when no work is queued or after 10 minutes of simulated time (kubectl watches until Ctrl-C)\n\
                    kubectl describe pod|node|deployment|replicaset|service|endpointslice NAME   (with Events)\n\
                    kubectl apply -f FILE|DIR          create or configure the objects of manifests\n\
                    kubectl diff -f FILE|DIR           show what apply would change (diff -u), changing nothing\n\
-                   kubectl create deployment NAME --image=IMAGE [--replicas=N]\n\
+                   kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=N]\n\
+                   kubectl expose deployment|replicaset|pod|service NAME [--port=N[,M]] [--target-port=P] [--name=SVC] [--type=ClusterIP|NodePort|LoadBalancer] [--protocol=TCP|UDP|SCTP] [--selector=k=v] [-l k=v]\n\
                    kubectl delete KIND NAME... | -f FILE\n\
                    kubectl scale deployment NAME --replicas=N\n\
                    kubectl set image deployment/NAME CONTAINER=IMAGE\n\
@@ -81,7 +82,7 @@ pub const NO_SERVER: &str =
 
 const SUBCOMMANDS: &[&str] = &[
     "get", "describe", "apply", "diff", "create", "delete", "scale", "set", "rollout", "version",
-    "cordon", "uncordon", "taint", "label", "drain",
+    "cordon", "uncordon", "taint", "label", "drain", "expose",
 ];
 
 /// A kubectl error in kubectl's words. The terminal and the CLI label every error `error: `
@@ -252,6 +253,7 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "apply" => super::kubectl_apply::apply(sim, c, rest),
         "diff" => super::kubectl_apply::diff(sim, c, rest),
         "create" => create(c, rest),
+        "expose" => super::kubectl_expose::expose(c, rest),
         "delete" => delete(sim, c, rest),
         "scale" => scale(c, rest),
         "cordon" => super::kubectl_node::cordon(c, rest, true),

@@ -419,7 +419,8 @@ fn rebuild(like: &Object, value: serde_json::Value) -> Option<Object> {
     (o.kind() == like.kind()).then_some(o)
 }
 
-fn allocate_cluster_ip(sim: &mut Sim, o: &mut Object) {
+/// Gives a new Service its cluster IP, as the API server's Service storage does.
+pub(super) fn allocate_cluster_ip(sim: &mut Sim, o: &mut Object) {
     let Object::Service(s) = o else {
         return;
     };

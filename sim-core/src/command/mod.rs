@@ -17,6 +17,7 @@ mod host;
 pub mod isolation;
 mod kubectl;
 mod kubectl_apply;
+mod kubectl_expose;
 mod kubectl_get;
 mod kubectl_node;
 pub(crate) mod ssh;

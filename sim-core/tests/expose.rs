@@ -1,0 +1,220 @@
+//! `kubectl expose`: the Service kubectl makes for a Deployment, ReplicaSet, Pod or Service
+//! (selector, ports, names, protocols, target ports and labels introspected or from flags),
+//! traffic reaching the pods through it, and kubectl's errors, each changing nothing.
+
+use sim_core::{Session, SimConfig};
+
+mod common;
+use common::{ok, ok_last};
+
+fn session() -> Session {
+    Session::new(SimConfig { seed: 5 })
+}
+
+const CLUSTER: &str = "cluster create --nodes 2";
+
+fn assert_fails_and_changes_nothing(setup: &str, bad: &str, message: &str) {
+    common::assert_fails_and_changes_nothing_in(session(), setup, bad, message);
+}
+
+#[test]
+fn exposing_a_deployment_makes_a_service_from_its_selector_and_container_port() {
+    let mut s = session();
+    ok(
+        &mut s,
+        &format!(
+            "{CLUSTER}\nkubectl create deployment web --image=nginx:1.27-alpine --replicas=3 --port=80"
+        ),
+    );
+    assert_eq!(
+        ok_last(&mut s, "kubectl expose deployment web"),
+        "service/web exposed\n"
+    );
+    let yaml = ok_last(&mut s, "kubectl get svc web -o yaml");
+    for line in [
+        "  labels:\n    app: web\n",
+        "  ports:\n  - port: 80\n    protocol: TCP\n    targetPort: 80\n",
+        "  selector:\n    app: web\n",
+        "  type: ClusterIP\n",
+        "  clusterIP: 10.96.",
+    ] {
+        assert!(yaml.contains(line), "{line:?} missing in\n{yaml}");
+    }
+    // The EndpointSlice controller and traffic take it from there.
+    ok(&mut s, "run 1m");
+    let slices = ok_last(&mut s, "kubectl get endpointslices");
+    assert!(slices.contains("web-"), "{slices}");
+    assert!(slices.contains(" 80 "), "{slices}");
+    ok(&mut s, "traffic start svc/web --rps 10\nrun 10s");
+    let stats = ok_last(&mut s, "traffic stats");
+    assert!(
+        stats.contains("100.0%") || stats.contains("100%"),
+        "{stats}"
+    );
+}
+
+#[test]
+fn expose_flags_set_the_port_target_name_type_and_labels() {
+    let mut s = session();
+    ok(
+        &mut s,
+        &format!("{CLUSTER}\nkubectl create deployment api --image=nginx:1.27-alpine"),
+    );
+    assert_eq!(
+        ok_last(
+            &mut s,
+            "kubectl expose deploy/api --port=8080 --target-port=80 --name=api-svc --type=LoadBalancer -l tier=backend"
+        ),
+        "service/api-svc exposed\n"
+    );
+    let yaml = ok_last(&mut s, "kubectl get service api-svc -o yaml");
+    for line in [
+        "  labels:\n    tier: backend\n",
+        "  - port: 8080\n    protocol: TCP\n    targetPort: 80\n",
+        "  selector:\n    app: api\n",
+        "  type: LoadBalancer\n",
+    ] {
+        assert!(yaml.contains(line), "{line:?} missing in\n{yaml}");
+    }
+}
+
+#[test]
+fn several_container_ports_become_named_service_ports() {
+    let mut s = session();
+    ok(
+        &mut s,
+        &format!(
+            "{CLUSTER}\ncat > two.yaml <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: two
+spec:
+  selector:
+    matchLabels:
+      app: two
+  template:
+    metadata:
+      labels:
+        app: two
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27-alpine
+        ports:
+        - containerPort: 80
+        - containerPort: 9000
+          protocol: UDP
+EOF
+kubectl apply -f two.yaml
+kubectl expose deployment two"
+        ),
+    );
+    let yaml = ok_last(&mut s, "kubectl get svc two -o yaml");
+    assert!(
+        yaml.contains(
+            "  - name: port-1\n    port: 80\n    protocol: TCP\n    targetPort: 80\n  - name: port-2\n    port: 9000\n    protocol: UDP\n    targetPort: 9000\n"
+        ),
+        "{yaml}"
+    );
+}
+
+#[test]
+fn a_pod_is_exposed_by_its_labels() {
+    let mut s = session();
+    ok(
+        &mut s,
+        &format!("{CLUSTER}\nkubectl create deployment web --image=nginx:1.27-alpine\nrun 10s"),
+    );
+    let pod = ok_last(&mut s, "kubectl get pods -o name");
+    let pod = pod.trim().trim_start_matches("pod/").to_string();
+    assert_eq!(
+        ok_last(
+            &mut s,
+            &format!("kubectl expose pod {pod} --port 80 --name one")
+        ),
+        "service/one exposed\n"
+    );
+    let yaml = ok_last(&mut s, "kubectl get svc one -o yaml");
+    assert!(yaml.contains("app: web"), "{yaml}");
+    assert!(yaml.contains("pod-template-hash: "), "{yaml}");
+}
+
+#[test]
+fn expose_errors_are_kubectls_and_change_nothing() {
+    let setup = format!("{CLUSTER}\nkubectl create deployment web --image=nginx:1.27-alpine");
+    assert_fails_and_changes_nothing(
+        &setup,
+        "kubectl expose deployment web",
+        "couldn't find port via --port flag or introspection\nSee 'kubectl expose -h' for help and examples",
+    );
+    assert_fails_and_changes_nothing(
+        &setup,
+        "kubectl expose deployment nope --port 80",
+        "Error from server (NotFound): deployments.apps \"nope\" not found",
+    );
+    assert_fails_and_changes_nothing(
+        &setup,
+        "kubectl expose node node-1 --port 80",
+        "cannot expose a Node",
+    );
+    assert_fails_and_changes_nothing(
+        &setup,
+        "kubectl expose",
+        "You must provide one or more resources by argument or filename.\nExample resource specifications include:\n   '-f rsrc.yaml'\n   '--filename=rsrc.json'\n   '<resource> <name>'\n   '<resource>'",
+    );
+    assert_fails_and_changes_nothing(
+        &setup,
+        "kubectl expose deployment web --port 80 --selector 'app!=x'",
+        "couldn't parse the selector string \"app!=x\": only equality-based requirements (key=value) are supported",
+    );
+    assert_fails_and_changes_nothing(
+        &format!("{setup}\nkubectl expose deployment web --port 80"),
+        "kubectl expose deployment web --port 80",
+        "Error from server (AlreadyExists): services \"web\" already exists",
+    );
+    assert_fails_and_changes_nothing(
+        &setup,
+        "kubectl expose deployment web --port 0",
+        "The Service \"web\" is invalid: \n* spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive\n* spec.ports[0].targetPort: Invalid value: 0: must be between 1 and 65535, inclusive",
+    );
+    assert_fails_and_changes_nothing(
+        &setup,
+        "kubectl expose deployment web --port 80 --bogus",
+        "unknown flag: --bogus\nSee 'kubectl expose --help' for usage.",
+    );
+}
+
+#[test]
+fn a_selector_with_match_expressions_cannot_be_exposed() {
+    assert_fails_and_changes_nothing(
+        &format!(
+            "{CLUSTER}\ncat > x.yaml <<EOF
+apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: x
+spec:
+  selector:
+    matchLabels:
+      app: x
+    matchExpressions:
+    - key: tier
+      operator: In
+      values: [a, b]
+  template:
+    metadata:
+      labels:
+        app: x
+        tier: a
+    spec:
+      containers:
+      - name: web
+        image: nginx:1.27-alpine
+EOF
+kubectl apply -f x.yaml"
+        ),
+        "kubectl expose deployment x --port 80",
+        "couldn't retrieve selectors via --selector flag or introspection: couldn't convert expressions - \"[{Key:tier Operator:In Values:[a b]}]\" to map-based selector format",
+    );
+}
