@@ -468,7 +468,15 @@ impl Sandbox {
                 Action::PlayTick => {
                     if self.playing {
                         if !session.step_forward() && session.sim().scheduled() > 0 {
-                            session.submit("step");
+                            // Live: the next instant, or under a lesson's declared time scale
+                            // that many simulated seconds per second of play at 1×.
+                            match play_run_ms(self.lesson.as_ref()) {
+                                Some(ms) => session.submit(&format!(
+                                    "run {}",
+                                    sim_core::time::format_duration_ms(ms)
+                                )),
+                                None => session.submit("step"),
+                            };
                         }
                         self.playing = has_more_to_play(&session);
                     }
@@ -666,6 +674,14 @@ impl Sandbox {
 }
 
 /// True while play has something to do: frames ahead of the cursor, or scheduled work.
+/// Simulated milliseconds one play tick runs when a lesson declares a time scale above 1:
+/// the scale times a tick at 1× ([`crate::controls::BASE_TICK_MS`]), so playing at 1× moves
+/// simulated time that many times faster than the wall clock (and 2× twice that).
+fn play_run_ms(lesson: Option<&LessonRun>) -> Option<u64> {
+    let scale = lesson?.lesson.time_scale.filter(|n| *n > 1)?;
+    Some(u64::from(scale) * u64::from(crate::controls::BASE_TICK_MS))
+}
+
 fn has_more_to_play(session: &Session) -> bool {
     session.is_in_past() || session.sim().scheduled() > 0
 }
@@ -819,6 +835,34 @@ mod tests {
         let r = run([Action::Replay(Some(l), Rc::new(shared))]);
         assert_eq!(r.trace_hash(), s.trace_hash());
         assert!(r.lesson_done());
+    }
+
+    #[test]
+    fn playing_live_under_a_declared_time_scale_runs_that_many_seconds_per_second() {
+        let course = lessons::builtin();
+        let mut scaled = course.lesson("orchestration").expect("lesson 7").clone();
+        let plain = Rc::new(scaled.clone());
+        scaled.time_scale = Some(30);
+        let play_once = |lesson: Rc<Lesson>| {
+            let mut s = run([Action::OpenLesson(lesson), Action::StartExercise]);
+            let before = s.view().time_ms;
+            s.apply(Action::TogglePlay);
+            assert!(s.playing(), "the cluster always has work queued");
+            s.apply(Action::PlayTick);
+            let last = s
+                .session()
+                .entries()
+                .last()
+                .expect("an entry")
+                .command
+                .clone();
+            (last, s.view().time_ms - before)
+        };
+        // 30 simulated seconds per second at 1×: one 0.8 s tick runs 24 s.
+        assert_eq!(play_once(Rc::new(scaled)), ("run 24s".to_string(), 24_000));
+        let (command, advanced) = play_once(plain);
+        assert_eq!(command, "step");
+        assert!(advanced < 24_000, "{advanced}");
     }
 
     #[test]
