@@ -805,7 +805,7 @@ fn api_pod_requests_sum_containers_and_take_the_largest_init_container() {
     use sim_core::cluster::scheduler::convert;
 
     let container = |cpu: Option<&str>, mem: Option<&str>| {
-        let mut requests = std::collections::BTreeMap::new();
+        let mut requests = sim_core::cluster::api::ResourceList::new();
         if let Some(c) = cpu {
             requests.insert("cpu".to_owned(), Quantity::parse(c).unwrap());
         }
