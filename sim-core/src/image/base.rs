@@ -37,6 +37,9 @@ pub struct RegistryImage {
     pub manifest: Manifest,
     /// Simulated time (ms, negative: before the simulation started) the image was created.
     pub created_ms: i64,
+    /// The layers flattened (what a pull stores as the image's root filesystem), made once
+    /// and shared by every engine that pulls the image.
+    pub rootfs: Arc<Tree>,
 }
 
 /// Why the registry has no such image.
@@ -599,6 +602,7 @@ fn finish(
 ) -> RegistryImage {
     let refs: Vec<&Layer> = layers.iter().map(|l| l.as_ref()).collect();
     let manifest = Manifest::new(&config, &refs);
+    let rootfs = Arc::new(flatten(refs));
     RegistryImage {
         repository: repository.into(),
         tag: tag.into(),
@@ -606,6 +610,7 @@ fn finish(
         layers,
         manifest,
         created_ms,
+        rootfs,
     }
 }
 

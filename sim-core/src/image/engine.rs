@@ -11,7 +11,7 @@ use super::config::{parse_rfc3339, ImageConfig, Manifest};
 use super::container::Container;
 use super::digest::{chain_ids, ChainId, Digest};
 use super::fs::Tree;
-use super::layer::{flatten, Layer};
+use super::layer::Layer;
 
 /// Most images one engine holds.
 pub const MAX_IMAGES: usize = 200;
@@ -463,8 +463,7 @@ impl Engine {
         let reg = registry
             .resolve(reference)
             .map_err(|e| format!("Error response from daemon: {e}"))?;
-        let rootfs = Arc::new(flatten(reg.layers.iter().map(|l| l.as_ref())));
-        let mut image = Image::new(reg.config.clone(), reg.layers.clone(), rootfs);
+        let mut image = Image::new(reg.config.clone(), reg.layers.clone(), reg.rootfs.clone());
         let digest = reg.manifest.digest();
         image.repo_digests = vec![reference.repo_digest(&digest)];
         let download = image
