@@ -22,6 +22,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::quantity::Quantity;
 use crate::time::SimTime;
 
+pub use super::shared::Shared;
 pub use super::small_map::SmallMap;
 
 /// A resource list: resource name (`cpu`, `memory`, `pods`, `ephemeral-storage`) → quantity.
@@ -30,6 +31,9 @@ pub type ResourceList = SmallMap<String, Quantity>;
 /// String → string maps (labels, annotations, selectors) in key order.
 pub type StringMap = SmallMap<String, String>;
 
+fn is_empty_shared_vec<T>(v: &Shared<Vec<T>>) -> bool {
+    v.is_empty()
+}
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -463,9 +467,9 @@ pub struct ObjectMeta {
     /// Annotations: free-form (`kubectl.kubernetes.io/last-applied-configuration`, …).
     #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub annotations: StringMap,
-    /// Owners of this object.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
+    /// Owners of this object (shared by the pods of one ReplicaSet).
+    #[serde(default, skip_serializing_if = "is_empty_shared_vec")]
+    pub owner_references: Shared<Vec<OwnerReference>>,
     /// Finalizers that must be removed before the object goes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,
@@ -1004,9 +1008,9 @@ pub struct PodSpec {
     /// Init containers, run to completion in order before `containers`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<Container>,
-    /// The containers (at least one).
+    /// The containers (at least one; shared by the pods of one template).
     #[serde(default)]
-    pub containers: Vec<Container>,
+    pub containers: Shared<Vec<Container>>,
     /// Always, OnFailure, Never (default Always).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<RestartPolicy>,
@@ -1037,9 +1041,9 @@ pub struct PodSpec {
     /// Which scheduler places the pod (default `default-scheduler`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
-    /// Tolerations of node taints.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tolerations: Vec<Toleration>,
+    /// Tolerations of node taints (shared by the pods of one template).
+    #[serde(default, skip_serializing_if = "is_empty_shared_vec")]
+    pub tolerations: Shared<Vec<Toleration>>,
     /// Priority class (accepted; preemption reads `priority`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub priority_class_name: String,
