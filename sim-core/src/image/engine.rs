@@ -86,7 +86,8 @@ pub struct Engine {
     /// Local layer store: ChainID → layer.
     pub layers: BTreeMap<ChainId, Arc<Layer>>,
     /// Images by id.
-    pub images: BTreeMap<Digest, Image>,
+    /// (Boxed: a map node has eleven slots, and an engine usually holds one or two images.)
+    pub images: BTreeMap<Digest, Box<Image>>,
     /// `repository:tag` → image id.
     pub tags: BTreeMap<String, Digest>,
     /// Build cache: cache key (hex) → state after the step.
@@ -406,7 +407,7 @@ impl Engine {
             let mut found = self.images.values().filter(|i| i.id.hex().starts_with(hex));
             let first = found.next();
             if found.next().is_none() {
-                return first;
+                return first.map(|i| &**i);
             }
         }
         None
@@ -420,8 +421,13 @@ impl Engine {
                 self.images
                     .values()
                     .find(|i| i.repo_digests.contains(&wanted))
+                    .map(|i| &**i)
             }
-            None => self.tags.get(&r.full()).and_then(|id| self.images.get(id)),
+            None => self
+                .tags
+                .get(&r.full())
+                .and_then(|id| self.images.get(id))
+                .map(|i| &**i),
         }
     }
 
@@ -506,7 +512,7 @@ impl Engine {
                 }
             }
             None => {
-                self.images.insert(image.id.clone(), image);
+                self.images.insert(image.id.clone(), Box::new(image));
             }
         }
         new
