@@ -22,8 +22,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::quantity::Quantity;
 use crate::time::SimTime;
 
-pub use super::shared::Shared;
 pub use super::small_map::SmallMap;
+pub use crate::shared::Shared;
 
 /// A resource list: resource name (`cpu`, `memory`, `pods`, `ephemeral-storage`) → quantity.
 pub type ResourceList = SmallMap<String, Quantity>;

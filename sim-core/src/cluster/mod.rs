@@ -21,7 +21,6 @@ pub mod quantity;
 pub mod scheduler;
 pub mod scheduling;
 pub mod selector;
-pub mod shared;
 pub mod small_map;
 pub mod state;
 pub mod store;

@@ -12,6 +12,7 @@ use super::container::Container;
 use super::digest::{chain_ids, ChainId, Digest};
 use super::fs::Tree;
 use super::layer::Layer;
+use crate::shared::Shared;
 
 /// Most images one engine holds.
 pub const MAX_IMAGES: usize = 200;
@@ -23,8 +24,8 @@ pub const MAX_CACHE_ENTRIES: usize = 2_000;
 pub struct Image {
     /// The ImageID (sha256 of the config).
     pub id: Digest,
-    /// The config.
-    pub config: ImageConfig,
+    /// The config (shared with the registry's image it was pulled from).
+    pub config: Shared<ImageConfig>,
     /// Layers, base first.
     pub layers: Vec<Arc<Layer>>,
     /// The flattened root filesystem (what a container starts from).
@@ -37,8 +38,14 @@ pub struct Image {
 }
 
 impl Image {
-    /// Builds the image record for a config and its layers.
-    pub fn new(config: ImageConfig, layers: Vec<Arc<Layer>>, rootfs: Arc<Tree>) -> Image {
+    /// Builds the image record for a config (its own, or a registry image's shared one) and
+    /// its layers.
+    pub fn new(
+        config: impl Into<Shared<ImageConfig>>,
+        layers: Vec<Arc<Layer>>,
+        rootfs: Arc<Tree>,
+    ) -> Image {
+        let config = config.into();
         let created_ms = parse_rfc3339(&config.created).unwrap_or(0);
         Image {
             id: config.id(),

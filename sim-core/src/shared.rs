@@ -1,6 +1,7 @@
 //! [`Shared`]: a value held copy-on-write, for the parts every pod of a ReplicaSet has in common
-//! (its containers, its tolerations, its owner reference). A pod stamped from a template, or a
-//! copy of a pod being updated, points at the same allocation until one of them changes it.
+//! (its containers, its tolerations, its owner reference) and an image's config, which every
+//! node's engine that pulls the image holds. A pod stamped from a template, or a copy of a pod
+//! being updated, points at the same allocation until one of them changes it.
 //!
 //! Sharing is not observable: `Shared<T>` reads, compares, prints and serializes as the `T`
 //! inside, and a change through `&mut` (`DerefMut`) copies the value first when anyone else
