@@ -38,7 +38,7 @@ fn cluster() -> Snapshot {
     let mut s = Snapshot::new();
     for i in 0..NODES {
         let name = format!("node-{i:05}");
-        let mut labels = std::collections::BTreeMap::new();
+        let mut labels = sim_core::cluster::api::StringMap::new();
         labels.insert("kubernetes.io/hostname".to_owned(), name.clone());
         labels.insert(
             "topology.kubernetes.io/zone".to_owned(),
@@ -79,7 +79,7 @@ fn pods(count: usize, owned: bool) -> Vec<PodToSchedule> {
     (0..count)
         .map(|i| {
             let app = format!("app-{}", i % 50);
-            let mut labels = std::collections::BTreeMap::new();
+            let mut labels = sim_core::cluster::api::StringMap::new();
             labels.insert("app".to_owned(), app.clone());
             PodToSchedule {
                 name: format!("pod-{i}"),

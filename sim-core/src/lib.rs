@@ -19,6 +19,7 @@ pub mod host;
 pub mod image;
 pub mod limits;
 pub mod session;
+pub mod shared;
 pub mod shell;
 pub mod sim;
 pub mod time;

@@ -134,6 +134,12 @@ impl Session {
         &self.sim
     }
 
+    /// The simulation as of the current frame, the timeline and its checkpoints dropped (a
+    /// measurement of what the model alone holds starts here: `tests/memory.rs`).
+    pub fn into_sim(self) -> Sim {
+        self.sim
+    }
+
     /// The terminal transcript up to the current frame.
     pub fn entries(&self) -> &[Entry] {
         &self.entries

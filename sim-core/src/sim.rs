@@ -230,6 +230,12 @@ impl Sim {
         self.cluster.as_deref()
     }
 
+    /// The Kubernetes cluster, everything else (the log among it) dropped: what the cluster
+    /// model alone holds, for a measurement of its memory (`tests/memory.rs`).
+    pub fn into_cluster(self) -> Option<crate::cluster::state::Cluster> {
+        self.cluster.map(|c| *c)
+    }
+
     /// Traffic: clients, per-second stats, load balancers (see [`crate::cluster::traffic`]).
     pub fn traffic(&self) -> &crate::cluster::traffic::TrafficState {
         &self.traffic

@@ -1059,7 +1059,7 @@ fn yaml_numbers_are_quantities_too() {
 // ---------------------------------------------------------------------------------------------
 // Selectors.
 
-fn labels(pairs: &[(&str, &str)]) -> std::collections::BTreeMap<String, String> {
+fn labels(pairs: &[(&str, &str)]) -> sim_core::cluster::api::StringMap {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -805,7 +805,7 @@ fn api_pod_requests_sum_containers_and_take_the_largest_init_container() {
     use sim_core::cluster::scheduler::convert;
 
     let container = |cpu: Option<&str>, mem: Option<&str>| {
-        let mut requests = std::collections::BTreeMap::new();
+        let mut requests = sim_core::cluster::api::ResourceList::new();
         if let Some(c) = cpu {
             requests.insert("cpu".to_owned(), Quantity::parse(c).unwrap());
         }
@@ -824,7 +824,7 @@ fn api_pod_requests_sum_containers_and_take_the_largest_init_container() {
     };
     let mut p = Pod::default();
     p.metadata.name = "web".into();
-    p.spec.containers = vec![container(Some("250m"), Some("64Mi")), container(None, None)];
+    p.spec.containers = vec![container(Some("250m"), Some("64Mi")), container(None, None)].into();
     p.spec.init_containers = vec![container(Some("1"), None)];
     let s = convert::pod_to_schedule(&p, None, 0);
     assert_eq!(s.namespace, "default");

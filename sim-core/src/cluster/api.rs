@@ -15,7 +15,6 @@
 //! Timestamps are simulated time ([`Timestamp`]), rendered RFC 3339 from the fixed epoch that
 //! simulated time zero stands for (`2025-01-01T00:00:00Z`, [`crate::image::config::SIM_EPOCH_UNIX_S`]).
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -23,12 +22,18 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use super::quantity::Quantity;
 use crate::time::SimTime;
 
+pub use super::small_map::SmallMap;
+pub use crate::shared::Shared;
+
 /// A resource list: resource name (`cpu`, `memory`, `pods`, `ephemeral-storage`) → quantity.
-pub type ResourceList = BTreeMap<String, Quantity>;
+pub type ResourceList = SmallMap<String, Quantity>;
 
 /// String → string maps (labels, annotations, selectors) in key order.
-pub type StringMap = BTreeMap<String, String>;
+pub type StringMap = SmallMap<String, String>;
 
+fn is_empty_shared_vec<T>(v: &Shared<Vec<T>>) -> bool {
+    v.is_empty()
+}
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -457,14 +462,14 @@ pub struct ObjectMeta {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deletion_grace_period_seconds: Option<i64>,
     /// Labels: selectors match on these.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub labels: StringMap,
     /// Annotations: free-form (`kubectl.kubernetes.io/last-applied-configuration`, …).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub annotations: StringMap,
-    /// Owners of this object.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub owner_references: Vec<OwnerReference>,
+    /// Owners of this object (shared by the pods of one ReplicaSet).
+    #[serde(default, skip_serializing_if = "is_empty_shared_vec")]
+    pub owner_references: Shared<Vec<OwnerReference>>,
     /// Finalizers that must be removed before the object goes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,
@@ -515,7 +520,7 @@ pub struct ObjectReference {
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct LabelSelector {
     /// Exact key=value pairs.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub match_labels: StringMap,
     /// Set-based requirements.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -617,10 +622,10 @@ pub fn tolerations_tolerate_taint(tolerations: &[Toleration], taint: &Taint) -> 
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct ResourceRequirements {
     /// The most the container may use.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub limits: ResourceList,
     /// What the scheduler reserves for it.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub requests: ResourceList,
 }
 
@@ -826,13 +831,13 @@ pub struct Container {
     pub resources: ResourceRequirements,
     /// Periodic check of liveness: failure restarts the container.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub liveness_probe: Option<Probe>,
+    pub liveness_probe: Option<Box<Probe>>,
     /// Periodic check of readiness: failure removes the pod from Service endpoints.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub readiness_probe: Option<Probe>,
+    pub readiness_probe: Option<Box<Probe>>,
     /// Startup check: the other probes wait for it.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub startup_probe: Option<Probe>,
+    pub startup_probe: Option<Box<Probe>>,
     /// Always, Never, IfNotPresent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_pull_policy: Option<ImagePullPolicy>,
@@ -1003,9 +1008,9 @@ pub struct PodSpec {
     /// Init containers, run to completion in order before `containers`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<Container>,
-    /// The containers (at least one).
+    /// The containers (at least one; shared by the pods of one template).
     #[serde(default)]
-    pub containers: Vec<Container>,
+    pub containers: Shared<Vec<Container>>,
     /// Always, OnFailure, Never (default Always).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub restart_policy: Option<RestartPolicy>,
@@ -1016,7 +1021,7 @@ pub struct PodSpec {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub dns_policy: Option<String>,
     /// Node labels that must all match.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub node_selector: StringMap,
     /// Service account (accepted, not modelled).
     #[serde(default, skip_serializing_if = "String::is_empty")]
@@ -1032,13 +1037,13 @@ pub struct PodSpec {
     pub hostname: String,
     /// Affinity rules.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub affinity: Option<Affinity>,
+    pub affinity: Option<Box<Affinity>>,
     /// Which scheduler places the pod (default `default-scheduler`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scheduler_name: Option<String>,
-    /// Tolerations of node taints.
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub tolerations: Vec<Toleration>,
+    /// Tolerations of node taints (shared by the pods of one template).
+    #[serde(default, skip_serializing_if = "is_empty_shared_vec")]
+    pub tolerations: Shared<Vec<Toleration>>,
     /// Priority class (accepted; preemption reads `priority`).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub priority_class_name: String,
@@ -1142,7 +1147,7 @@ pub struct ContainerState {
     pub running: Option<ContainerStateRunning>,
     /// Terminated.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub terminated: Option<ContainerStateTerminated>,
+    pub terminated: Option<Box<ContainerStateTerminated>>,
 }
 
 /// The status of one container of a pod.
@@ -1367,10 +1372,10 @@ pub struct ContainerImage {
 #[serde(rename_all = "camelCase", deny_unknown_fields, default)]
 pub struct NodeStatus {
     /// Total resources.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub capacity: ResourceList,
     /// Resources available to pods.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub allocatable: ResourceList,
     /// Conditions.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -1675,7 +1680,7 @@ pub struct ServiceSpec {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ports: Vec<ServicePort>,
     /// Pods served (no selector: endpoints are managed by hand).
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    #[serde(default, skip_serializing_if = "SmallMap::is_empty")]
     pub selector: StringMap,
     /// Virtual IP (`None` for headless), allocated by the apiserver.
     #[serde(

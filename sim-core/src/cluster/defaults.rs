@@ -140,7 +140,7 @@ fn default_pod(p: &mut Pod) {
         .chain(p.spec.init_containers.iter_mut())
     {
         for (name, q) in &c.resources.limits {
-            c.resources.requests.entry(name.clone()).or_insert(*q);
+            c.resources.requests.get_or_insert_with(name.clone(), || *q);
         }
     }
     default_pod_spec(&mut p.spec);

@@ -59,7 +59,7 @@ pub(crate) fn with_node_engine<R>(
         // What the kubelet pulled while the command ran (it wrote to the cluster's copy).
         for img in slot.images.values() {
             if !before.contains(&img.id) && !changed.images.contains_key(&img.id) {
-                changed.store(img.clone());
+                changed.store((**img).clone());
             }
         }
         for (tag, id) in &slot.tags {

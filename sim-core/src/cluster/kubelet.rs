@@ -892,14 +892,14 @@ fn exited(
     };
     let ran_ms = now.0.as_ms().saturating_sub(started_at.0.as_ms());
     s.state = ContainerState {
-        terminated: Some(ContainerStateTerminated {
+        terminated: Some(Box::new(ContainerStateTerminated {
             exit_code: code,
             reason: if code == 0 { "Completed" } else { "Error" }.into(),
             started_at: Some(started_at),
             finished_at: Some(now),
             container_id: s.container_id.clone(),
             ..Default::default()
-        }),
+        })),
         ..Default::default()
     };
     s.last_state = s.state.clone();
@@ -1615,26 +1615,26 @@ fn evict_one(sim: &mut Sim, node: &str, pressure: Pressure, fault: EventId) {
                 ev,
             );
             s.state = ContainerState {
-                terminated: Some(ContainerStateTerminated {
+                terminated: Some(Box::new(ContainerStateTerminated {
                     exit_code: 137,
                     reason: "Error".into(),
                     started_at: r.started_at,
                     finished_at: Some(now),
                     container_id: s.container_id.clone(),
                     ..Default::default()
-                }),
+                })),
                 ..Default::default()
             };
         } else if s.state.terminated.is_none() {
             // Never started: the kubelet's wording for a container it cannot account for.
             s.state = ContainerState {
-                terminated: Some(ContainerStateTerminated {
+                terminated: Some(Box::new(ContainerStateTerminated {
                     exit_code: 137,
                     reason: "ContainerStatusUnknown".into(),
                     message: "The container could not be located when the pod was terminated"
                         .into(),
                     ..Default::default()
-                }),
+                })),
                 ..Default::default()
             };
         }

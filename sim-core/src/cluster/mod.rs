@@ -21,6 +21,7 @@ pub mod quantity;
 pub mod scheduler;
 pub mod scheduling;
 pub mod selector;
+pub mod small_map;
 pub mod state;
 pub mod store;
 pub mod traffic;

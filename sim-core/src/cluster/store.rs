@@ -100,6 +100,20 @@ fn controller_uid(o: &Object) -> Option<&str> {
     o.metadata().controller_ref().map(|r| r.uid.as_str())
 }
 
+/// Makes the copy-on-write parts of pod `object` (containers, tolerations, owner references)
+/// point at `like`'s where their values are equal, so pods stamped from one template, and the
+/// versions of one pod, hold them once. Values are unchanged; only memory is saved.
+fn share_parts(object: &mut Object, like: &Object) {
+    let (Object::Pod(p), Object::Pod(q)) = (object, like) else {
+        return;
+    };
+    p.spec.containers.share_if_equal(&q.spec.containers);
+    p.spec.tolerations.share_if_equal(&q.spec.tolerations);
+    p.metadata
+        .owner_references
+        .share_if_equal(&q.metadata.owner_references);
+}
+
 /// What a pod contributes to the scheduler's snapshot (`scheduling::snapshot`): nothing when
 /// unbound or terminal, else its node and its `convert::bound_pod` projection.
 fn scheduling_view(o: &Object) -> Option<(String, super::scheduler::BoundPod)> {
@@ -251,6 +265,14 @@ impl Store {
         if let Some(old) = self.objects.get(&key).cloned() {
             self.unindex(&key, &old);
         }
+        // A pod of a ReplicaSet holds what its siblings hold in common once, with them.
+        let sibling = controller_uid(&object)
+            .and_then(|uid| self.by_controller.get(uid))
+            .and_then(|keys| keys.iter().find(|k| **k != key))
+            .and_then(|k| self.objects.get(k));
+        if let Some(sibling) = sibling {
+            share_parts(&mut object, sibling);
+        }
         self.index(&key, &object);
         self.objects.insert(key.clone(), object);
         key
@@ -277,6 +299,7 @@ impl Store {
         m.resource_version = rv;
         m.generation = old_meta.generation + i64::from(spec_changed);
         if let Some(old) = self.objects.get(&key) {
+            share_parts(&mut object, old);
             if controller_uid(old) != controller_uid(&object) {
                 let old = old.clone();
                 self.unindex(&key, &old);

@@ -757,19 +757,19 @@ fn validate_pod_spec(spec: &PodSpec, path: &str, e: &mut Vec<FieldError>) {
             ));
         }
         validate_probe(
-            c.liveness_probe.as_ref(),
+            c.liveness_probe.as_deref(),
             &format!("{cp}.livenessProbe"),
             true,
             e,
         );
         validate_probe(
-            c.readiness_probe.as_ref(),
+            c.readiness_probe.as_deref(),
             &format!("{cp}.readinessProbe"),
             false,
             e,
         );
         validate_probe(
-            c.startup_probe.as_ref(),
+            c.startup_probe.as_deref(),
             &format!("{cp}.startupProbe"),
             true,
             e,

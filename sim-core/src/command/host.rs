@@ -368,7 +368,7 @@ fn default_command(sim: &Sim, image: &str) -> std::result::Result<Vec<String>, S
                 .docker
                 .plan_pull(&sim.registry, &r)
                 .map_err(|e| format!("--image {image}: {e}"))?;
-            plan.image.config.config
+            plan.image.config.config.clone()
         }
     };
     let mut argv = config.entrypoint.clone().unwrap_or_default();

@@ -384,7 +384,7 @@ fn create(c: &Cluster, args: &[String]) -> Result<Plan> {
             ..Default::default()
         });
     }
-    template.spec.containers = vec![container];
+    template.spec.containers = vec![container].into();
     d.spec.template = template;
     let mut object = Object::Deployment(Box::new(d));
     crate::cluster::defaults::apply_defaults(&mut object);

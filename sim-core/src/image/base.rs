@@ -21,6 +21,7 @@ use std::sync::{Arc, Mutex};
 use super::config::{rfc3339, History, ImageConfig, Manifest};
 use super::fs::{Content, Meta, Node, Tree};
 use super::layer::{flatten, Layer, Overlay};
+use crate::shared::Shared;
 
 /// One image in the registry.
 #[derive(Clone, Debug)]
@@ -29,14 +30,17 @@ pub struct RegistryImage {
     pub repository: String,
     /// The canonical tag (`3.20`).
     pub tag: String,
-    /// The config.
-    pub config: ImageConfig,
+    /// The config (shared with every engine that pulls the image).
+    pub config: Shared<ImageConfig>,
     /// Layers, base first.
     pub layers: Vec<Arc<Layer>>,
     /// The manifest (uncompressed layers).
     pub manifest: Manifest,
     /// Simulated time (ms, negative: before the simulation started) the image was created.
     pub created_ms: i64,
+    /// The layers flattened (what a pull stores as the image's root filesystem), made once
+    /// and shared by every engine that pulls the image.
+    pub rootfs: Arc<Tree>,
 }
 
 /// Why the registry has no such image.
@@ -599,13 +603,15 @@ fn finish(
 ) -> RegistryImage {
     let refs: Vec<&Layer> = layers.iter().map(|l| l.as_ref()).collect();
     let manifest = Manifest::new(&config, &refs);
+    let rootfs = Arc::new(flatten(refs));
     RegistryImage {
         repository: repository.into(),
         tag: tag.into(),
-        config,
+        config: config.into(),
         layers,
         manifest,
         created_ms,
+        rootfs,
     }
 }
 
@@ -619,7 +625,7 @@ struct Derived {
 
 impl Derived {
     fn from(base: &RegistryImage, created_ms: i64) -> Derived {
-        let mut config = base.config.clone();
+        let mut config = (*base.config).clone();
         config.created = rfc3339(created_ms);
         Derived {
             tree: Arc::new(flatten(base.layers.iter().map(|l| l.as_ref()))),

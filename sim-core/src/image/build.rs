@@ -430,7 +430,7 @@ impl Run<'_> {
             StageState {
                 key: key_of(&["FROM", img.id.as_str()]),
                 layers: img.layers.clone(),
-                config: img.config.clone(),
+                config: (*img.config).clone(),
                 rootfs: img.rootfs.clone(),
                 args: BTreeMap::new(),
             }

@@ -11,7 +11,8 @@ use super::config::{parse_rfc3339, ImageConfig, Manifest};
 use super::container::Container;
 use super::digest::{chain_ids, ChainId, Digest};
 use super::fs::Tree;
-use super::layer::{flatten, Layer};
+use super::layer::Layer;
+use crate::shared::Shared;
 
 /// Most images one engine holds.
 pub const MAX_IMAGES: usize = 200;
@@ -23,8 +24,8 @@ pub const MAX_CACHE_ENTRIES: usize = 2_000;
 pub struct Image {
     /// The ImageID (sha256 of the config).
     pub id: Digest,
-    /// The config.
-    pub config: ImageConfig,
+    /// The config (shared with the registry's image it was pulled from).
+    pub config: Shared<ImageConfig>,
     /// Layers, base first.
     pub layers: Vec<Arc<Layer>>,
     /// The flattened root filesystem (what a container starts from).
@@ -37,8 +38,14 @@ pub struct Image {
 }
 
 impl Image {
-    /// Builds the image record for a config and its layers.
-    pub fn new(config: ImageConfig, layers: Vec<Arc<Layer>>, rootfs: Arc<Tree>) -> Image {
+    /// Builds the image record for a config (its own, or a registry image's shared one) and
+    /// its layers.
+    pub fn new(
+        config: impl Into<Shared<ImageConfig>>,
+        layers: Vec<Arc<Layer>>,
+        rootfs: Arc<Tree>,
+    ) -> Image {
+        let config = config.into();
         let created_ms = parse_rfc3339(&config.created).unwrap_or(0);
         Image {
             id: config.id(),
@@ -86,7 +93,8 @@ pub struct Engine {
     /// Local layer store: ChainID → layer.
     pub layers: BTreeMap<ChainId, Arc<Layer>>,
     /// Images by id.
-    pub images: BTreeMap<Digest, Image>,
+    /// (Boxed: a map node has eleven slots, and an engine usually holds one or two images.)
+    pub images: BTreeMap<Digest, Box<Image>>,
     /// `repository:tag` → image id.
     pub tags: BTreeMap<String, Digest>,
     /// Build cache: cache key (hex) → state after the step.
@@ -406,7 +414,7 @@ impl Engine {
             let mut found = self.images.values().filter(|i| i.id.hex().starts_with(hex));
             let first = found.next();
             if found.next().is_none() {
-                return first;
+                return first.map(|i| &**i);
             }
         }
         None
@@ -420,8 +428,13 @@ impl Engine {
                 self.images
                     .values()
                     .find(|i| i.repo_digests.contains(&wanted))
+                    .map(|i| &**i)
             }
-            None => self.tags.get(&r.full()).and_then(|id| self.images.get(id)),
+            None => self
+                .tags
+                .get(&r.full())
+                .and_then(|id| self.images.get(id))
+                .map(|i| &**i),
         }
     }
 
@@ -463,8 +476,7 @@ impl Engine {
         let reg = registry
             .resolve(reference)
             .map_err(|e| format!("Error response from daemon: {e}"))?;
-        let rootfs = Arc::new(flatten(reg.layers.iter().map(|l| l.as_ref())));
-        let mut image = Image::new(reg.config.clone(), reg.layers.clone(), rootfs);
+        let mut image = Image::new(reg.config.clone(), reg.layers.clone(), reg.rootfs.clone());
         let digest = reg.manifest.digest();
         image.repo_digests = vec![reference.repo_digest(&digest)];
         let download = image
@@ -507,7 +519,7 @@ impl Engine {
                 }
             }
             None => {
-                self.images.insert(image.id.clone(), image);
+                self.images.insert(image.id.clone(), Box::new(image));
             }
         }
         new

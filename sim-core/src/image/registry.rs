@@ -286,6 +286,9 @@ impl Registry {
                 layers: plan.image.layers.clone(),
                 manifest: plan.manifest.clone(),
                 created_ms: plan.image.created_ms,
+                rootfs: Arc::new(super::layer::flatten(
+                    plan.image.layers.iter().map(|l| l.as_ref()),
+                )),
             }),
         );
         // Manifests no tag names any more stay (pull by digest would find them), bounded by

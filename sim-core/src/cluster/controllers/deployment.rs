@@ -416,7 +416,8 @@ fn new_replicaset(d: &Deployment, hash: &str, revision: i64, replicas: i32) -> C
         uid: d.metadata.uid.clone(),
         controller: Some(true),
         block_owner_deletion: Some(true),
-    }];
+    }]
+    .into();
     let mut selector = d.spec.selector.clone().unwrap_or_default();
     selector
         .match_labels

@@ -188,7 +188,8 @@ fn new_slice(service: &Service, ports: Vec<EndpointPort>) -> EndpointSlice {
         uid: service.metadata.uid.clone(),
         controller: Some(true),
         block_owner_deletion: Some(true),
-    }];
+    }]
+    .into();
     s.address_type = "IPv4".into();
     s.ports = ports;
     s

@@ -212,7 +212,7 @@ pub fn pod_from_template(rs: &ReplicaSet) -> Pod {
     pod.metadata.generate_name = format!("{}-", rs.metadata.name);
     pod.metadata.labels = t.metadata.labels.clone();
     pod.metadata.annotations = t.metadata.annotations.clone();
-    pod.metadata.owner_references = vec![owner_ref(rs)];
+    pod.metadata.owner_references = vec![owner_ref(rs)].into();
     pod.spec = t.spec.clone();
     pod.status.phase = Some(PodPhase::Pending);
     pod

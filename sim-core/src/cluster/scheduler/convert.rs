@@ -145,7 +145,7 @@ pub fn pod_to_schedule(
         node_name: (!spec.node_name.is_empty()).then(|| spec.node_name.clone()),
         required_affinity,
         preferred_affinity,
-        tolerations: spec.tolerations.clone(),
+        tolerations: spec.tolerations.to_vec(),
         requests: pod_requests(pod, false),
         non_zero_requests: pod_requests(pod, true),
         images: spec
