@@ -841,8 +841,10 @@ mod tests {
     fn playing_live_under_a_declared_time_scale_runs_that_many_seconds_per_second() {
         let course = lessons::builtin();
         let mut scaled = course.lesson("orchestration").expect("lesson 7").clone();
-        let plain = Rc::new(scaled.clone());
         scaled.time_scale = Some(30);
+        let mut plain = scaled.clone();
+        plain.time_scale = None;
+        let plain = Rc::new(plain);
         let play_once = |lesson: Rc<Lesson>| {
             let mut s = run([Action::OpenLesson(lesson), Action::StartExercise]);
             let before = s.view().time_ms;
