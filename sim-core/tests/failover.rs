@@ -528,6 +528,11 @@ run 30s");
             let _ = s.submit(&command);
             let checked = run_checking(&mut s, wait_s * 1000, endpoints_within_ready_pods);
             prop_assert!(checked.is_ok(), "{:?}", checked);
+            // The store's per-kind counts follow every create, update and removal.
+            let store = &s.sim().cluster().expect("a cluster").store;
+            for kind in sim_core::cluster::api::ObjectKind::ALL {
+                prop_assert_eq!(store.count(kind), store.list(kind, None).count(), "{:?}", kind);
+            }
             for p in pods(&s) {
                 seen.insert(p.metadata.name.clone());
                 // Each pod is Pending, Running or Terminating (none Failed or Succeeded), except

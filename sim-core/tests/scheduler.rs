@@ -1207,3 +1207,36 @@ fn spreading_with_kept_counts_decides_as_recounting_every_cycle() {
     // The mix is meant to schedule most pods and reject some.
     assert!((1_500..3_000).contains(&scheduled), "{scheduled} scheduled");
 }
+
+#[test]
+fn a_larger_cluster_keeps_per_node_details_for_fewer_recent_decisions() {
+    use sim_core::cluster::state::{full_decisions, FULL_DECISIONS, FULL_DECISION_ROWS};
+    assert_eq!(full_decisions(20), FULL_DECISIONS);
+    assert_eq!(full_decisions(500), FULL_DECISION_ROWS / 500);
+    let mut s = sim_core::Session::new(sim_core::SimConfig { seed: 2 });
+    for e in s.submit(
+        "cluster create --nodes 100 --cpu 64 --memory 256Gi\n\
+         kubectl create deployment web --image=nginx:1.27-alpine --replicas=300\n\
+         run 30s",
+    ) {
+        assert!(e.error.is_none(), "{}: {:?}", e.command, e.error);
+    }
+    let c = s.sim().cluster().expect("a cluster");
+    let detailed = c.decisions.values().filter(|d| !d.nodes.is_empty()).count();
+    assert_eq!(detailed, FULL_DECISION_ROWS / 100);
+    assert_eq!(c.decisions.len(), 300);
+    let old = c
+        .decisions
+        .iter()
+        .find(|(_, d)| d.nodes.is_empty())
+        .map(|(k, _)| k.name.clone())
+        .expect("an old decision");
+    let out = s.submit(&format!("explain-schedule {old}"));
+    assert!(
+        out[0].output.contains(
+            "kept for the 250 most recent scheduling decisions on a cluster of 100 nodes"
+        ),
+        "{}",
+        out[0].output
+    );
+}

@@ -470,7 +470,7 @@ catalog! {
         en: "Pod {pod} has no scheduling decision yet.",
     }
     ClSchedGone { ko: "파드 {pod}는 더 이상 없어요.", en: "Pod {pod} no longer exists." }
-    ClSchedDropped { ko: "노드별 판정과 점수는 노드 {nodes}개 이하인 클러스터에서 가장 최근 {count}개의 스케줄링 결정만 보관해요. 이 결정은 요약만 남아 있어요.", en: "Per-node verdicts and scores are kept for the {count} most recent scheduling decisions on clusters of up to {nodes} nodes; this one has only its summary." }
+    ClSchedDropped { ko: "노드별 판정과 점수는 노드 {all}개인 이 클러스터에서 가장 최근 {count}개의 스케줄링 결정만 보관해요(노드가 {nodes}개를 넘으면 보관하지 않아요). 이 결정은 요약만 남아 있어요.", en: "Per-node verdicts and scores are kept for the {count} most recent scheduling decisions on a cluster of {all} nodes, and for none above {nodes} nodes; this one has only its summary." }
     // Chaos panel and failure timeline (components/chaos.rs)
     ChTitle { ko: "장애 주입 (chaos)", en: "Chaos" }
     ChNote {

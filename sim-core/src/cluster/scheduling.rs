@@ -168,11 +168,17 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
 }
 
 /// Marks `key`'s decision as the newest detailed one and drops the per-node details of the
-/// decision that falls out of the [`super::state::FULL_DECISIONS`] most recent.
+/// decisions that fall out of the most recent ones kept ([`super::state::full_decisions`] of
+/// its row count).
 fn keep_details(c: &mut super::state::Cluster, key: &Key) {
+    let rows = c
+        .decisions
+        .get(key)
+        .map_or(0, |d| d.nodes.len() + d.not_considered.len());
+    let keep = super::state::full_decisions(rows);
     c.detailed_decisions.retain(|k| k != key);
     c.detailed_decisions.push_back(key.clone());
-    while c.detailed_decisions.len() > super::state::FULL_DECISIONS {
+    while c.detailed_decisions.len() > keep {
         let Some(old) = c.detailed_decisions.pop_front() else {
             break;
         };

@@ -41,6 +41,21 @@ pub const WATCH_LATENCY_MS: u64 = 100;
 /// fewer pods than this; at 100 nodes a full decision is ≈50 KB.
 pub const FULL_DECISIONS: usize = 500;
 
+/// Per-node rows (verdicts and scores) the detailed decisions hold at most, so a large cluster
+/// keeps fewer of them: 500 decisions up to 50 nodes, 50 at 500 nodes (a full decision at 500
+/// nodes is ≈140 KB, and 500 of them were 72 MB of a browser tab).
+pub const FULL_DECISION_ROWS: usize = 25_000;
+
+/// The fewest decisions that keep their details, however large the cluster.
+pub const MIN_FULL_DECISIONS: usize = 20;
+
+/// How many of the most recent decisions keep their details when each holds `rows` per-node
+/// rows: [`FULL_DECISION_ROWS`] shared out, between [`MIN_FULL_DECISIONS`] and
+/// [`FULL_DECISIONS`].
+pub fn full_decisions(rows: usize) -> usize {
+    (FULL_DECISION_ROWS / rows.max(1)).clamp(MIN_FULL_DECISIONS, FULL_DECISIONS)
+}
+
 /// Above this many nodes, scheduling cycles keep only their outcome, not per-node verdicts
 /// and scores (a table of more rows than anyone reads, and most of a large cluster's
 /// scheduling time). ASSUMPTION: a teaching cluster is smaller.

@@ -93,6 +93,18 @@ pub struct Store {
     /// (ControllerRefManager `ClaimPods`). Derived, so not fingerprinted.
     #[serde(skip)]
     orphan_pods: std::collections::BTreeSet<Key>,
+    /// Objects of each kind (by position in [`ObjectKind::ALL`]), so [`Store::count`] is O(1)
+    /// (the web asks on every render). Derived, so not fingerprinted.
+    #[serde(skip)]
+    counts: [usize; ObjectKind::ALL.len()],
+}
+
+/// `kind`'s position in [`ObjectKind::ALL`].
+fn kind_slot(kind: ObjectKind) -> usize {
+    ObjectKind::ALL
+        .iter()
+        .position(|k| *k == kind)
+        .unwrap_or_default()
 }
 
 /// The uid of the object's controller, if it has one.
@@ -176,6 +188,7 @@ impl Store {
     }
 
     fn index(&mut self, key: &Key, object: &Object) {
+        self.counts[kind_slot(key.kind)] += 1;
         if let Some(uid) = controller_uid(object) {
             self.by_controller
                 .entry(uid.to_string())
@@ -187,6 +200,8 @@ impl Store {
     }
 
     fn unindex(&mut self, key: &Key, object: &Object) {
+        let slot = &mut self.counts[kind_slot(key.kind)];
+        *slot = slot.saturating_sub(1);
         if controller_uid(object).is_none() {
             self.orphan_pods.remove(key);
         }
@@ -200,9 +215,9 @@ impl Store {
         }
     }
 
-    /// Number of objects of `kind`.
+    /// Number of objects of `kind` (kept as objects come and go: O(1)).
     pub fn count(&self, kind: ObjectKind) -> usize {
-        self.list(kind, None).count()
+        self.counts[kind_slot(kind)]
     }
 
     /// Every object, in key order.

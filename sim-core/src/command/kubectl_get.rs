@@ -1701,8 +1701,9 @@ pub fn explain(d: &Decision) -> String {
         let _ = writeln!(
             out,
             "(per-node verdicts and scores are kept for the {} most recent scheduling decisions \
-             on clusters of up to {} nodes; this one has only its summary)",
-            crate::cluster::state::FULL_DECISIONS,
+             on a cluster of {} nodes, and for none above {} nodes; this one has only its summary)",
+            crate::cluster::state::full_decisions(d.all_nodes as usize),
+            d.all_nodes,
             crate::cluster::state::FULL_RECORD_MAX_NODES
         );
     }

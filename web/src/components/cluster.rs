@@ -696,13 +696,14 @@ fn decision_table(lang: Lang, pod: &str, d: &Decision) -> Html {
         (None, None) => html! {},
     };
     if d.nodes.is_empty() && d.evaluated > 0 {
-        let count = sim_core::cluster::state::FULL_DECISIONS.to_string();
+        let count = sim_core::cluster::state::full_decisions(d.all_nodes as usize).to_string();
+        let all = d.all_nodes.to_string();
         let nodes = sim_core::cluster::state::FULL_RECORD_MAX_NODES.to_string();
         return html! {
             <>
                 <p class="view-note">{ summary }</p>
                 { outcome }
-                <p class="view-note" id="sched-dropped">{ fill(t(Msg::ClSchedDropped), &[("count", &count), ("nodes", &nodes)]) }</p>
+                <p class="view-note" id="sched-dropped">{ fill(t(Msg::ClSchedDropped), &[("count", &count), ("all", &all), ("nodes", &nodes)]) }</p>
             </>
         };
     }
