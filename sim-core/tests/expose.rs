@@ -218,3 +218,114 @@ kubectl apply -f x.yaml"
         "couldn't retrieve selectors via --selector flag or introspection: couldn't convert expressions - \"[{Key:tier Operator:In Values:[a b]}]\" to map-based selector format",
     );
 }
+
+const DRY_DEPLOYMENT: &str = "apiVersion: apps/v1
+kind: Deployment
+metadata:
+  creationTimestamp: null
+  labels:
+    app: web
+  name: web
+spec:
+  replicas: 1
+  selector:
+    matchLabels:
+      app: web
+  strategy: {}
+  template:
+    metadata:
+      creationTimestamp: null
+      labels:
+        app: web
+    spec:
+      containers:
+      - image: nginx:1.27-alpine
+        name: nginx
+        resources: {}
+status: {}
+";
+
+const DRY_SERVICE: &str = "apiVersion: v1
+kind: Service
+metadata:
+  creationTimestamp: null
+  labels:
+    app: web
+  name: web
+spec:
+  ports:
+  - port: 80
+    protocol: TCP
+    targetPort: 80
+  selector:
+    app: web
+status:
+  loadBalancer: {}
+";
+
+#[test]
+fn client_dry_runs_print_what_kubectl_prints_and_change_nothing() {
+    let mut s = session();
+    ok(&mut s, CLUSTER);
+    let rv = |s: &Session| {
+        s.sim()
+            .cluster()
+            .expect("a cluster")
+            .store
+            .resource_version()
+    };
+    let before = rv(&s);
+    let printed = ok_last(
+        &mut s,
+        "kubectl create deployment web --image=nginx:1.27-alpine --dry-run=client -o yaml",
+    );
+    assert_eq!(printed, DRY_DEPLOYMENT);
+    assert_eq!(
+        ok_last(
+            &mut s,
+            "kubectl create deployment web --image=nginx:1.27-alpine --dry-run=client"
+        ),
+        "deployment.apps/web created (dry run)\n"
+    );
+    let store = &s.sim().cluster().expect("a cluster").store;
+    assert!(store
+        .list(sim_core::cluster::api::ObjectKind::Deployment, None)
+        .next()
+        .is_none());
+    assert_eq!(before, rv(&s), "a dry run writes nothing");
+
+    // What a learner does with it: save it, apply it, expose it the same way.
+    ok(
+        &mut s,
+        "kubectl create deployment web --image=nginx:1.27-alpine --port=80 --dry-run=client -o yaml > web.yaml\n\
+         kubectl apply -f web.yaml",
+    );
+    assert_eq!(
+        ok_last(
+            &mut s,
+            "kubectl expose deployment web --dry-run=client -o yaml"
+        ),
+        DRY_SERVICE
+    );
+    ok(
+        &mut s,
+        "kubectl expose deployment web --dry-run=client -o yaml > svc.yaml\nkubectl apply -f svc.yaml",
+    );
+    let svc = ok_last(&mut s, "kubectl get svc web");
+    assert!(svc.contains("80/TCP"), "{svc}");
+}
+
+#[test]
+fn bad_dry_run_values_are_errors_that_change_nothing() {
+    let setup = CLUSTER;
+    assert_fails_and_changes_nothing(
+        setup,
+        "kubectl create deployment web --image=nginx --dry-run=maybe",
+        "Invalid dry-run value (maybe). Must be \"none\", \"server\", or \"client\".",
+    );
+    assert_fails_and_changes_nothing(
+        setup,
+        "kubectl create deployment web --image=nginx --dry-run=client -o wide",
+        "unable to match a printer suitable for the output format \"wide\", allowed formats are: json,name,yaml",
+    );
+}

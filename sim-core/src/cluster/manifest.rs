@@ -359,7 +359,7 @@ pub fn to_yaml(obj: &Object) -> String {
 }
 
 /// The value with every object's keys in alphabetical order.
-fn sorted(v: serde_json::Value) -> serde_json::Value {
+pub(crate) fn sorted(v: serde_json::Value) -> serde_json::Value {
     match v {
         serde_json::Value::Object(map) => {
             let mut entries: Vec<(String, serde_json::Value)> = map.into_iter().collect();
@@ -378,10 +378,15 @@ pub fn to_json(obj: &Object) -> String {
     let Ok(v) = serde_json::to_value(obj) else {
         return String::new();
     };
+    value_to_json(&v)
+}
+
+/// A JSON value as `kubectl get -o json` prints it (sorted keys, four-space indent).
+pub(crate) fn value_to_json(v: &serde_json::Value) -> String {
     let mut out = Vec::new();
     let formatter = serde_json::ser::PrettyFormatter::with_indent(b"    ");
     let mut ser = serde_json::Serializer::with_formatter(&mut out, formatter);
-    if serde::Serialize::serialize(&Sorted(&v), &mut ser).is_err() {
+    if serde::Serialize::serialize(&Sorted(v), &mut ser).is_err() {
         return String::new();
     }
     String::from_utf8(out).unwrap_or_default()

@@ -34,8 +34,8 @@ pub(super) const FAMILY: Family = Family {
                    kubectl describe pod|node|deployment|replicaset|service|endpointslice NAME   (with Events)\n\
                    kubectl apply -f FILE|DIR          create or configure the objects of manifests\n\
                    kubectl diff -f FILE|DIR           show what apply would change (diff -u), changing nothing\n\
-                   kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=N]\n\
-                   kubectl expose deployment|replicaset|pod|service NAME [--port=N[,M]] [--target-port=P] [--name=SVC] [--type=ClusterIP|NodePort|LoadBalancer] [--protocol=TCP|UDP|SCTP] [--selector=k=v] [-l k=v]\n\
+                   kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=N] [--dry-run=client -o yaml|json]\n\
+                   kubectl expose deployment|replicaset|pod|service NAME [--port=N[,M]] [--target-port=P] [--name=SVC] [--type=ClusterIP|NodePort|LoadBalancer] [--protocol=TCP|UDP|SCTP] [--selector=k=v] [-l k=v] [--dry-run=client -o yaml|json]\n\
                    kubectl delete KIND NAME... | -f FILE\n\
                    kubectl scale deployment NAME --replicas=N\n\
                    kubectl set image deployment/NAME CONTAINER=IMAGE\n\
@@ -333,7 +333,13 @@ fn container_name(image: &str) -> String {
 }
 
 fn create(c: &Cluster, args: &[String]) -> Result<Plan> {
-    let f = parse_flags("create", args, &["--image", "--replicas", "--port"], &[])?;
+    let f = parse_flags(
+        "create",
+        args,
+        &["--image", "--replicas", "--port", "--dry-run"],
+        &[],
+    )?;
+    let dry = dry_run(&f, "create")?;
     let [what, name] = f.pos.as_slice() else {
         return Err(kerr(
             "error: exactly one NAME is required, got 0\nSee 'kubectl create deployment -h' for help and examples",
@@ -387,6 +393,10 @@ fn create(c: &Cluster, args: &[String]) -> Result<Plan> {
     template.spec.containers = vec![container].into();
     d.spec.template = template;
     let mut object = Object::Deployment(Box::new(d));
+    if dry {
+        check_limits(&object)?;
+        return Ok(Plan::Output(dry_run_output(&object, &f, "created")?));
+    }
     crate::cluster::defaults::apply_defaults(&mut object);
     check_limits(&object)?;
     crate::cluster::validate::validate(&object).map_err(|e| {
@@ -413,6 +423,66 @@ fn create(c: &Cluster, args: &[String]) -> Result<Plan> {
         );
         format!("deployment.apps/{name} created\n")
     })))
+}
+
+/// `--dry-run`: `none` (the default) creates; `client` prints what would be sent and changes
+/// nothing. The sandbox has no server-side dry run.
+pub(super) fn dry_run(f: &Flags, cmd: &str) -> Result<bool> {
+    match f.values.get("--dry-run").map(String::as_str) {
+        None | Some("none") => Ok(false),
+        Some("client") => Ok(true),
+        Some("server") => Err(kerr(format!(
+            "error: --dry-run=server is not available in this sandbox: use --dry-run=client (kubectl {cmd})"
+        ))),
+        Some(other) => Err(kerr(format!(
+            "error: Invalid dry-run value ({other}). Must be \"none\", \"server\", or \"client\"."
+        ))),
+    }
+}
+
+/// What `kubectl create|expose --dry-run=client [-o yaml|json|name]` prints for `object`, as
+/// built on the client: no server defaults, `creationTimestamp: null`, empty `status`, and
+/// kubectl's empty `strategy: {}` / `loadBalancer: {}`; no namespace unless `-n` named one.
+pub(super) fn dry_run_output(object: &Object, f: &Flags, verb: &str) -> Result<String> {
+    use serde_json::{json, Value};
+    let output = f.output.as_deref().unwrap_or("");
+    if !matches!(output, "" | "yaml" | "json" | "name") {
+        return Err(kerr(format!(
+            "error: unable to match a printer suitable for the output format \"{output}\", allowed formats are: json,name,yaml"
+        )));
+    }
+    let mut v = serde_json::to_value(object).map_err(|e| kerr(e.to_string()))?;
+    if let Value::Object(top) = &mut v {
+        if let Some(Value::Object(meta)) = top.get_mut("metadata") {
+            meta.insert("creationTimestamp".into(), Value::Null);
+            if f.namespace.is_none() {
+                meta.remove("namespace");
+            }
+        }
+        match object {
+            Object::Deployment(_) => {
+                if let Some(Value::Object(spec)) = top.get_mut("spec") {
+                    if let Some(Value::Object(tm)) =
+                        spec.get_mut("template").and_then(|t| t.get_mut("metadata"))
+                    {
+                        tm.insert("creationTimestamp".into(), Value::Null);
+                    }
+                    spec.entry("strategy").or_insert_with(|| json!({}));
+                }
+                top.insert("status".into(), json!({}));
+            }
+            Object::Service(_) => {
+                top.insert("status".into(), json!({"loadBalancer": {}}));
+            }
+            _ => {}
+        }
+    }
+    Ok(match output {
+        "yaml" => crate::cluster::yaml_emit::to_yaml(&crate::cluster::manifest::sorted(v)),
+        "json" => format!("{}\n", crate::cluster::manifest::value_to_json(&v)),
+        "name" => format!("{}\n", object.display_name()),
+        _ => format!("{} {verb} (dry run)\n", object.display_name()),
+    })
 }
 
 /// Refuses replica counts beyond the sandbox's limit (the API server would take them).

@@ -57,9 +57,11 @@ pub(super) fn expose(c: &Cluster, args: &[String]) -> Result<Plan> {
             "--labels",
             "--external-ip",
             "--cluster-ip",
+            "--dry-run",
         ],
         &[],
     )?;
+    let dry = super::kubectl::dry_run(&f, "expose")?;
     if !f.files.is_empty() {
         return Err(kerr(
             "error: kubectl expose -f is not supported in this sandbox: name the object (kubectl expose deployment NAME)",
@@ -73,6 +75,11 @@ pub(super) fn expose(c: &Cluster, args: &[String]) -> Result<Plan> {
     };
     let service = service_for(object, &f)?;
     let mut object = Object::Service(Box::new(service));
+    if dry {
+        return Ok(Plan::Output(super::kubectl::dry_run_output(
+            &object, &f, "exposed",
+        )?));
+    }
     crate::cluster::defaults::apply_defaults(&mut object);
     crate::cluster::validate::validate(&object).map_err(|e| kerr(e.to_string()))?;
     if c.store.get(&Key::of(&object)).is_some() {
