@@ -329,3 +329,26 @@ fn bad_dry_run_values_are_errors_that_change_nothing() {
         "unable to match a printer suitable for the output format \"wide\", allowed formats are: json,name,yaml",
     );
 }
+
+#[test]
+fn creating_with_an_output_format_prints_the_stored_object() {
+    let mut s = session();
+    ok(&mut s, CLUSTER);
+    assert_eq!(
+        ok_last(
+            &mut s,
+            "kubectl create deployment web --image=nginx:1.27-alpine --port=80 -o name"
+        ),
+        "deployment.apps/web\n"
+    );
+    let yaml = ok_last(&mut s, "kubectl expose deployment web -o yaml");
+    // As stored: server fields and defaults, not the client's dry-run object.
+    assert!(yaml.contains("  clusterIP: 10.96."), "{yaml}");
+    assert!(yaml.contains("  uid: "), "{yaml}");
+    assert!(yaml.contains("  sessionAffinity: None\n"), "{yaml}");
+    assert_fails_and_changes_nothing(
+        CLUSTER,
+        "kubectl create deployment web --image=nginx -o wide",
+        "unable to match a printer suitable for the output format \"wide\", allowed formats are: json,name,yaml",
+    );
+}

@@ -411,18 +411,43 @@ fn create(c: &Cluster, args: &[String]) -> Result<Plan> {
         )));
     }
     let name = name.clone();
+    let output = printer(&f)?;
     Ok(Plan::Effect(Box::new(move |sim, id| {
+        let key = Key::of(&object);
+        let shown = format!("deployment.apps/{name} created");
         state::apply(
             sim,
             Change::Create {
                 object,
                 generate_name: false,
-                why: Why::Note(format!("deployment.apps/{name} created")),
+                why: Why::Note(shown.clone()),
             },
             id,
         );
-        format!("deployment.apps/{name} created\n")
+        created_output(sim, &key, output.as_deref(), &shown)
     })))
+}
+
+/// `-o yaml|json|name` of a command that creates an object (None: the usual line).
+pub(super) fn printer(f: &Flags) -> Result<Option<String>> {
+    match f.output.as_deref() {
+        None => Ok(None),
+        Some(o @ ("yaml" | "json" | "name")) => Ok(Some(o.to_string())),
+        Some(other) => Err(kerr(format!(
+            "error: unable to match a printer suitable for the output format \"{other}\", allowed formats are: json,name,yaml"
+        ))),
+    }
+}
+
+/// What a creating command prints: the object as stored (`-o yaml|json|name`) or `shown`.
+pub(super) fn created_output(sim: &Sim, key: &Key, output: Option<&str>, shown: &str) -> String {
+    let stored = sim.cluster().and_then(|c| c.store.get(key));
+    match (output, stored) {
+        (Some("yaml"), Some(o)) => crate::cluster::manifest::to_yaml(o),
+        (Some("json"), Some(o)) => format!("{}\n", crate::cluster::manifest::to_json(o)),
+        (Some("name"), Some(o)) => format!("{}\n", o.display_name()),
+        _ => format!("{shown}\n"),
+    }
 }
 
 /// `--dry-run`: `none` (the default) creates; `client` prints what would be sent and changes

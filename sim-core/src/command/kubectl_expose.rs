@@ -88,8 +88,10 @@ pub(super) fn expose(c: &Cluster, args: &[String]) -> Result<Plan> {
             object.metadata().name
         )));
     }
+    let output = super::kubectl::printer(&f)?;
     Ok(Plan::Effect(Box::new(move |sim: &mut Sim, id| {
         let shown = format!("{} exposed", object.display_name());
+        let key = Key::of(&object);
         let mut object = object;
         super::kubectl_apply::allocate_cluster_ip(sim, &mut object);
         state::apply(
@@ -101,7 +103,7 @@ pub(super) fn expose(c: &Cluster, args: &[String]) -> Result<Plan> {
             },
             id,
         );
-        format!("{shown}\n")
+        super::kubectl::created_output(sim, &key, output.as_deref(), &shown)
     })))
 }
 
