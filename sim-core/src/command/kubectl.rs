@@ -27,7 +27,7 @@ pub(super) const FAMILY: Family = Family {
     commands: &[
         CommandSpec {
             name: "kubectl",
-            usage: "kubectl get|describe|apply|diff|create|expose|delete|scale|set image|rollout|cordon|drain|taint|label ...",
+            usage: "kubectl get|describe|apply|diff|create|run|expose|delete|scale|set image|rollout|cordon|drain|taint|label ...",
             summary: "talk to the cluster as kubectl does (after cluster create)",
             help: "kubectl get pods|nodes|deployments|replicasets|services|endpointslices|namespaces|events|all [NAME] [-o wide|yaml|json|name] [-l SEL] [-n NS|-A] [--show-labels] [-L KEY,...]\n\
                    kubectl get ... -w|--watch|--watch-only   print each change as the cluster steps; stops when no work is queued or after 10 minutes of simulated time (kubectl watches until Ctrl-C)\n\
@@ -35,6 +35,7 @@ pub(super) const FAMILY: Family = Family {
                    kubectl apply -f FILE|DIR          create or configure the objects of manifests\n\
                    kubectl diff -f FILE|DIR           show what apply would change (diff -u), changing nothing\n\
                    kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=N] [--dry-run=client -o yaml|json]\n\
+                   kubectl run NAME --image=IMAGE [--port=N] [--env=K=V] [--labels=k=v] [--restart=Always|OnFailure|Never] [--dry-run=client -o yaml] [--command] [-- ARGS...]   one bare pod (no ReplicaSet replaces it)\n\
                    kubectl expose deployment|replicaset|pod|service NAME [--port=N[,M]] [--target-port=P] [--name=SVC] [--type=ClusterIP|NodePort|LoadBalancer] [--protocol=TCP|UDP|SCTP] [--selector=k=v] [-l k=v] [--dry-run=client -o yaml|json]\n\
                    kubectl delete KIND NAME... | -f FILE\n\
                    kubectl scale deployment NAME --replicas=N\n\
@@ -82,7 +83,7 @@ pub const NO_SERVER: &str =
 
 const SUBCOMMANDS: &[&str] = &[
     "get", "describe", "apply", "diff", "create", "delete", "scale", "set", "rollout", "version",
-    "cordon", "uncordon", "taint", "label", "drain", "expose",
+    "cordon", "uncordon", "taint", "label", "drain", "expose", "run",
 ];
 
 /// A kubectl error in kubectl's words. The terminal and the CLI label every error `error: `
@@ -254,6 +255,7 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "diff" => super::kubectl_apply::diff(sim, c, rest),
         "create" => create(c, rest),
         "expose" => super::kubectl_expose::expose(c, rest),
+        "run" => super::kubectl_run::run(c, rest),
         "delete" => delete(sim, c, rest),
         "scale" => scale(c, rest),
         "cordon" => super::kubectl_node::cordon(c, rest, true),
@@ -465,7 +467,7 @@ pub(super) fn dry_run(f: &Flags, cmd: &str) -> Result<bool> {
     }
 }
 
-/// What `kubectl create|expose --dry-run=client [-o yaml|json|name]` prints for `object`, as
+/// What `kubectl create|run|expose --dry-run=client [-o yaml|json|name]` prints for `object`, as
 /// built on the client: no server defaults, `creationTimestamp: null`, empty `status`, and
 /// kubectl's empty `strategy: {}` / `loadBalancer: {}`; no namespace unless `-n` named one.
 pub(super) fn dry_run_output(object: &Object, f: &Flags, verb: &str) -> Result<String> {
@@ -498,6 +500,9 @@ pub(super) fn dry_run_output(object: &Object, f: &Flags, verb: &str) -> Result<S
             }
             Object::Service(_) => {
                 top.insert("status".into(), json!({"loadBalancer": {}}));
+            }
+            Object::Pod(_) => {
+                top.insert("status".into(), json!({}));
             }
             _ => {}
         }

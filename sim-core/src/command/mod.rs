@@ -20,6 +20,7 @@ mod kubectl_apply;
 mod kubectl_expose;
 mod kubectl_get;
 mod kubectl_node;
+mod kubectl_run;
 pub(crate) mod ssh;
 mod traffic;
 mod unified_diff;
