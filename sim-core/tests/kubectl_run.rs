@@ -61,7 +61,7 @@ fn arguments_after_the_double_dash_and_the_restart_policy_reach_the_container() 
         &format!(
             "{CLUSTER}\n\
              kubectl run once --image=busybox:1.36 --restart=Never -- sleep 5\n\
-             kubectl run cmd --image=busybox:1.36 --command -- sleep 3600\n\
+             kubectl run cmd --image=busybox:1.36 --env=A=1 --env B=2 --command -- sleep 3600\n\
              run 40s"
         ),
     );
@@ -74,6 +74,18 @@ fn arguments_after_the_double_dash_and_the_restart_policy_reach_the_container() 
     );
     let cmd = pod(&s, "cmd").expect("cmd");
     assert_eq!(cmd.spec.containers[0].command, ["sleep", "3600"]);
+    let env: Vec<(String, Option<String>)> = cmd.spec.containers[0]
+        .env
+        .iter()
+        .map(|e| (e.name.clone(), e.value.clone()))
+        .collect();
+    assert_eq!(
+        env,
+        [
+            ("A".to_string(), Some("1".to_string())),
+            ("B".to_string(), Some("2".to_string()))
+        ]
+    );
     let pods = ok_last(&mut s, "kubectl get pods");
     assert!(pods.contains("once   0/1     Completed"), "{pods}");
     assert!(pods.contains("cmd    1/1     Running"), "{pods}");

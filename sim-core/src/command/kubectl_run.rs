@@ -93,7 +93,8 @@ pub(super) fn run(c: &Cluster, args: &[String]) -> Result<Plan> {
             ..Default::default()
         });
     }
-    if let Some(env) = f.values.get("--env") {
+    // `--env` repeats (kubectl keeps every one, in order).
+    for env in repeated(own, "--env") {
         let (k, v) = env
             .split_once('=')
             .ok_or_else(|| kerr(format!("error: invalid env: {env}: expected NAME=VALUE")))?;
@@ -170,4 +171,25 @@ fn labels(text: &str) -> Result<StringMap> {
         map.insert(k.to_string(), v.to_string());
     }
     Ok(map)
+}
+
+/// Every value of a repeatable flag, in order: `--flag=v` and `--flag v`.
+fn repeated<'a>(args: &'a [String], flag: &str) -> Vec<&'a str> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        let a = args[i].as_str();
+        if a == flag {
+            if let Some(v) = args.get(i + 1) {
+                out.push(v.as_str());
+            }
+            i += 2;
+            continue;
+        }
+        if let Some(v) = a.strip_prefix(flag).and_then(|r| r.strip_prefix('=')) {
+            out.push(v);
+        }
+        i += 1;
+    }
+    out
 }

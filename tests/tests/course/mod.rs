@@ -190,6 +190,18 @@ async fn lesson_seven_by_typing_then_its_share_link_opens_the_same_state_in_a_fr
         type_all(&client, &LESSON_7[3..]).await;
         wait_all_goals(&client, 4).await;
         settled_screenshot(&client, "54-lesson7-done").await;
+        // The finished lesson in Korean (its goals, what was learned, the time-scale badge).
+        click(&client, "#btn-lang").await;
+        wait_for_text(&client, "#lesson-title", "오케스트레이션", COMMAND_TIMEOUT).await;
+        wait_for(
+            &client,
+            "#time-scale-badge[data-scale='30']",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        settled_screenshot(&client, "54-lesson7-done-ko").await;
+        click(&client, "#btn-lang").await;
+        wait_for_text(&client, "#lesson-title", "Orchestration", COMMAND_TIMEOUT).await;
 
         click(&client, "#btn-share").await;
         let url = wait_for(&client, "#share-url", COMMAND_TIMEOUT)
