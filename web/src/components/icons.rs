@@ -26,6 +26,8 @@ pub enum IconName {
     CollapseLeft,
     /// A panel collapsing to the right.
     CollapseRight,
+    /// A stopwatch (a lesson's declared time scale).
+    Stopwatch,
 }
 
 /// Properties of [`Icon`].
@@ -71,6 +73,12 @@ pub fn icon(props: &IconProps) -> Html {
         },
         IconName::CollapseLeft => html! { <path d="M12.5 4L6.5 10l6 6 1.4-1.4L9.3 10l4.6-4.6z" /> },
         IconName::CollapseRight => html! { <path d="M7.5 4l6 6-6 6-1.4-1.4 4.6-4.6-4.6-4.6z" /> },
+        IconName::Stopwatch => html! {
+            <>
+                <circle cx="10" cy="11" r="6.2" fill="none" stroke="currentColor" stroke-width="1.8" />
+                <path d="M8 1.8h4v1.8H8z M9.1 7h1.8v4.6H9.1z M14.6 4.2l1.3-1.3 1.2 1.2-1.3 1.3z" />
+            </>
+        },
     };
     let size = props.size.to_string();
     html! {

@@ -129,7 +129,7 @@ pub fn transport(props: &TransportProps) -> Html {
                 if let Some(n) = time_scale {
                     <span class="time-scale-badge" id="time-scale-badge" data-scale={n.to_string()}
                         title={fill(t(Msg::TimeScaleTitle), &[("n", &n.to_string())])}>
-                        <span aria-hidden="true">{ "⏱ " }</span>{ fill(t(Msg::TimeScaleBadge), &[("n", &n.to_string())]) }
+                        <Icon name={IconName::Stopwatch} size={15} />{ fill(t(Msg::TimeScaleBadge), &[("n", &n.to_string())]) }
                     </span>
                 }
                 <span class="spacer" />
