@@ -17,31 +17,9 @@ use std::time::Instant;
 
 use sim_core::{Session, SimConfig};
 
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn submit(s: &mut Session, script: &str) -> Vec<String> {
-    s.submit(script)
-        .into_iter()
-        .map(|e| {
-            assert!(!e.failed(), "{} failed: {:?}", e.command, e.error);
-            e.output
-        })
-        .collect()
-}
-
-/// `READY` of `kubectl get deployment web` as (ready, wanted).
-fn ready(s: &mut Session) -> (usize, usize) {
-    let out = submit(s, "kubectl get deployment web");
-    let line = out[0].lines().nth(1).unwrap_or_default().to_string();
-    let field = line.split_whitespace().nth(1).unwrap_or("0/0").to_string();
-    let (a, b) = field.split_once('/').unwrap_or(("0", "0"));
-    (a.parse().unwrap_or(0), b.parse().unwrap_or(0))
-}
+#[path = "support/session.rs"]
+mod session;
+use session::{env_or, ready, submit};
 
 /// Runs until the Deployment has every replica Ready (and at least `min_ms` have passed), in
 /// 5 s slices, so the time is known to 5 s; returns the simulated ms it took.

@@ -12,59 +12,17 @@
 //! change of 150,000 pods), the session's checkpoints (copies of the simulation, sharing what
 //! the model shares) and the allocator's own slack.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use sim_core::{Session, SimConfig};
 
-struct Counting;
+#[path = "../tests/support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::{allocated, freed_by};
 
-static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator and only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
-        // SAFETY: same layout, passed through.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        ALLOCATED.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: the pointer came from `alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
-
-fn env_or(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn submit(s: &mut Session, script: &str) -> Vec<String> {
-    s.submit(script)
-        .into_iter()
-        .map(|e| {
-            assert!(!e.failed(), "{} failed: {:?}", e.command, e.error);
-            e.output
-        })
-        .collect()
-}
-
-/// `READY` of `kubectl get deployment web` as (ready, wanted).
-fn ready(s: &mut Session) -> (usize, usize) {
-    let out = submit(s, "kubectl get deployment web");
-    let line = out[0].lines().nth(1).unwrap_or_default().to_string();
-    let field = line.split_whitespace().nth(1).unwrap_or("0/0").to_string();
-    let (a, b) = field.split_once('/').unwrap_or(("0", "0"));
-    (a.parse().unwrap_or(0), b.parse().unwrap_or(0))
-}
+#[path = "../benches/support/session.rs"]
+mod session;
+use session::{env_or, ready, submit};
 
 /// A line of `/proc/self/status` in MiB (`VmHWM`, `VmRSS`), where there is one.
 fn status_mib(field: &str) -> Option<f64> {
@@ -72,13 +30,6 @@ fn status_mib(field: &str) -> Option<f64> {
     let line = status.lines().find(|l| l.starts_with(field))?;
     let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
     Some(kib / 1024.0)
-}
-
-/// Heap given back when `value` is dropped.
-fn freed_by<T>(value: T) -> usize {
-    let before = ALLOCATED.load(Ordering::Relaxed);
-    drop(value);
-    before.saturating_sub(ALLOCATED.load(Ordering::Relaxed))
 }
 
 fn mib(bytes: usize) -> f64 {
@@ -113,11 +64,11 @@ fn main() {
         s.sim().now().as_ms() as f64 / 1000.0,
         t.elapsed().as_secs_f64()
     );
-    let session_heap = ALLOCATED.load(Ordering::Relaxed);
+    let session_heap = allocated();
     let log_heap = {
-        let before = ALLOCATED.load(Ordering::Relaxed);
+        let before = allocated();
         let copy = s.sim().log().to_vec();
-        let after = ALLOCATED.load(Ordering::Relaxed);
+        let after = allocated();
         drop(copy);
         after - before
     };

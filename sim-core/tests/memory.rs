@@ -16,38 +16,17 @@
 //! One test in this binary: the allocator's counter is global, and parallel tests would add to
 //! each other's counts.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use sim_core::{Session, SimConfig};
 
-struct Counting;
-
-static ALLOCATED: AtomicUsize = AtomicUsize::new(0);
-
-// SAFETY: forwards to the system allocator and only counts.
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        ALLOCATED.fetch_add(layout.size(), Ordering::Relaxed);
-        // SAFETY: same layout, passed through.
-        unsafe { System.alloc(layout) }
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        ALLOCATED.fetch_sub(layout.size(), Ordering::Relaxed);
-        // SAFETY: the pointer came from `alloc` with this layout.
-        unsafe { System.dealloc(ptr, layout) }
-    }
-}
-
-#[global_allocator]
-static GLOBAL: Counting = Counting;
+#[path = "support/counting_alloc.rs"]
+mod counting_alloc;
+use counting_alloc::allocated;
 
 /// Bytes a deep copy of `value` allocates (plus its own inline size).
 fn heap_of<T: Clone>(value: &T) -> usize {
-    let before = ALLOCATED.load(Ordering::Relaxed);
+    let before = allocated();
     let copy = value.clone();
-    let after = ALLOCATED.load(Ordering::Relaxed);
+    let after = allocated();
     drop(copy);
     after.saturating_sub(before) + std::mem::size_of::<T>()
 }
@@ -125,8 +104,5 @@ fn the_cluster_model_per_pod_stays_flat_and_old_decisions_keep_only_their_summar
 
 /// Heap given back when `value` is dropped, plus its inline size.
 fn freed_by<T>(value: T) -> usize {
-    let before = ALLOCATED.load(Ordering::Relaxed);
-    drop(value);
-    let after = ALLOCATED.load(Ordering::Relaxed);
-    before.saturating_sub(after) + std::mem::size_of::<T>()
+    std::mem::size_of::<T>() + counting_alloc::freed_by(value)
 }
