@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 use super::{CommandSpec, Family, Invocation, Plan};
 use crate::cluster::api::{
-    Container, Deployment, LabelSelector, Object, ObjectKind, PodTemplateSpec,
+    Container, Deployment, LabelSelector, Object, ObjectKind, PodTemplateSpec, StringMap,
 };
 use crate::cluster::controllers::{deployment as deploy_ctl, Change, Why, POD_TEMPLATE_HASH};
 use crate::cluster::state::{self, Cluster};
@@ -412,11 +412,18 @@ fn create(c: &Cluster, args: &[String]) -> Result<Plan> {
             "error: failed to create deployment: deployments.apps \"{name}\" already exists"
         )));
     }
-    let name = name.clone();
-    let output = printer(&f)?;
-    Ok(Plan::Effect(Box::new(move |sim, id| {
+    Ok(create_plan(object, "created", printer(&f)?))
+}
+
+/// The effect of a command that creates one checked object (`create deployment`, `run`,
+/// `expose`): a Service gets its cluster IP, the store takes the object as a change caused by
+/// the command, and the command prints `KIND/NAME VERB`, or the stored object with `-o`.
+pub(super) fn create_plan(object: Object, verb: &'static str, output: Option<String>) -> Plan {
+    Plan::Effect(Box::new(move |sim, id| {
         let key = Key::of(&object);
-        let shown = format!("deployment.apps/{name} created");
+        let shown = format!("{} {verb}", object.display_name());
+        let mut object = object;
+        super::kubectl_apply::allocate_cluster_ip(sim, &mut object);
         state::apply(
             sim,
             Change::Create {
@@ -427,7 +434,32 @@ fn create(c: &Cluster, args: &[String]) -> Result<Plan> {
             id,
         );
         created_output(sim, &key, output.as_deref(), &shown)
-    })))
+    }))
+}
+
+/// Refuses one more pod when the cluster holds the sandbox's most (`kubectl apply`, `run`).
+pub(super) fn check_pod_room(c: &Cluster) -> Result<()> {
+    if c.store.count(ObjectKind::Pod) >= limits::MAX_PODS {
+        return Err(kerr(format!(
+            "error: the cluster holds at most {} pods",
+            limits::MAX_PODS
+        )));
+    }
+    Ok(())
+}
+
+/// A `k=v,k2=v2` list (`--labels`, an equality-only `--selector`; `k==v` also reads as
+/// equality); `None` when a part is not `key=value` (or is `key!=value`).
+pub(super) fn key_value_list(text: &str) -> Option<StringMap> {
+    let mut map = StringMap::new();
+    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (k, v) = part
+            .split_once("==")
+            .or_else(|| part.split_once('='))
+            .filter(|(k, _)| !k.trim().is_empty() && !k.ends_with('!'))?;
+        map.insert(k.trim().to_string(), v.trim().to_string());
+    }
+    Some(map)
 }
 
 /// `-o yaml|json|name` of a command that creates an object (None: the usual line).
@@ -442,7 +474,7 @@ pub(super) fn printer(f: &Flags) -> Result<Option<String>> {
 }
 
 /// What a creating command prints: the object as stored (`-o yaml|json|name`) or `shown`.
-pub(super) fn created_output(sim: &Sim, key: &Key, output: Option<&str>, shown: &str) -> String {
+fn created_output(sim: &Sim, key: &Key, output: Option<&str>, shown: &str) -> String {
     let stored = sim.cluster().and_then(|c| c.store.get(key));
     match (output, stored) {
         (Some("yaml"), Some(o)) => crate::cluster::manifest::to_yaml(o),

@@ -165,12 +165,8 @@ fn plan_objects(
         }
         match c.store.get(&key) {
             None => {
-                if key.kind == ObjectKind::Pod && c.store.count(ObjectKind::Pod) >= limits::MAX_PODS
-                {
-                    return Err(kerr(format!(
-                        "error: the cluster holds at most {} pods",
-                        limits::MAX_PODS
-                    )));
+                if key.kind == ObjectKind::Pod {
+                    super::kubectl::check_pod_room(c)?;
                 }
                 planned.push((o, "created"));
             }

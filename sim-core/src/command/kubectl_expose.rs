@@ -22,11 +22,9 @@ use crate::cluster::api::{
     IntOrString, LabelSelectorRequirement, Object, ObjectKind, PodSpec, Protocol, Service,
     ServicePort, ServiceType, StringMap,
 };
-use crate::cluster::controllers::{Change, Why};
-use crate::cluster::state::{self, Cluster};
+use crate::cluster::state::Cluster;
 use crate::cluster::store::Key;
 use crate::error::Result;
-use crate::sim::Sim;
 
 /// Ports a Service may list (the sandbox's limit; the API server has none this low).
 const MAX_EXPOSED_PORTS: usize = 32;
@@ -88,23 +86,11 @@ pub(super) fn expose(c: &Cluster, args: &[String]) -> Result<Plan> {
             object.metadata().name
         )));
     }
-    let output = super::kubectl::printer(&f)?;
-    Ok(Plan::Effect(Box::new(move |sim: &mut Sim, id| {
-        let shown = format!("{} exposed", object.display_name());
-        let key = Key::of(&object);
-        let mut object = object;
-        super::kubectl_apply::allocate_cluster_ip(sim, &mut object);
-        state::apply(
-            sim,
-            Change::Create {
-                object,
-                generate_name: false,
-                why: Why::Note(shown.clone()),
-            },
-            id,
-        );
-        super::kubectl::created_output(sim, &key, output.as_deref(), &shown)
-    })))
+    Ok(super::kubectl::create_plan(
+        object,
+        "exposed",
+        super::kubectl::printer(&f)?,
+    ))
 }
 
 /// The object named by `TYPE NAME` or `TYPE/NAME`, if it is a kind kubectl can expose.
@@ -151,7 +137,8 @@ fn service_for(object: &Object, f: &Flags) -> Result<Service> {
     let name = f.values.get("--name").unwrap_or(&meta.name).clone();
     let mut svc = Service::named(&meta.namespace, &name);
     svc.metadata.labels = match f.values.get("--labels") {
-        Some(text) => equality_selector(text)?,
+        Some(text) => super::kubectl::key_value_list(text)
+            .ok_or_else(|| kerr(format!("error: invalid label spec: {text}")))?,
         None => meta.labels.clone(),
     };
     svc.spec.selector = selector;
@@ -235,22 +222,13 @@ fn go_requirements(reqs: &[LabelSelectorRequirement]) -> String {
     format!("[{}]", items.join(" "))
 }
 
-/// `--selector` / `--labels`: `k=v,k2=v2` (only equality, as kubectl expose accepts).
+/// `--selector`: equality only, as kubectl expose accepts.
 fn equality_selector(text: &str) -> Result<StringMap> {
-    let mut map = StringMap::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (k, v) = part
-            .split_once("==")
-            .or_else(|| part.split_once('='))
-            .filter(|(k, _)| !k.is_empty() && !k.ends_with('!'))
-            .ok_or_else(|| {
-                kerr(format!(
-                    "error: couldn't parse the selector string \"{text}\": only equality-based requirements (key=value) are supported"
-                ))
-            })?;
-        map.insert(k.trim().to_string(), v.trim().to_string());
-    }
-    Ok(map)
+    super::kubectl::key_value_list(text).ok_or_else(|| {
+        kerr(format!(
+            "error: couldn't parse the selector string \"{text}\": only equality-based requirements (key=value) are supported"
+        ))
+    })
 }
 
 /// The Service's ports: `--port` or the introspected container ports (Service ports for a

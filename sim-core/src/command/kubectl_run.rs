@@ -7,17 +7,17 @@
 //! Deployments exist. Interactive runs (`-i`, `-t`, `--rm`, `--attach`) need a terminal
 //! attached to a container, which the sandbox does not have: they are refused.
 
-use super::kubectl::{created_output, dry_run, dry_run_output, kerr, parse_flags, printer};
+use super::kubectl::{
+    check_pod_room, create_plan, dry_run, dry_run_output, kerr, key_value_list, parse_flags,
+    printer,
+};
 use super::Plan;
 use crate::cluster::api::{
-    Container, ContainerPort, EnvVar, Object, ObjectKind, Pod, RestartPolicy, StringMap,
+    Container, ContainerPort, EnvVar, Object, Pod, RestartPolicy, StringMap,
 };
-use crate::cluster::controllers::{Change, Why};
-use crate::cluster::state::{self, Cluster};
+use crate::cluster::state::Cluster;
 use crate::cluster::store::Key;
 use crate::error::Result;
-use crate::limits;
-use crate::sim::Sim;
 
 /// `kubectl run`.
 pub(super) fn run(c: &Cluster, args: &[String]) -> Result<Plan> {
@@ -70,7 +70,8 @@ pub(super) fn run(c: &Cluster, args: &[String]) -> Result<Plan> {
     let ns = f.ns();
     let mut pod = Pod::named(&ns, &name);
     pod.metadata.labels = match f.values.get("--labels") {
-        Some(text) => labels(text)?,
+        Some(text) => key_value_list(text)
+            .ok_or_else(|| kerr(format!("error: invalid label spec: {text}")))?,
         None => {
             let mut l = StringMap::new();
             l.insert("run".into(), name.clone());
@@ -136,41 +137,8 @@ pub(super) fn run(c: &Cluster, args: &[String]) -> Result<Plan> {
             "Error from server (AlreadyExists): pods \"{name}\" already exists"
         )));
     }
-    if c.store.count(ObjectKind::Pod) >= limits::MAX_PODS {
-        return Err(kerr(format!(
-            "error: the cluster holds at most {} pods",
-            limits::MAX_PODS
-        )));
-    }
-    let output = printer(&f)?;
-    Ok(Plan::Effect(Box::new(move |sim: &mut Sim, id| {
-        let key = Key::of(&object);
-        let shown = format!("pod/{name} created");
-        state::apply(
-            sim,
-            Change::Create {
-                object,
-                generate_name: false,
-                why: Why::Note(shown.clone()),
-            },
-            id,
-        );
-        created_output(sim, &key, output.as_deref(), &shown)
-    })))
-}
-
-/// `--labels k=v,k2=v2`.
-fn labels(text: &str) -> Result<StringMap> {
-    let mut map = StringMap::new();
-    for part in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
-        let (k, v) = part.split_once('=').ok_or_else(|| {
-            kerr(format!(
-                "error: invalid label spec: {part}: expected key=value"
-            ))
-        })?;
-        map.insert(k.to_string(), v.to_string());
-    }
-    Ok(map)
+    check_pod_room(c)?;
+    Ok(create_plan(object, "created", printer(&f)?))
 }
 
 /// Every value of a repeatable flag, in order: `--flag=v` and `--flag v`.
