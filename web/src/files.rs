@@ -80,14 +80,14 @@ pub fn file_rows(workspace: &Workspace) -> Vec<FileRow> {
 /// The archive a transcript entry's `docker save` wrote, read from the `ImageSaved` event the
 /// core recorded for it (its object is `file/PATH`); `None` for any other entry. The terminal
 /// offers a download link for it. Reading the event, not the command text, keeps docker's flag
-/// syntax in the core. Only a `docker` command writes one, so any other entry (a `run 3m` may
-/// hold a hundred thousand events) is not searched: the terminal asks this on every render.
-pub fn saved_path(command: &str, events: &[Event]) -> Option<String> {
-    if !command.trim_start().starts_with("docker") {
-        return None;
-    }
+/// syntax in the core. A save writes its archive at the instant it is typed, so only the
+/// events of the entry's first instant are searched: the terminal asks this on every render,
+/// and a `run 3m` entry may hold a hundred thousand events.
+pub fn saved_path(events: &[Event]) -> Option<String> {
+    let first = events.first()?.time;
     events
         .iter()
+        .take_while(|e| e.time == first)
         .find(|e| matches!(e.kind, EventKind::ImageSaved { .. }) && e.object.kind == "file")
         .map(|e| e.object.name.clone())
 }
@@ -356,7 +356,7 @@ mod tests {
         );
         let paths: Vec<Option<String>> = entries
             .iter()
-            .map(|e| saved_path(&e.command, s.entry_events(e)))
+            .map(|e| saved_path(s.entry_events(e)))
             .collect();
         assert_eq!(paths, [None, Some("out/a.tar".to_string()), None]);
     }
@@ -391,7 +391,7 @@ mod tests {
         );
         let save = s.entries().last().unwrap();
         assert_eq!(
-            saved_path(&save.command, s.entry_events(save)).as_deref(),
+            saved_path(s.entry_events(save)).as_deref(),
             Some(tar.path.as_str())
         );
     }

@@ -75,7 +75,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
     let rendered = entries.iter().enumerate().map(|(i, e)| {
         // A `docker save -o FILE` that worked offers its archive, as the workspace holds it now.
         let saved = (!e.failed())
-            .then(|| crate::files::saved_path(&e.command, session.entry_events(e)))
+            .then(|| crate::files::saved_path(session.entry_events(e)))
             .flatten()
             .filter(|p| session.sim().workspace().file(p).is_some())
             .map(|path| {

@@ -283,17 +283,10 @@ pub fn drawn_rows(rows: &[FlowRow]) -> (Vec<&FlowRow>, Vec<&FlowRow>) {
     if rows.len() <= MAX_FLOW_ROWS {
         return (rows.iter().collect(), Vec::new());
     }
-    let notable = |r: &FlowRow| r.ok + r.failed > 0 || r.node_down || r.ready == Some(false);
-    let mut keep = vec![false; rows.len()];
-    let mut kept = 0;
-    for pass_notable in [true, false] {
-        for (i, r) in rows.iter().enumerate() {
-            if kept < MAX_FLOW_ROWS && !keep[i] && (!pass_notable || notable(r)) {
-                keep[i] = true;
-                kept += 1;
-            }
-        }
-    }
+    let keep = drawn_mask(rows.len(), |i| {
+        let r = &rows[i];
+        r.ok + r.failed > 0 || r.node_down || r.ready == Some(false)
+    });
     let (mut shown, mut hidden) = (Vec::new(), Vec::new());
     for (r, k) in rows.iter().zip(keep) {
         if k {
@@ -303,6 +296,22 @@ pub fn drawn_rows(rows: &[FlowRow]) -> (Vec<&FlowRow>, Vec<&FlowRow>) {
         }
     }
     (shown, hidden)
+}
+
+/// Which of `len` rows a diagram draws: up to [`MAX_FLOW_ROWS`], the `notable` ones (requests
+/// or trouble) first, then the others, each in their order.
+fn drawn_mask(len: usize, notable: impl Fn(usize) -> bool) -> Vec<bool> {
+    let mut keep = vec![false; len];
+    let mut kept = 0;
+    for pass_notable in [true, false] {
+        for (i, k) in keep.iter_mut().enumerate() {
+            if kept < MAX_FLOW_ROWS && !*k && (!pass_notable || notable(i)) {
+                *k = true;
+                kept += 1;
+            }
+        }
+    }
+    keep
 }
 
 /// What a flow diagram leaves out: how many endpoints, and how many of them are on a node that
@@ -387,23 +396,13 @@ pub fn drawn_with_traffic(
     if rows.len() <= MAX_FLOW_ROWS {
         return ((0..rows.len()).map(row).collect(), Undrawn::default());
     }
-    let notable = |i: usize| {
+    let keep = drawn_mask(rows.len(), |i| {
         let r = &rows[i];
         counts.get(&i).is_some_and(|&(ok, failed)| ok + failed > 0)
             || r.node_down
             || r.ready == Some(false)
-    };
-    let mut keep = vec![false; rows.len()];
-    let mut kept = 0;
-    for pass_notable in [true, false] {
-        for (i, k) in keep.iter_mut().enumerate() {
-            if kept < MAX_FLOW_ROWS && !*k && (!pass_notable || notable(i)) {
-                *k = true;
-                kept += 1;
-            }
-        }
-    }
-    let mut shown = Vec::with_capacity(kept);
+    });
+    let mut shown = Vec::with_capacity(MAX_FLOW_ROWS);
     let mut undrawn = Undrawn::default();
     for (i, k) in keep.into_iter().enumerate() {
         if k {
