@@ -376,7 +376,7 @@ fn all_leaves_out_the_kinds_a_cluster_has_no_target_for_and_says_so() {
 
 #[test]
 fn random_faults_without_a_target_or_with_an_unknown_kind_fail_and_change_nothing() {
-    let usage = "\nusage: chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage ZONE | random --faults LIST --mean-interval T [--for T] | list | clear";
+    let usage = "\nusage: chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear";
     let zoneless = "cluster create --nodes 3\nrun 10s";
     for (setup, bad, message) in [
         (
@@ -427,4 +427,128 @@ fn chaos_list_shows_every_random_fault_with_its_undo_and_clear_cancels_them() {
     ok(&mut s, "run 20m");
     assert!(injected(&s, "crashloop").next().is_none());
     assert_eq!(ok_last(&mut s, "chaos list"), "No faults.\n");
+}
+
+#[test]
+fn random_faults_never_strike_a_target_still_under_an_earlier_one_so_each_undo_ends_only_its_own() {
+    // One node and faults every 30 s on average for 20 min: without the rule, draws would pile
+    // up on node-1 and the first heal or recover would end faults drawn after it.
+    let mut s = session(11);
+    ok(
+        &mut s,
+        "cluster create --nodes 1\nkubectl label node node-1 topology.kubernetes.io/zone=a\nrun 10s",
+    );
+    let out = ok_last(
+        &mut s,
+        "chaos random --faults node-crash,kubelet-stop,partition,memory-pressure,zone-outage --mean-interval 30s --for 20m",
+    );
+    assert!(
+        out.contains("skipped: every target is still under an earlier random fault"),
+        "{out}"
+    );
+    // The queued faults and their undos strike node-1 (or its zone) in disjoint intervals.
+    let c = s.sim().cluster().expect("cluster");
+    let mut spans: Vec<(u64, u64)> = Vec::new();
+    for (id, f) in &c.faults_scheduled {
+        if matches!(
+            f.action,
+            FaultAction::NodeRecover
+                | FaultAction::KubeletStart
+                | FaultAction::Heal
+                | FaultAction::ZoneRecover
+        ) {
+            continue;
+        }
+        let undo = c.faults_scheduled.get(&(id + 1)).expect("undo");
+        spans.push((f.at.as_ms(), undo.at.as_ms()));
+    }
+    spans.sort();
+    assert!(spans.len() >= 3, "{out}");
+    for w in spans.windows(2) {
+        assert!(
+            w[0].1 < w[1].0,
+            "overlapping random faults: {spans:?}\n{out}"
+        );
+    }
+    // Every fault lasts until its own undo: just before each undo the node is still faulty.
+    for (_, undo_ms) in spans {
+        run_to(&mut s, undo_ms - 1, 0);
+        assert!(
+            !s.sim()
+                .cluster()
+                .expect("cluster")
+                .fault("node-1")
+                .is_healthy(),
+            "node-1 healthy before the undo at {undo_ms} ms"
+        );
+    }
+    run_past_every_fault(&mut s);
+    assert!(s.sim().cluster().expect("cluster").faults.is_empty());
+}
+
+#[test]
+fn zone_outage_and_zone_recover_take_a_zone_down_and_back_now_or_at_a_later_time() {
+    let mut s = session(3);
+    ok(&mut s, &setup(3));
+    let out = ok_last(&mut s, "chaos zone-outage a --at 1m");
+    assert_eq!(out, "chaos: zone-outage zone/a scheduled at 00:02:00\n");
+    let out = ok_last(&mut s, "chaos zone-recover zone/a --at 3m");
+    assert_eq!(out, "chaos: zone-recover zone/a scheduled at 00:04:00\n");
+    let list = ok_last(&mut s, "chaos list");
+    assert!(list.contains("zone-outage    zone/a"), "{list}");
+    assert!(list.contains("zone-recover   zone/a"), "{list}");
+    ok(&mut s, "run 59s");
+    assert!(!s.sim().cluster().expect("cluster").fault("node-1").down);
+    ok(&mut s, "run 1s");
+    let c = s.sim().cluster().expect("cluster");
+    assert!(c.fault("node-1").down && c.fault("node-2").down && !c.fault("node-3").down);
+    // Taking a zone down twice changes nothing, and says so.
+    let before = s.sim().log().len();
+    assert_eq!(
+        ok_last(&mut s, "chaos zone-outage a"),
+        "chaos: every node of zone/a is already down: zone-outage changes nothing\n"
+    );
+    assert_eq!(s.sim().log().len(), before + 1, "only the command itself");
+    ok(&mut s, "run 2m");
+    let c = s.sim().cluster().expect("cluster");
+    assert!(!c.fault("node-1").down && !c.fault("node-2").down);
+    assert_eq!(injected(&s, "node-recover").count(), 2);
+    // Now, without --at: the output names each node.
+    assert_eq!(
+        ok_last(&mut s, "chaos zone-outage b"),
+        "chaos: node-crash node-3\nchaos: zone b is down (1 node(s))\n"
+    );
+    assert_eq!(
+        ok_last(&mut s, "chaos zone-recover b"),
+        "chaos: node-recover node-3\nchaos: zone b is up (1 node(s))\n"
+    );
+    assert_eq!(
+        ok_last(&mut s, "chaos zone-recover b"),
+        "chaos: every node of zone/b is already up: zone-recover changes nothing\n"
+    );
+}
+
+#[test]
+fn zone_commands_with_an_unknown_zone_or_a_bad_flag_fail_and_change_nothing() {
+    let usage = "\nusage: chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear";
+    for (bad, message) in [
+        (
+            "chaos zone-outage c --at 1m",
+            "chaos: no node is labelled topology.kubernetes.io/zone=c".to_string(),
+        ),
+        (
+            "chaos zone-recover",
+            format!("chaos: chaos zone-recover needs one ZONE{usage}"),
+        ),
+        (
+            "chaos zone-outage a -n default",
+            format!("chaos: chaos zone-outage does not take -n: zones are not namespaced{usage}"),
+        ),
+        (
+            "chaos zone-outage a --at soon",
+            format!("chaos: invalid --at \"soon\": expected a duration from now such as 30s, 2m or 1m30s{usage}"),
+        ),
+    ] {
+        assert_fails_and_changes_nothing_in(session(1), &setup(1), bad, &message);
+    }
 }

@@ -1930,6 +1930,33 @@ async fn chaos_panel_crashes_a_node_and_the_failure_timeline_shows_each_step() {
         wait_for_text(&client, "#ft-title", "장애 타임라인", COMMAND_TIMEOUT).await;
         scroll_into_view(&client, "#failure-timeline").await;
         settled_screenshot(&client, "45-failure-timeline-ko").await;
+
+        // Zones: with every node in zone a and one of them down, the panel offers both taking
+        // the zone down and bringing it back; each button runs its chaos command.
+        for n in ["node-1", "node-2", "node-3"] {
+            let command = format!("kubectl label node {n} topology.kubernetes.io/zone=a");
+            let out = run_command(&client, &command, &command).await;
+            assert!(out.contains(&format!("node/{n} labeled")), "{out}");
+        }
+        let outage = "#chaos-panel .chaos-btn[data-zone='a'][data-action='zone-outage']";
+        let recover = "#chaos-panel .chaos-btn[data-zone='a'][data-action='zone-recover']";
+        wait_for_count(&client, outage, 1).await;
+        wait_for_count(&client, recover, 1).await;
+        scroll_into_view(&client, recover).await;
+        settled_screenshot(&client, "45b-chaos-zones-ko").await;
+        click(&client, recover).await;
+        let out = wait_for_entry(&client, "chaos zone-recover a").await;
+        assert!(
+            out.contains(&format!("chaos: node-recover {node}"))
+                && out.contains("chaos: zone a is up (1 node(s))"),
+            "{out}"
+        );
+        wait_for_count(&client, recover, 0).await;
+        click(&client, outage).await;
+        let out = wait_for_entry(&client, "chaos zone-outage a").await;
+        assert!(out.contains("chaos: zone a is down (3 node(s))"), "{out}");
+        wait_for_count(&client, outage, 0).await;
+        wait_for_count(&client, "#chaos-nodes .chaos-row[data-health='down']", 3).await;
     })
     .await;
 }

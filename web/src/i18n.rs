@@ -500,8 +500,13 @@ catalog! {
     ChZones { ko: "영역(zone):", en: "Zones:" }
     ChZoneOutage { ko: "{zone} 영역 장애", en: "Zone outage {zone}" }
     ChZoneOutageLabel {
-        ko: "{zone} 영역의 노드 {count}개를 모두 다운시키기",
-        en: "Crash all {count} nodes of zone {zone}",
+        ko: "{zone} 영역에서 돌아가는 노드 {count}개를 모두 다운시키기",
+        en: "Crash the {count} running nodes of zone {zone}",
+    }
+    ChZoneRecover { ko: "{zone} 영역 복구", en: "Recover zone {zone}" }
+    ChZoneRecoverLabel {
+        ko: "{zone} 영역에서 다운된 노드 {count}개를 다시 켜기",
+        en: "Bring the {count} crashed nodes of zone {zone} back up",
     }
     ChPod { ko: "파드:", en: "Pod:" }
     ChKillPod { ko: "{pod} 파드 종료", en: "Kill pod {pod}" }

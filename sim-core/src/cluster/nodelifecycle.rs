@@ -851,15 +851,7 @@ pub(crate) fn scheduled_fault(sim: &mut Sim, id: u64, cause: EventId) {
             zone_outage(sim, &f.node, cause);
         }
         FaultAction::ZoneRecover => {
-            let down: Vec<String> = sim.cluster.as_ref().map_or_else(Vec::new, |c| {
-                zone_nodes(c, &f.node)
-                    .into_iter()
-                    .filter(|n| c.fault(n).down)
-                    .collect()
-            });
-            for n in &down {
-                apply_fault(sim, n, FaultAction::NodeRecover, cause);
-            }
+            zone_recover(sim, &f.node, cause);
         }
         FaultAction::CrashloopEnd => {
             // Nothing happens when the Deployment no longer crashloops (`chaos clear` ended it).
@@ -901,6 +893,22 @@ pub(crate) fn zone_outage(sim: &mut Sim, zone: &str, cause: EventId) -> Vec<Stri
     });
     for n in &nodes {
         apply_fault(sim, n, FaultAction::NodeCrash, cause);
+    }
+    nodes
+}
+
+/// The end of a zone outage (`chaos zone-recover ZONE`, or a random outage's undo): every
+/// crashed node of the zone comes back up, each its own `FaultInjected` event caused by
+/// `cause`. Returns the nodes it recovered (none: nothing happens).
+pub(crate) fn zone_recover(sim: &mut Sim, zone: &str, cause: EventId) -> Vec<String> {
+    let nodes: Vec<String> = sim.cluster.as_ref().map_or_else(Vec::new, |c| {
+        zone_nodes(c, zone)
+            .into_iter()
+            .filter(|n| c.fault(n).down)
+            .collect()
+    });
+    for n in &nodes {
+        apply_fault(sim, n, FaultAction::NodeRecover, cause);
     }
     nodes
 }

@@ -26,7 +26,7 @@ pub(super) const FAMILY: Family = Family {
     name: "chaos",
     commands: &[CommandSpec {
         name: "chaos",
-        usage: "chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage ZONE | random --faults LIST --mean-interval T [--for T] | list | clear",
+        usage: "chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear",
         summary: "inject failures into the cluster: crash nodes, stop kubelets, partition, starve nodes of memory or disk, kill pods, break releases and pulls",
         help: "chaos node-crash NODE      the machine goes off: containers stop, heartbeats stop\n\
                chaos node-recover NODE    the machine comes back: the kubelet heartbeats and resyncs\n\
@@ -48,7 +48,10 @@ pub(super) const FAMILY: Family = Family {
                chaos image-pull-error IMAGE [--at T]\n\
                                           the registry fails every pull of IMAGE (503): new pods \
                wait in ImagePullBackOff; nodes that have the image keep using it\n\
-               chaos zone-outage ZONE     crash every node labelled topology.kubernetes.io/zone=ZONE\n\
+               chaos zone-outage ZONE [--at T]\n\
+                                          crash every node labelled topology.kubernetes.io/zone=ZONE\n\
+               chaos zone-recover ZONE [--at T]\n\
+                                          bring the zone's crashed nodes back up\n\
                chaos random --faults node-crash,pod-kill --mean-interval 10m [--for 1h]\n\
                                           faults at random (exponential intervals, seeded RNG); \
                kinds: node-crash, kubelet-stop, partition, memory-pressure, disk-pressure, \
@@ -163,8 +166,8 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "heal" => Some(FaultAction::Heal),
         "memory-pressure" => Some(FaultAction::MemoryPressure),
         "disk-pressure" => Some(FaultAction::DiskPressure),
-        "pod-kill" | "crashloop" | "image-pull-error" | "zone-outage" | "list" | "clear"
-        | "random" => None,
+        "pod-kill" | "crashloop" | "image-pull-error" | "zone-outage" | "zone-recover" | "list"
+        | "clear" | "random" => None,
         other => return Err(usage(format!("unknown subcommand \"{other}\""))),
     };
     let c = cluster(sim)?;
@@ -175,7 +178,12 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         let node = node_exists(c, name)?;
         return node_fault(sim, c, node, action, a.at_ms);
     }
-    if a.at_ms.is_some() && !matches!(sub.as_str(), "crashloop" | "image-pull-error") {
+    if a.at_ms.is_some()
+        && !matches!(
+            sub.as_str(),
+            "crashloop" | "image-pull-error" | "zone-outage" | "zone-recover"
+        )
+    {
         return Err(usage(format!("chaos {sub} does not take --at")));
     }
     if sub == "random" {
@@ -188,7 +196,8 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "pod-kill" => pod_kill(c, &a),
         "crashloop" => crashloop(sim, c, &a),
         "image-pull-error" => image_pull_error(sim, c, &a),
-        "zone-outage" => zone_outage(c, &a),
+        "zone-outage" => zone_fault(sim, c, &a, FaultAction::ZoneOutage),
+        "zone-recover" => zone_fault(sim, c, &a, FaultAction::ZoneRecover),
         "list" if a.pos.is_empty() => Ok(Plan::Output(list(sim, c))),
         "clear" if a.pos.is_empty() => Ok(clear(c)),
         _ => Err(usage(format!("chaos {sub} takes no arguments"))),
@@ -411,26 +420,61 @@ fn image_pull_error(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
     })))
 }
 
-fn zone_outage(c: &Cluster, a: &Args) -> Result<Plan> {
+/// `chaos zone-outage ZONE [--at T]`: every running node labelled
+/// `topology.kubernetes.io/zone=ZONE` crashes; `chaos zone-recover ZONE [--at T]`: the zone's
+/// crashed nodes come back up. Now, the zone must have a node the fault changes; with `--at`,
+/// only nodes in the zone (the fault then strikes whichever are up, or down, at that time).
+fn zone_fault(sim: &Sim, c: &Cluster, a: &Args, action: FaultAction) -> Result<Plan> {
+    let sub = action.as_str();
     let [zone] = a.pos.as_slice() else {
-        return Err(usage("chaos zone-outage needs one ZONE"));
+        return Err(usage(format!("chaos {sub} needs one ZONE")));
     };
-    if !nodelifecycle::zone_nodes(c, zone)
-        .iter()
-        .any(|n| !c.fault(n).down)
-    {
-        return Err(err(format!(
-            "chaos: no running node is labelled {ZONE_LABEL}={zone}"
+    if a.namespace.is_some() {
+        return Err(usage(format!(
+            "chaos {sub} does not take -n: zones are not namespaced"
         )));
     }
-    let zone = zone.clone();
+    let zone = zone.strip_prefix("zone/").unwrap_or(zone).to_string();
+    let nodes = nodelifecycle::zone_nodes(c, &zone);
+    if nodes.is_empty() {
+        return Err(err(format!(
+            "chaos: no node is labelled {ZONE_LABEL}={zone}"
+        )));
+    }
+    let shown = format!("zone/{zone}");
+    if let Some(ms) = a.at_ms.filter(|ms| *ms > 0) {
+        return schedule(sim, c, action, zone, shown, ms);
+    }
+    let outage = action == FaultAction::ZoneOutage;
+    if !nodes.iter().any(|n| c.fault(n).down != outage) {
+        let state = if outage { "down" } else { "up" };
+        return Ok(Plan::Output(format!(
+            "chaos: every node of {shown} is already {state}: {sub} changes nothing\n"
+        )));
+    }
     Ok(Plan::Effect(Box::new(move |sim, id| {
         let mut out = String::new();
-        let nodes = nodelifecycle::zone_outage(sim, &zone, id);
+        let (nodes, each, state) = if outage {
+            (
+                nodelifecycle::zone_outage(sim, &zone, id),
+                "node-crash",
+                "down",
+            )
+        } else {
+            (
+                nodelifecycle::zone_recover(sim, &zone, id),
+                "node-recover",
+                "up",
+            )
+        };
         for n in &nodes {
-            let _ = writeln!(out, "chaos: node-crash {n}");
+            let _ = writeln!(out, "chaos: {each} {n}");
         }
-        let _ = writeln!(out, "chaos: zone {zone} is down ({} node(s))", nodes.len());
+        let _ = writeln!(
+            out,
+            "chaos: zone {zone} is {state} ({} node(s))",
+            nodes.len()
+        );
         out
     })))
 }
@@ -605,6 +649,8 @@ fn random_words() -> String {
 /// draw's index names the same target on every replay.
 struct Targets {
     nodes: Vec<String>,
+    /// Each node's zone, for the nodes that have one.
+    node_zone: std::collections::BTreeMap<String, String>,
     zones: Vec<String>,
     deployments: Vec<Key>,
     images: Vec<String>,
@@ -618,11 +664,15 @@ impl Targets {
             .list(ObjectKind::Node, None)
             .map(|o| o.metadata().name.clone())
             .collect();
-        let zones: BTreeSet<String> = c
+        let node_zone: std::collections::BTreeMap<String, String> = c
             .store
             .list(ObjectKind::Node, None)
-            .filter_map(|o| o.metadata().labels.get(ZONE_LABEL).cloned())
+            .filter_map(|o| {
+                let zone = o.metadata().labels.get(ZONE_LABEL)?;
+                Some((o.metadata().name.clone(), zone.clone()))
+            })
             .collect();
+        let zones: BTreeSet<String> = node_zone.values().cloned().collect();
         let deployments: Vec<Key> = c
             .store
             .list(ObjectKind::Deployment, None)
@@ -654,6 +704,7 @@ impl Targets {
         }
         Targets {
             nodes,
+            node_zone,
             zones: zones.into_iter().collect(),
             deployments,
             images: images.into_iter().collect(),
@@ -684,6 +735,52 @@ impl Targets {
         }
     }
 
+    /// Whether the target at `i` is still under an earlier random fault at `t_ms`: `busy` holds
+    /// until when each target (`node/N`, `zone/Z`, `deployment/NS/N`, `image/I`) is struck. A
+    /// node is also busy while its zone is down, and a zone while any of its nodes is struck.
+    fn busy(&self, kind: FaultAction, i: usize, t_ms: u64, busy: &Busy) -> bool {
+        let until = |k: String| busy.get(&k).is_some_and(|u| *u >= t_ms);
+        match kind {
+            FaultAction::PodKill => false,
+            FaultAction::ZoneOutage => {
+                let zone = &self.zones[i];
+                until(format!("zone/{zone}"))
+                    || self
+                        .node_zone
+                        .iter()
+                        .any(|(n, z)| z == zone && until(format!("node/{n}")))
+            }
+            FaultAction::Crashloop => {
+                let key = &self.deployments[i];
+                until(format!("deployment/{}/{}", key.namespace, key.name))
+            }
+            FaultAction::ImagePullError => until(format!("image/{}", self.images[i])),
+            _ => {
+                let node = &self.nodes[i];
+                until(format!("node/{node}"))
+                    || self
+                        .node_zone
+                        .get(node)
+                        .is_some_and(|z| until(format!("zone/{z}")))
+            }
+        }
+    }
+
+    /// Marks the target at `i` busy until `until_ms` (see [`Targets::busy`]).
+    fn strike(&self, kind: FaultAction, i: usize, until_ms: u64, busy: &mut Busy) {
+        let key = match kind {
+            FaultAction::PodKill => return,
+            FaultAction::ZoneOutage => format!("zone/{}", self.zones[i]),
+            FaultAction::Crashloop => {
+                let key = &self.deployments[i];
+                format!("deployment/{}/{}", key.namespace, key.name)
+            }
+            FaultAction::ImagePullError => format!("image/{}", self.images[i]),
+            _ => format!("node/{}", self.nodes[i]),
+        };
+        busy.insert(key, until_ms);
+    }
+
     /// The target at `i` as the schedule stores it, and as the output names it.
     fn pick(&self, kind: FaultAction, i: usize) -> (String, String) {
         match kind {
@@ -702,11 +799,17 @@ impl Targets {
     }
 }
 
+/// Until when each target of `chaos random` is struck (see [`Targets::busy`]).
+type Busy = std::collections::BTreeMap<String, u64>;
+
 /// `chaos random --faults node-crash,pod-kill --mean-interval 10m [--for 1h]`: faults at
 /// exponentially distributed intervals (a Poisson process) from the simulation's RNG, each of a
 /// kind picked uniformly from `--faults` (`all`: every kind the cluster has a target for), its
 /// target picked uniformly among those that exist now (a pod-kill's pod when it happens), and
-/// undone after 1–5 min ([`RANDOM_KINDS`]). Every fault and undo is queued at once, so `chaos
+/// undone after 1–5 min ([`RANDOM_KINDS`]). A target still under an earlier random fault is not
+/// struck again before that fault's undo (else the first undo, a heal or a recover, would end
+/// both): the draw moves on to the next free target in order, and a fault with no free target
+/// is skipped and says so. Every fault and undo is queued at once, so `chaos
 /// list` shows them and `chaos clear` cancels them. The draws for one fault, in order: the
 /// interval, the kind, the target (none for pod-kill), the recovery time (none for pod-kill).
 fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
@@ -786,6 +889,7 @@ fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
         let mut t_ms: u64 = 0;
         let mut out = String::new();
         let mut counts: std::collections::BTreeMap<&'static str, u32> = Default::default();
+        let mut busy = Busy::new();
         let mut queued = 0;
         loop {
             t_ms = t_ms.saturating_add(exponential_ms(sim, mean_ms).max(1));
@@ -803,11 +907,10 @@ fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
                 break;
             }
             let kind = kinds[sim.rng().random_range(0..kinds.len())];
-            let (target, shown) = if kind == FaultAction::PodKill {
-                targets.pick(kind, 0)
+            let drawn = if kind == FaultAction::PodKill {
+                0
             } else {
-                let i = sim.rng().random_range(0..targets.count(kind));
-                targets.pick(kind, i)
+                sim.rng().random_range(0..targets.count(kind))
             };
             let undo = RANDOM_KINDS
                 .iter()
@@ -815,6 +918,22 @@ fn random(sim: &Sim, c: &Cluster, a: &Args) -> Result<Plan> {
                 .and_then(|(_, u)| *u);
             let back_ms = undo.map(|_| sim.rng().random_range(RANDOM_RECOVERY_MS));
             let at = start.plus_ms(t_ms);
+            let n = targets.count(kind);
+            let Some(i) = (0..n)
+                .map(|k| (drawn + k) % n)
+                .find(|i| !targets.busy(kind, *i, t_ms, &busy))
+            else {
+                let _ = writeln!(
+                    out,
+                    "  {at}  {:<12} skipped: every target is still under an earlier random fault",
+                    kind.as_str()
+                );
+                continue;
+            };
+            let (target, shown) = targets.pick(kind, i);
+            if let Some(b) = back_ms {
+                targets.strike(kind, i, t_ms.saturating_add(b), &mut busy);
+            }
             // The kind padded to 13 columns as it always was, and at least one space after a
             // longer word (memory-pressure, image-pull-error).
             let mut line = format!("  {at}  {:<12} {shown}", kind.as_str());

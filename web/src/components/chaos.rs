@@ -2,8 +2,9 @@
 //!
 //! The panel lists each node with its health (what the machine is, from chaos's
 //! [`NodeFault`], beside what the control plane believes, the node's Ready condition) and its
-//! taints, and offers the chaos commands that make sense for it; one button per zone takes the
-//! zone down, one kills the picked pod. Every button submits the command as typed text.
+//! taints, and offers the chaos commands that make sense for it; per zone, one button takes the
+//! zone down and one brings its crashed nodes back; one kills the picked pod. Every button
+//! submits the command as typed text.
 //!
 //! The failure timeline follows one node fault (`FaultInjected`) through the event log: the
 //! events whose cause chain leads back to it, classified into the steps Kubernetes takes
@@ -356,19 +357,37 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
         })
         .collect::<Vec<Html>>();
 
+    // Per zone: take it down while a node of it is up, bring it back while one is down.
     let zone_buttons = zones.iter().map(|(zone, (all, up))| {
-        let label = fill(t(Msg::ChZoneOutage), &[("zone", zone)]);
-        let aria = fill(
-            t(Msg::ChZoneOutageLabel),
-            &[("zone", zone), ("count", &all.to_string())],
-        );
-        html! {
-            <button type="button" class="btn btn-small chaos-btn" data-zone={zone.clone()}
-                disabled={*up == 0} aria-label={aria} title={format!("chaos zone-outage {zone}")}
-                onclick={submit(format!("chaos zone-outage {zone}"))}>
-                <span aria-hidden="true">{ "✕ " }</span>{ label }
-            </button>
-        }
+        let outage = (*up > 0).then(|| {
+            let label = fill(t(Msg::ChZoneOutage), &[("zone", zone)]);
+            let aria = fill(
+                t(Msg::ChZoneOutageLabel),
+                &[("zone", zone), ("count", &up.to_string())],
+            );
+            html! {
+                <button type="button" class="btn btn-small chaos-btn" data-zone={zone.clone()}
+                    data-action="zone-outage" aria-label={aria} title={format!("chaos zone-outage {zone}")}
+                    onclick={submit(format!("chaos zone-outage {zone}"))}>
+                    <span aria-hidden="true">{ "✕ " }</span>{ label }
+                </button>
+            }
+        });
+        let recover = (up < all).then(|| {
+            let label = fill(t(Msg::ChZoneRecover), &[("zone", zone)]);
+            let aria = fill(
+                t(Msg::ChZoneRecoverLabel),
+                &[("zone", zone), ("count", &(all - up).to_string())],
+            );
+            html! {
+                <button type="button" class="btn btn-small chaos-btn" data-zone={zone.clone()}
+                    data-action="zone-recover" aria-label={aria} title={format!("chaos zone-recover {zone}")}
+                    onclick={submit(format!("chaos zone-recover {zone}"))}>
+                    <span aria-hidden="true">{ "↻ " }</span>{ label }
+                </button>
+            }
+        });
+        html! { <>{ for outage }{ for recover }</> }
     });
 
     // Kill the picked pod, when there is one its kubelet would restart.
