@@ -1,5 +1,5 @@
 //! `chaos random` draws every fault kind the model has (issue #6): node crash, kubelet stop,
-//! partition, memory and disk pressure, zone outage, pod kill, crashloop and image pull error,
+//! partition, container runtime stop, memory and disk pressure, zone outage, pod kill, crashloop and image pull error,
 //! each from the seeded RNG, on a target that exists when it is typed, and undone 1–5 min later
 //! so that the cluster converges once the faults stop.
 
@@ -330,6 +330,7 @@ fn all_draws_every_kind_and_the_same_seed_gives_the_same_output_and_trace() {
         "node-crash",
         "kubelet-stop",
         "partition",
+        "runtime-stop",
         "memory-pressure",
         "disk-pressure",
         "zone-outage",
@@ -376,13 +377,13 @@ fn all_leaves_out_the_kinds_a_cluster_has_no_target_for_and_says_so() {
 
 #[test]
 fn random_faults_without_a_target_or_with_an_unknown_kind_fail_and_change_nothing() {
-    let usage = "\nusage: chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear";
+    let usage = "\nusage: chaos node-crash|node-recover|kubelet-stop|kubelet-start|runtime-stop|runtime-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear";
     let zoneless = "cluster create --nodes 3\nrun 10s";
     for (setup, bad, message) in [
         (
             setup(3),
             "chaos random --faults node-crash,meteor --mean-interval 10m",
-            format!("chaos: unknown fault \"meteor\" in --faults: node-crash, kubelet-stop, partition, memory-pressure, disk-pressure, zone-outage, pod-kill, crashloop, image-pull-error or all{usage}"),
+            format!("chaos: unknown fault \"meteor\" in --faults: node-crash, kubelet-stop, partition, runtime-stop, memory-pressure, disk-pressure, zone-outage, pod-kill, crashloop, image-pull-error or all{usage}"),
         ),
         (
             zoneless.to_string(),
@@ -530,7 +531,7 @@ fn zone_outage_and_zone_recover_take_a_zone_down_and_back_now_or_at_a_later_time
 
 #[test]
 fn zone_commands_with_an_unknown_zone_or_a_bad_flag_fail_and_change_nothing() {
-    let usage = "\nusage: chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear";
+    let usage = "\nusage: chaos node-crash|node-recover|kubelet-stop|kubelet-start|runtime-stop|runtime-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear";
     for (bad, message) in [
         (
             "chaos zone-outage c --at 1m",

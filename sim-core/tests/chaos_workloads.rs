@@ -411,7 +411,7 @@ fn bad_workload_chaos_commands_change_nothing() {
             "chaos: chaos image-pull-error does not take -n: images are not namespaced",
         ),
     ] {
-        let usage = "\nusage: chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear";
+        let usage = "\nusage: chaos node-crash|node-recover|kubelet-stop|kubelet-start|runtime-stop|runtime-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear";
         let want = if message.contains("not found") || message.contains("invalid image") {
             message.to_string()
         } else {

@@ -903,3 +903,109 @@ fn a_hard_zone_spread_leaves_the_replacements_pending_after_a_zone_outage() {
         "{why}"
     );
 }
+
+#[test]
+fn a_stopped_container_runtime_makes_the_kubelet_report_not_ready_and_pods_are_evicted_after_300s()
+{
+    let mut s = session();
+    ok(&mut s, SETUP);
+    let sick = victim(&s);
+    let stop_ms = s.sim().now().as_ms();
+    let on_sick: Vec<String> = pods(&s)
+        .iter()
+        .filter(|p| p.spec.node_name == sick)
+        .map(|p| p.metadata.name.clone())
+        .collect();
+    ok(&mut s, &format!("chaos runtime-stop {sick}"));
+    let list = ok_last(&mut s, "chaos list");
+    assert!(list.contains("runtime stopped"), "{list}");
+    // The kubelet still renews its Lease; 30 s without a runtime status check pass first.
+    ok(&mut s, "run 29s");
+    assert_eq!(node_ready(&node(&s, &sick)), ConditionStatus::True);
+    ok(&mut s, "run 6s");
+    let n = node(&s, &sick);
+    assert_eq!(node_ready(&n), ConditionStatus::False);
+    let not_ready_ms = times_of(&s, "NodeNotReady")[0] - stop_ms;
+    assert!((30_000..=35_000).contains(&not_ready_ms), "{not_ready_ms}");
+    let taints: Vec<String> = n.spec.taints.iter().map(|t| t.to_string()).collect();
+    assert_eq!(
+        taints,
+        [
+            "node.kubernetes.io/not-ready:NoSchedule",
+            "node.kubernetes.io/not-ready:NoExecute"
+        ]
+    );
+    let c = s.sim().cluster().expect("cluster");
+    assert!(c.fault(&sick).heartbeats() && c.fault(&sick).serves_traffic());
+    let renewed = sim_core::cluster::nodelifecycle::renew_time(c, &sick, s.sim().now());
+    assert!(
+        s.sim().now().as_ms() - renewed.as_ms() < 10_000,
+        "Lease renewed"
+    );
+    // Its containers keep running, but the pods are marked not ready.
+    for p in pods(&s).iter().filter(|p| p.spec.node_name == sick) {
+        assert!(p.status.container_statuses[0].state.running.is_some());
+        assert!(!ready(p), "{} still ready", p.metadata.name);
+    }
+    let out = ok_last(&mut s, "kubectl get nodes");
+    assert!(
+        out.lines()
+            .any(|l| l.starts_with(&sick) && l.contains(" NotReady ")),
+        "{out}"
+    );
+    let out = ok_last(&mut s, &format!("kubectl describe node {sick}"));
+    assert!(
+        out.contains("KubeletNotReady  container runtime is down"),
+        "{out}"
+    );
+    // Nothing the kubelet would have to restart can be killed.
+    let entries = s.submit(&format!("chaos pod-kill {}", on_sick[0]));
+    assert!(entries[0]
+        .error
+        .as_deref()
+        .is_some_and(|e| e.contains("cannot manage containers now")));
+    // The default not-ready toleration is 300 s too.
+    ok(&mut s, "run 4m50s");
+    assert!(times_of(&s, "TaintManagerEviction").is_empty());
+    ok(&mut s, "run 30s");
+    let evicted = times_of(&s, "TaintManagerEviction");
+    assert_eq!(evicted.len(), on_sick.len());
+    let evict_ms = evicted[0] - stop_ms;
+    assert!((330_000..=335_000).contains(&evict_ms), "{evict_ms}");
+    let out = ok_last(&mut s, &format!("why pod/{}", on_sick[0]));
+    assert!(
+        out.contains("node.kubernetes.io/not-ready:NoExecute"),
+        "{out}"
+    );
+    ok(&mut s, "run 30s");
+    let live: Vec<Pod> = pods(&s)
+        .into_iter()
+        .filter(|p| p.metadata.deletion_timestamp.is_none())
+        .collect();
+    assert_eq!(live.len(), 3);
+    assert!(live.iter().all(|p| ready(p) && p.spec.node_name != sick));
+    // The runtime comes back: the node is Ready, untainted, and the kubelet finishes the
+    // evicted pods.
+    ok(&mut s, &format!("chaos runtime-start {sick}\nrun 10s"));
+    assert_eq!(node_ready(&node(&s, &sick)), ConditionStatus::True);
+    assert!(node(&s, &sick).spec.taints.is_empty());
+    let names: Vec<String> = pods(&s).iter().map(|p| p.metadata.name.clone()).collect();
+    assert!(on_sick.iter().all(|n| !names.contains(n)), "{names:?}");
+    assert_eq!(pods(&s).len(), 3);
+    assert!(s.sim().cluster().expect("cluster").faults.is_empty());
+}
+
+#[test]
+fn a_runtime_stopped_for_less_than_30s_goes_unnoticed_and_heal_restarts_it() {
+    let mut s = session();
+    ok(&mut s, SETUP);
+    let sick = victim(&s);
+    ok(&mut s, &format!("chaos runtime-stop {sick}\nrun 20s"));
+    ok(&mut s, &format!("chaos heal {sick}\nrun 1m"));
+    assert!(times_of(&s, "NodeNotReady").is_empty());
+    assert_eq!(node_ready(&node(&s, &sick)), ConditionStatus::True);
+    assert!(pods(&s).iter().all(ready));
+    assert!(pods(&s)
+        .iter()
+        .all(|p| p.status.container_statuses[0].restart_count == 0));
+}

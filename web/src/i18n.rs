@@ -490,6 +490,9 @@ catalog! {
     ChMachineDown { ko: "꺼짐", en: "down" }
     ChMachineKubelet { ko: "kubelet 멈춤", en: "kubelet stopped" }
     ChMachinePartitioned { ko: "네트워크 단절", en: "partitioned" }
+    ChMachineRuntime { ko: "컨테이너 런타임 멈춤", en: "container runtime stopped" }
+    ChMachineMemory { ko: "메모리 부족", en: "memory pressure" }
+    ChMachineDisk { ko: "디스크 부족", en: "disk pressure" }
     ChNoTaints { ko: "없음", en: "none" }
     ChCrash { ko: "다운시키기", en: "Crash" }
     ChRecover { ko: "복구하기", en: "Recover" }
@@ -528,6 +531,12 @@ catalog! {
     FtWhich { ko: "{time}에 {node} 노드에 {fault}", en: "{fault} on {node} at {time}" }
     FtMeasures { ko: "측정한 시간과 기본값", en: "Measured waits and their defaults" }
     FtDetect { ko: "마지막 하트비트 → Unknown", en: "Last heartbeat → Unknown" }
+    FtDetectRuntime { ko: "런타임 정지 → NotReady", en: "Runtime stop → NotReady" }
+    FtRuntimeDefault {
+        ko: "kubelet이 런타임을 {wait} 기다린 뒤 10 s마다 하는 상태 보고 때 NotReady를 알려요",
+        en: "the kubelet waits {wait} for the runtime, then reports NotReady at its next 10 s status update",
+    }
+    FtNotReadyFalse { ko: "노드 Ready=False", en: "Node Ready=False" }
     FtTolerate { ko: "NoExecute 테인트 → 축출", en: "NoExecute taint → eviction" }
     FtNotYet { ko: "아직", en: "not yet" }
     FtGraceDefault {

@@ -136,11 +136,15 @@ pub fn marks(log: &[Event], at: usize, cluster: &Cluster) -> Vec<Mark> {
             count: 1,
         },
     );
-    // The last Lease renewal before the fault (none when the kubelet has restarted since).
-    let lease_origin_ok = cluster
-        .leases
-        .get(node)
-        .is_none_or(|l| l.origin <= fault.time);
+    // The last Lease renewal before the fault (none when the kubelet has restarted since, or
+    // when the fault leaves the Lease renewed: a stopped container runtime).
+    let runtime_stop =
+        matches!(&fault.kind, EventKind::FaultInjected { fault } if fault == "runtime-stop");
+    let lease_origin_ok = !runtime_stop
+        && cluster
+            .leases
+            .get(node)
+            .is_none_or(|l| l.origin <= fault.time);
     if lease_origin_ok {
         found.insert(
             Step::Heartbeat,
@@ -291,5 +295,41 @@ run 7m
                 assert_eq!(e.time, m.time, "{:?}", m.step);
             }
         }
+    }
+
+    #[test]
+    fn a_runtime_stop_timeline_has_no_heartbeat_mark_and_goes_not_ready_after_30s() {
+        let mut session = Session::new(SimConfig::default());
+        session.submit(&SCRIPT.replace("chaos node-crash node-1", "chaos runtime-stop node-1"));
+        let sim = session.sim();
+        let log = sim.log();
+        let at = log
+            .iter()
+            .rposition(|e| matches!(&e.kind, EventKind::FaultInjected { .. }))
+            .expect("the runtime stop is in the log");
+        let marks = marks(log, at, sim.cluster().expect("a cluster"));
+        let steps: Vec<Step> = marks.iter().map(|m| m.step).collect();
+        assert_eq!(
+            steps,
+            [
+                Step::Fault,
+                Step::Unknown,
+                Step::Tainted,
+                Step::PodsNotReady,
+                Step::Endpoints,
+                Step::Eviction,
+                Step::Created,
+                Step::Scheduled,
+                Step::Pulled,
+                Step::Ready,
+            ]
+        );
+        let at = |s: Step| marks.iter().find(|m| m.step == s).unwrap().time.as_ms();
+        let detect = at(Step::Unknown) - at(Step::Fault);
+        assert!(
+            detect >= nodelifecycle::RUNTIME_DOWN_AFTER_MS
+                && detect < nodelifecycle::RUNTIME_DOWN_AFTER_MS + 15_000,
+            "{detect}"
+        );
     }
 }

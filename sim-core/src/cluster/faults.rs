@@ -18,6 +18,10 @@ pub struct NodeFault {
     /// The node is cut off from the rest of the cluster (`chaos partition`): its containers
     /// run, but neither the control plane nor other nodes' traffic reaches it.
     pub partitioned: bool,
+    /// The container runtime (containerd) stopped (`chaos runtime-stop`): running containers
+    /// keep running under their shims and serving, the kubelet still renews its Lease, but it
+    /// cannot start, stop or check a container, and reports the node NotReady.
+    pub runtime_stopped: bool,
     /// Available memory is below the kubelet's hard eviction threshold (`chaos memory-pressure`).
     pub memory_pressure: bool,
     /// The node's filesystem (nodefs) is below its threshold (`chaos disk-pressure`).
@@ -27,7 +31,13 @@ pub struct NodeFault {
 impl NodeFault {
     /// Whether the node is healthy.
     pub fn is_healthy(&self) -> bool {
-        self.heartbeats() && !self.memory_pressure && !self.disk_pressure
+        self.heartbeats() && !self.memory_pressure && !self.disk_pressure && !self.runtime_stopped
+    }
+
+    /// Whether the kubelet can act on the node's containers (start, stop, probe, evict): it
+    /// runs, reaches the API server and has a container runtime to talk to.
+    pub fn kubelet_acts(&self) -> bool {
+        self.heartbeats() && !self.runtime_stopped
     }
 
     /// Whether the kubelet's heartbeats (Lease renewals, status updates) reach the API server
@@ -56,8 +66,12 @@ pub enum FaultAction {
     KubeletStart,
     /// The node is cut off from the network.
     Partition,
-    /// Undo a partition, a kubelet stop and resource pressure.
+    /// Undo a partition, a kubelet stop, a runtime stop and resource pressure.
     Heal,
+    /// The container runtime stops (`chaos runtime-stop`).
+    RuntimeStop,
+    /// The container runtime starts again (`chaos runtime-start`).
+    RuntimeStart,
     /// Available memory drops below the eviction threshold (`chaos memory-pressure`).
     MemoryPressure,
     /// The node's filesystem fills up below its threshold (`chaos disk-pressure`).
@@ -96,6 +110,8 @@ impl FaultAction {
             FaultAction::KubeletStart => "kubelet-start",
             FaultAction::Partition => "partition",
             FaultAction::Heal => "heal",
+            FaultAction::RuntimeStop => "runtime-stop",
+            FaultAction::RuntimeStart => "runtime-start",
             FaultAction::MemoryPressure => "memory-pressure",
             FaultAction::DiskPressure => "disk-pressure",
             FaultAction::Clear => "clear",
@@ -120,9 +136,12 @@ impl FaultAction {
             FaultAction::Heal => {
                 f.partitioned = false;
                 f.kubelet_stopped = false;
+                f.runtime_stopped = false;
                 f.memory_pressure = false;
                 f.disk_pressure = false;
             }
+            FaultAction::RuntimeStop => f.runtime_stopped = true,
+            FaultAction::RuntimeStart => f.runtime_stopped = false,
             FaultAction::MemoryPressure => f.memory_pressure = true,
             FaultAction::DiskPressure => f.disk_pressure = true,
             FaultAction::Clear => f = NodeFault::default(),
@@ -150,6 +169,9 @@ impl NodeFault {
         }
         if self.partitioned {
             parts.push("partitioned");
+        }
+        if self.runtime_stopped {
+            parts.push("runtime stopped");
         }
         if self.memory_pressure {
             parts.push("memory pressure");

@@ -150,8 +150,8 @@ fn boot(sim: &Sim, node: &str) -> u32 {
 }
 
 /// Whether a kubelet step queued by run `boot` of the pod's node's kubelet may act now: the
-/// kubelet is running and reaches the API server (not crashed, stopped or cut off), and it has
-/// not been down since. A step that may not act is dropped; when the kubelet comes back it
+/// kubelet is running, reaches the API server (not crashed, stopped or cut off) and has its
+/// container runtime, and it has not been away since. A step that may not act is dropped; when the kubelet comes back it
 /// resyncs its pods ([`resync`]).
 pub(crate) fn acts(sim: &Sim, key: &Key, step_boot: u32) -> bool {
     let node = node_of(sim, key);
@@ -161,7 +161,7 @@ pub(crate) fn acts(sim: &Sim, key: &Key, step_boot: u32) -> bool {
     let Some(c) = sim.cluster.as_ref() else {
         return false;
     };
-    c.fault(&node).heartbeats() && boot(sim, &node) == step_boot
+    c.fault(&node).kubelet_acts() && boot(sim, &node) == step_boot
 }
 
 fn work(sim: &Sim, key: &Key, uid: String, step: Step) -> Work {
@@ -1305,11 +1305,11 @@ fn housekeeping_at_or_after(c: &super::state::Cluster, node: &str, t: SimTime) -
 /// When `node`'s eviction manager must look next, if anything will change: the next pass while
 /// a pressure's signal is below its threshold; after the fault ends, the first pass once the
 /// transition period since the signal was last seen is over. None while the kubelet does not
-/// run (it looks again when it comes back) or when nothing is left to do.
+/// run or has no container runtime to evict with (it looks again when it comes back) or when nothing is left to do.
 fn next_round(c: &super::state::Cluster, node: &str, now: SimTime) -> Option<SimTime> {
     let st = c.pressures.get(node)?;
     let f = c.fault(node);
-    if !f.heartbeats() {
+    if !f.kubelet_acts() {
         return None;
     }
     let mut next: Option<SimTime> = None;
@@ -1382,7 +1382,7 @@ pub(crate) fn housekeeping(sim: &mut Sim, node: &str, cause: EventId) {
     }
     st.next_round = None;
     let f = c.fault(node);
-    if !f.heartbeats() {
+    if !f.kubelet_acts() {
         return;
     }
     let Some(st) = c.pressures.get(node).cloned() else {

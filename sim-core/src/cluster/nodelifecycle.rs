@@ -46,6 +46,14 @@ pub const GRACE_MS: u64 = 50_000;
 pub const UNREACHABLE: &str = "node.kubernetes.io/unreachable";
 /// The taint of a node whose kubelet reports NotReady (`v1.TaintNodeNotReady`).
 pub const NOT_READY: &str = "node.kubernetes.io/not-ready";
+/// How long the kubelet waits for a successful container runtime status check before it
+/// reports "container runtime is down" and the node NotReady (`maxWaitForContainerRuntime`,
+/// kubernetes pkg/kubelet/kubelet.go: 30 s; checked in `runtimeState.runtimeErrors`,
+/// pkg/kubelet/runtime.go). ASSUMPTION: the runtime's last good check is the instant it stopped
+/// (the kubelet checks every 5 s, so up to 5 s earlier in a real cluster).
+pub const RUNTIME_DOWN_AFTER_MS: u64 = 30_000;
+/// The Ready condition's message while the runtime is down (pkg/kubelet/runtime.go).
+pub const RUNTIME_DOWN_MESSAGE: &str = "container runtime is down";
 /// The node lifecycle controller's name in events.
 pub const NODE_CONTROLLER: &str = "node-controller";
 /// The taint eviction controller's name in events.
@@ -86,6 +94,31 @@ pub fn renew_time(c: &Cluster, node: &str, now: SimTime) -> SimTime {
     }
     let n = (until.as_ms() - l.origin.as_ms()) / LEASE_RENEW_MS;
     l.origin.plus_ms(n * LEASE_RENEW_MS)
+}
+
+/// When `node`'s kubelet posts Ready=False because its container runtime stopped: at its first
+/// node status update (on the Lease's 10 s grid, `nodeStatusUpdateFrequency`) once
+/// [`RUNTIME_DOWN_AFTER_MS`] have passed since the runtime stopped. None while it runs.
+pub fn runtime_not_ready_at(c: &Cluster, node: &str) -> Option<SimTime> {
+    if !c.fault(node).runtime_stopped {
+        return None;
+    }
+    let since = c.runtime_stopped_at.get(node).copied()?;
+    let due = since.as_ms() + RUNTIME_DOWN_AFTER_MS;
+    let origin = lease(c, node).origin.as_ms();
+    let k = due.saturating_sub(origin).div_ceil(LEASE_RENEW_MS);
+    Some(SimTime(origin + k * LEASE_RENEW_MS))
+}
+
+/// Whether a node whose kubelet posts (heartbeats) still has to be marked NotReady for its
+/// stopped runtime: Ready is not yet False, or the not-ready NoExecute taint is missing.
+fn runtime_not_ready_pending(n: &Node) -> bool {
+    ready_status(n) != ConditionStatus::False
+        || !n
+            .spec
+            .taints
+            .iter()
+            .any(|t| t.key == NOT_READY && t.effect == TaintEffect::NoExecute)
 }
 
 /// When the monitor's passes began: the cluster's creation (its first node's).
@@ -143,6 +176,10 @@ fn plan_next(sim: &mut Sim, cause: EventId) {
         let at = if !c.fault(name).heartbeats() {
             (ready_status(n) != ConditionStatus::Unknown)
                 .then(|| tick_after(origin, renew_time(c, name, now).plus_ms(GRACE_MS)).max(now))
+        } else if let Some(post) = runtime_not_ready_at(c, name) {
+            // The first pass at or after the kubelet's Ready=False post.
+            runtime_not_ready_pending(n)
+                .then(|| tick_after(origin, SimTime(post.as_ms().saturating_sub(1))).max(now))
         } else if ready_status(n) != ConditionStatus::True
             || n.spec.taints.iter().any(lifecycle_taint)
         {
@@ -180,6 +217,7 @@ pub(crate) fn monitor(sim: &mut Sim, cause: EventId) {
     c.monitor_at.remove(&now);
     let c = &**c;
     let mut unknown = Vec::new();
+    let mut not_ready = Vec::new();
     let mut ready = Vec::new();
     for n in nodes(c) {
         let name = n.metadata.name.clone();
@@ -190,6 +228,10 @@ pub(crate) fn monitor(sim: &mut Sim, cause: EventId) {
             if silent_ms > GRACE_MS && ready_status(n) != ConditionStatus::Unknown {
                 unknown.push((n.clone(), renew_time(c, &name, now)));
             }
+        } else if let Some(post) = runtime_not_ready_at(c, &name) {
+            if post <= now && runtime_not_ready_pending(n) {
+                not_ready.push((n.clone(), post));
+            }
         } else if ready_status(n) != ConditionStatus::True
             || n.spec.taints.iter().any(lifecycle_taint)
         {
@@ -198,6 +240,9 @@ pub(crate) fn monitor(sim: &mut Sim, cause: EventId) {
     }
     for (n, renewed) in unknown {
         mark_unknown(sim, n, renewed, cause);
+    }
+    for (n, posted) in not_ready {
+        mark_not_ready(sim, n, posted, cause);
     }
     for n in ready {
         mark_ready(sim, n, cause);
@@ -253,10 +298,17 @@ fn mark_unknown(sim: &mut Sim, mut n: Node, renewed: SimTime, cause: EventId) {
         &format!("Node {name} status is now: NodeNotReady"),
         id,
     );
+    mark_pods_not_ready(sim, &name, now, ev);
+}
+
+/// `MarkPodsNotReady`: the Ready condition of every ready pod on `node` becomes False (a
+/// `NodeNotReady` warning on each, caused by the node's `NodeNotReady` event `ev`), so the
+/// EndpointSlice controller takes them out of their Services.
+fn mark_pods_not_ready(sim: &mut Sim, name: &str, now: Timestamp, ev: EventId) {
     let Some(c) = sim.cluster.as_ref() else {
         return;
     };
-    let pods: Vec<Pod> = pods_on(c, &name)
+    let pods: Vec<Pod> = pods_on(c, name)
         .into_iter()
         .filter(|p| {
             p.status
@@ -288,6 +340,64 @@ fn mark_unknown(sim: &mut Sim, mut n: Node, renewed: SimTime, cause: EventId) {
             ev,
         );
     }
+}
+
+/// The kubelet posts Ready=False because its container runtime is down (at `posted`) and the
+/// controller sees it: the node is tainted `node.kubernetes.io/not-ready` NoSchedule and
+/// NoExecute, and its pods are marked not ready. The Lease is still renewed, so this is the
+/// `not-ready` path, not the `unreachable` one.
+fn mark_not_ready(sim: &mut Sim, mut n: Node, posted: SimTime, cause: EventId) {
+    let now = Timestamp(sim.now());
+    let name = n.metadata.name.clone();
+    let renewed = sim
+        .cluster
+        .as_ref()
+        .map_or(sim.now(), |c| renew_time(c, &name, sim.now()));
+    for cnd in n.status.conditions.iter_mut() {
+        if cnd.type_ == "Ready" {
+            if cnd.status != ConditionStatus::False {
+                cnd.status = ConditionStatus::False;
+                cnd.last_transition_time = Some(Timestamp(posted));
+            }
+            cnd.reason = "KubeletNotReady".into();
+            cnd.message = RUNTIME_DOWN_MESSAGE.into();
+            cnd.last_heartbeat_time = Some(Timestamp(renewed));
+        }
+    }
+    n.spec.taints.retain(|t| !lifecycle_taint(t));
+    let added = [TaintEffect::NoSchedule, TaintEffect::NoExecute].map(|effect| Taint {
+        key: NOT_READY.into(),
+        value: String::new(),
+        time_added: (effect == TaintEffect::NoExecute).then_some(now),
+        effect,
+    });
+    let shown: Vec<String> = added.iter().map(|t| t.to_string()).collect();
+    n.spec.taints.extend(added);
+    let note = format!(
+        "node/{name}: Ready=False (KubeletNotReady: {RUNTIME_DOWN_MESSAGE}, posted by the kubelet at {posted}); tainted {}",
+        shown.join(" and ")
+    );
+    let Some(id) = state::apply(
+        sim,
+        Change::Update {
+            object: Object::Node(Box::new(n)),
+            why: Why::Note(note),
+        },
+        cause,
+    ) else {
+        return;
+    };
+    let node_key = Key::new(ObjectKind::Node, "", &name);
+    let ev = record_kube_event(
+        sim,
+        &node_key,
+        "NodeNotReady",
+        NODE_CONTROLLER,
+        false,
+        &format!("Node {name} status is now: NodeNotReady"),
+        id,
+    );
+    mark_pods_not_ready(sim, &name, now, ev);
 }
 
 /// The kubelet posts again: Ready, and the lifecycle taints go.
@@ -710,8 +820,7 @@ pub(crate) fn apply_fault(
         l.stopped = Some(now);
         c.leases.insert(node.into(), l);
     }
-    let back = !before.heartbeats() && after.heartbeats();
-    if back {
+    if !before.heartbeats() && after.heartbeats() {
         c.leases.insert(
             node.into(),
             Lease {
@@ -719,6 +828,15 @@ pub(crate) fn apply_fault(
                 stopped: None,
             },
         );
+    }
+    if after.runtime_stopped && !before.runtime_stopped {
+        c.runtime_stopped_at.insert(node.into(), now);
+    } else if !after.runtime_stopped {
+        c.runtime_stopped_at.remove(node);
+    }
+    // The kubelet can act on containers again (it came back, or its runtime did): it resyncs.
+    let back = !before.kubelet_acts() && after.kubelet_acts();
+    if back {
         *c.kubelet_boots.entry(node.into()).or_insert(0) += 1;
     }
     // The pressure the fault begins: the eviction manager's state starts over.
@@ -752,8 +870,12 @@ pub(crate) fn apply_fault(
         FaultAction::KubeletStart => "kubelet started again",
         FaultAction::Partition => "partitioned: cut off from the control plane and other nodes",
         FaultAction::Heal => {
-            "healed: kubelet running, network reachable, no resource pressure"
+            "healed: kubelet and container runtime running, network reachable, no resource pressure"
         }
+        FaultAction::RuntimeStop => {
+            "container runtime stopped: containers keep running, the kubelet cannot manage them"
+        }
+        FaultAction::RuntimeStart => "container runtime started again",
         FaultAction::MemoryPressure => {
             "is low on memory: available memory is below the kubelet's hard eviction threshold memory.available<100Mi"
         }
@@ -1029,7 +1151,7 @@ fn random_pod_kill(sim: &mut Sim, cause: EventId) {
         .filter(|p| {
             p.metadata.deletion_timestamp.is_none()
                 && !p.spec.node_name.is_empty()
-                && c.fault(&p.spec.node_name).heartbeats()
+                && c.fault(&p.spec.node_name).kubelet_acts()
                 && p.status
                     .container_statuses
                     .iter()

@@ -159,6 +159,8 @@ pub struct Cluster {
     pub faults_scheduled: BTreeMap<u64, super::faults::ScheduledFault>,
     /// The id the next scheduled fault gets.
     pub(crate) next_fault_id: u64,
+    /// When each node's container runtime stopped (`chaos runtime-stop`), while it is stopped.
+    pub(crate) runtime_stopped_at: BTreeMap<String, crate::time::SimTime>,
     /// How many times each node's kubelet came back after a fault.
     pub(crate) kubelet_boots: BTreeMap<String, u32>,
     /// Nodes whose containers stopped (a crash) since their kubelet last ran.
@@ -226,6 +228,7 @@ impl Cluster {
                 &self.evictions,
                 &self.workload_faults,
                 &self.pressures,
+                &self.runtime_stopped_at,
             ),
             &self.pod_ips,
             self.service_ips,

@@ -26,19 +26,24 @@ pub(super) const FAMILY: Family = Family {
     name: "chaos",
     commands: &[CommandSpec {
         name: "chaos",
-        usage: "chaos node-crash|node-recover|kubelet-stop|kubelet-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear",
+        usage: "chaos node-crash|node-recover|kubelet-stop|kubelet-start|runtime-stop|runtime-start|partition|memory-pressure|disk-pressure|heal NODE [--at T] | pod-kill POD | crashloop DEPLOY [--at T] | image-pull-error IMAGE [--at T] | zone-outage|zone-recover ZONE [--at T] | random --faults LIST --mean-interval T [--for T] | list | clear",
         summary: "inject failures into the cluster: crash nodes, stop kubelets, partition, starve nodes of memory or disk, kill pods, break releases and pulls",
         help: "chaos node-crash NODE      the machine goes off: containers stop, heartbeats stop\n\
                chaos node-recover NODE    the machine comes back: the kubelet heartbeats and resyncs\n\
                chaos kubelet-stop NODE    the kubelet stops: containers keep running, nothing reports\n\
                chaos kubelet-start NODE   the kubelet runs again\n\
+               chaos runtime-stop NODE    the container runtime (containerd) stops: containers keep \
+               running, the kubelet still renews its Lease but cannot manage them and, 30 s later, \
+               reports the node NotReady (\"container runtime is down\"): tainted \
+               node.kubernetes.io/not-ready\n\
+               chaos runtime-start NODE   the container runtime runs again\n\
                chaos partition NODE       the node is cut off from the control plane and other nodes\n\
                chaos memory-pressure NODE available memory drops below the kubelet's eviction \
                threshold (memory.available<100Mi): MemoryPressure, a NoSchedule taint, one pod \
                evicted every 10 s (BestEffort first) until 512Mi is freed\n\
                chaos disk-pressure NODE   the same for the node's disk (nodefs.available<10%, \
                DiskPressure) until 2Gi is freed\n\
-               chaos heal NODE            undo a partition, a kubelet stop and resource pressure \
+               chaos heal NODE            undo a partition, a kubelet or runtime stop and resource pressure \
                (the pressure condition clears 5 min after the last eviction)\n\
                (each of these takes --at T, such as 30s, 2m or 1m30s from now, to happen later)\n\
                chaos pod-kill POD [-n NS] kill the pod's containers: the kubelet restarts them\n\
@@ -54,11 +59,11 @@ pub(super) const FAMILY: Family = Family {
                                           bring the zone's crashed nodes back up\n\
                chaos random --faults node-crash,pod-kill --mean-interval 10m [--for 1h]\n\
                                           faults at random (exponential intervals, seeded RNG); \
-               kinds: node-crash, kubelet-stop, partition, memory-pressure, disk-pressure, \
+               kinds: node-crash, kubelet-stop, partition, runtime-stop, memory-pressure, disk-pressure, \
                zone-outage, pod-kill, crashloop, image-pull-error, or all (every kind the cluster \
                has a target for); each strikes a random node, zone, Deployment or image that \
                exists now (pod-kill: a random pod when it happens) and is undone 1-5 min later \
-               (node-recover, kubelet-start, heal, zone-recover, crashloop-end, \
+               (node-recover, kubelet-start, heal, runtime-start, zone-recover, crashloop-end, \
                image-pull-recover)\n\
                chaos list                 active and scheduled faults\n\
                chaos clear                cancel scheduled faults, heal every node, end crashloops \
@@ -166,6 +171,8 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "heal" => Some(FaultAction::Heal),
         "memory-pressure" => Some(FaultAction::MemoryPressure),
         "disk-pressure" => Some(FaultAction::DiskPressure),
+        "runtime-stop" => Some(FaultAction::RuntimeStop),
+        "runtime-start" => Some(FaultAction::RuntimeStart),
         "pod-kill" | "crashloop" | "image-pull-error" | "zone-outage" | "zone-recover" | "list"
         | "clear" | "random" => None,
         other => return Err(usage(format!("unknown subcommand \"{other}\""))),
@@ -283,9 +290,9 @@ fn pod_kill(c: &Cluster, a: &Args) -> Result<Plan> {
     if p.metadata.deletion_timestamp.is_some() {
         return Err(err(format!("chaos: pod \"{name}\" is already terminating")));
     }
-    if !c.fault(&p.spec.node_name).heartbeats() {
+    if !c.fault(&p.spec.node_name).kubelet_acts() {
         return Err(err(format!(
-            "chaos: pod \"{name}\" is on {}, whose kubelet is not running: nothing would restart it",
+            "chaos: pod \"{name}\" is on {}, whose kubelet cannot manage containers now: nothing would restart it",
             p.spec.node_name
         )));
     }
@@ -620,10 +627,11 @@ fn exponential_ms(sim: &mut Sim, mean_ms: u64) -> u64 {
 /// The fault kinds `chaos random --faults` accepts, in the order `all` lists them, with the
 /// action that undoes each after the recovery draw (none for a pod kill: the kubelet restarts
 /// the pod's containers on its own).
-pub const RANDOM_KINDS: [(FaultAction, Option<FaultAction>); 9] = [
+pub const RANDOM_KINDS: [(FaultAction, Option<FaultAction>); 10] = [
     (FaultAction::NodeCrash, Some(FaultAction::NodeRecover)),
     (FaultAction::KubeletStop, Some(FaultAction::KubeletStart)),
     (FaultAction::Partition, Some(FaultAction::Heal)),
+    (FaultAction::RuntimeStop, Some(FaultAction::RuntimeStart)),
     // `chaos heal` is how a single node's pressure ends too: the condition then clears 5 min
     // after the last eviction, as the kubelet's eviction-pressure-transition-period says.
     (FaultAction::MemoryPressure, Some(FaultAction::Heal)),

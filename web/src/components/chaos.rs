@@ -20,7 +20,7 @@ use sim_core::cluster::api::{ConditionStatus, Object, ObjectKind};
 use sim_core::cluster::defaults::DEFAULT_TOLERATION_SECONDS;
 use sim_core::cluster::failure::{marks, Mark, Step};
 use sim_core::cluster::faults::NodeFault;
-use sim_core::cluster::nodelifecycle::{GRACE_MS, MONITOR_PERIOD_MS};
+use sim_core::cluster::nodelifecycle::{GRACE_MS, MONITOR_PERIOD_MS, RUNTIME_DOWN_AFTER_MS};
 use sim_core::cluster::scheduler::plugins::pod_topology_spread::LABEL_TOPOLOGY_ZONE;
 use sim_core::cluster::state::Cluster;
 use sim_core::cluster::store::Key;
@@ -193,6 +193,15 @@ fn chaos_row(props: &ChaosRowProps) -> Html {
     if fault.partitioned {
         machine.push(t(Msg::ChMachinePartitioned));
     }
+    if fault.runtime_stopped {
+        machine.push(t(Msg::ChMachineRuntime));
+    }
+    if fault.memory_pressure {
+        machine.push(t(Msg::ChMachineMemory));
+    }
+    if fault.disk_pressure {
+        machine.push(t(Msg::ChMachineDisk));
+    }
     if machine.is_empty() {
         machine.push(t(Msg::ChMachineUp));
     }
@@ -209,11 +218,7 @@ fn chaos_row(props: &ChaosRowProps) -> Html {
             "partition",
             !fault.down && !fault.partitioned,
         ),
-        (
-            Msg::ChHeal,
-            "heal",
-            fault.partitioned || fault.kubelet_stopped,
-        ),
+        (Msg::ChHeal, "heal", !fault.down && !fault.is_healthy()),
     ]
     .map(|(label, verb, enabled)| {
         let aria = fill(
@@ -479,6 +484,13 @@ fn timeline(
         _ => String::new(),
     };
     let marks = marks(log, at, cluster);
+    // A stopped container runtime keeps the Lease renewed: the kubelet itself reports the node
+    // NotReady (Ready=False), where a silent node is marked Unknown by the controller.
+    let runtime = fault_name == "runtime-stop";
+    let step_label = |step: Step| match step {
+        Step::Unknown if runtime => t(Msg::FtNotReadyFalse),
+        _ => t(step.msg()),
+    };
 
     let picker = (faults.len() > 1).then(|| {
         let chosen = chosen.clone();
@@ -510,9 +522,13 @@ fn timeline(
 
     let find = |s: Step| marks.iter().find(|m| m.step == s);
     // The two waits Kubernetes' defaults decide, measured beside the defaults.
-    let detect = find(Step::Heartbeat)
-        .zip(find(Step::Unknown))
-        .map(|(a, b)| b.time.as_ms().saturating_sub(a.time.as_ms()));
+    let detect = find(if runtime {
+        Step::Fault
+    } else {
+        Step::Heartbeat
+    })
+    .zip(find(Step::Unknown))
+    .map(|(a, b)| b.time.as_ms().saturating_sub(a.time.as_ms()));
     let tolerate = find(Step::Tainted)
         .zip(find(Step::Eviction))
         .map(|(a, b)| b.time.as_ms().saturating_sub(a.time.as_ms()));
@@ -531,8 +547,13 @@ fn timeline(
     };
     let measures = html! {
         <ul class="ft-measures" aria-label={t(Msg::FtMeasures)}>
-            { measure("ft-detect", Msg::FtDetect, detect,
-                fill(t(Msg::FtGraceDefault), &[("grace", &grace), ("period", &period)])) }
+            if runtime {
+                { measure("ft-detect", Msg::FtDetectRuntime, detect,
+                    fill(t(Msg::FtRuntimeDefault), &[("wait", &span(RUNTIME_DOWN_AFTER_MS))])) }
+            } else {
+                { measure("ft-detect", Msg::FtDetect, detect,
+                    fill(t(Msg::FtGraceDefault), &[("grace", &grace), ("period", &period)])) }
+            }
             { measure("ft-toleration", Msg::FtTolerate, tolerate,
                 fill(t(Msg::FtTolerationDefault), &[("seconds", &seconds)])) }
         </ul>
@@ -547,7 +568,7 @@ fn timeline(
     let ticks = marks.iter().map(|m| {
         html! {
             <span class={classes!("ft-tick", m.step.phase())} style={format!("left: {:.2}%", pct(m.time))}
-                title={format!("{} {}", t(m.step.msg()), m.time)}></span>
+                title={format!("{} {}", step_label(m.step), m.time)}></span>
         }
     });
     let axis = html! {
@@ -587,7 +608,7 @@ fn timeline(
                     let cb = props.on_select_event.clone();
                     Callback::from(move |_: MouseEvent| cb.emit(id))
                 };
-                let label = t(m.step.msg());
+                let label = step_label(m.step);
                 let count = (m.count > 1 && m.step.per_pod()).then(|| format!(" ×{}", m.count));
                 let aria = fill(
                     t(Msg::FtMarkLabel),
@@ -624,10 +645,11 @@ fn timeline(
     let missing: Vec<&str> = Step::ALL
         .iter()
         .filter(|s| {
-            !matches!(s, Step::TrafficFailing | Step::TrafficOk)
-                && !marks.iter().any(|m| m.step == **s)
+            let skipped = matches!(s, Step::TrafficFailing | Step::TrafficOk)
+                || (runtime && **s == Step::Heartbeat);
+            !skipped && !marks.iter().any(|m| m.step == **s)
         })
-        .map(|s| t(s.msg()))
+        .map(|s| step_label(*s))
         .collect();
 
     html! {
