@@ -11,6 +11,7 @@ use sim_core::cluster::store::Key;
 use sim_core::{Entry, Sim};
 
 use crate::schema::{opt, req, Shape, STR, STR_LIST, UINT};
+use crate::Text;
 
 /// A goal's predicate. In a lesson file: `check: {pods_ready: {selector: app=web, count: 3}}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -237,23 +238,33 @@ pub struct Since {
 
 impl Check {
     /// Checks what the file cannot express in its shape (a selector that parses, a status
-    /// Kubernetes has, two images, a percentage); `Err` is the message.
-    pub fn validate(&self) -> Result<(), String> {
+    /// Kubernetes has, two images, a percentage); `Err` is the message in both languages.
+    pub fn validate(&self) -> Result<(), Text> {
         match self {
             Check::PodsReady { selector, .. } | Check::PodsPending { selector, .. } => {
-                Selector::parse(selector)
-                    .map(|_| ())
-                    .map_err(|e| format!("selector \"{selector}\": {}", e.0))
+                Selector::parse(selector).map(|_| ()).map_err(|e| {
+                    Text::new(
+                        format!("셀렉터를 해석할 수 없어요: \"{selector}\" ({})", e.0),
+                        format!("selector \"{selector}\": {}", e.0),
+                    )
+                })
             }
             Check::NodeReady { status, .. } => match status.as_str() {
                 "True" | "False" | "Unknown" => Ok(()),
-                s => Err(format!(
-                    "status \"{s}\" is not a condition status (True, False or Unknown)"
+                s => Err(Text::new(
+                    format!("status에는 True, False, Unknown 중 하나를 써야 해요 (지금은 \"{s}\")"),
+                    format!("status \"{s}\" is not a condition status (True, False or Unknown)"),
                 )),
             },
-            Check::SharedLayers { images, .. } if images.len() != 2 => Err(format!(
-                "shared_layers compares exactly 2 images, not {}",
-                images.len()
+            Check::SharedLayers { images, .. } if images.len() != 2 => Err(Text::new(
+                format!(
+                    "shared_layers는 이미지를 정확히 2개 비교해요 (지금은 {}개)",
+                    images.len()
+                ),
+                format!(
+                    "shared_layers compares exactly 2 images, not {}",
+                    images.len()
+                ),
             )),
             Check::TrafficSuccess {
                 target,
@@ -261,20 +272,35 @@ impl Check {
                 seconds,
             } => {
                 if !(target.starts_with("svc/") || target.starts_with("lb/")) {
-                    Err(format!("target \"{target}\" must be svc/NAME or lb/NAME"))
+                    Err(Text::new(
+                        format!(
+                            "target은 svc/NAME이나 lb/NAME 꼴이어야 해요 (지금은 \"{target}\")"
+                        ),
+                        format!("target \"{target}\" must be svc/NAME or lb/NAME"),
+                    ))
                 } else if *min_percent > 100 {
-                    Err(format!("min_percent {min_percent} is over 100"))
+                    Err(Text::new(
+                        format!("min_percent는 100을 넘을 수 없어요 (지금은 {min_percent})"),
+                        format!("min_percent {min_percent} is over 100"),
+                    ))
                 } else if *seconds == 0 || *seconds > 3600 {
-                    Err(format!(
-                        "seconds {seconds} must be between 1 and 3600 (the stats keep an hour)"
+                    Err(Text::new(
+                        format!(
+                            "seconds는 1에서 3600 사이여야 해요 (지금은 {seconds}; 통계는 한 시간만 보관해요)"
+                        ),
+                        format!(
+                            "seconds {seconds} must be between 1 and 3600 (the stats keep an hour)"
+                        ),
                     ))
                 } else {
                     Ok(())
                 }
             }
-            Check::Event { kind, .. } if kind.is_empty() => Err("kind is empty".into()),
+            Check::Event { kind, .. } if kind.is_empty() => {
+                Err(Text::new("kind가 비어 있어요", "kind is empty"))
+            }
             Check::CommandRan { command } if command.trim().is_empty() => {
-                Err("command is empty".into())
+                Err(Text::new("command가 비어 있어요", "command is empty"))
             }
             _ => Ok(()),
         }

@@ -44,6 +44,14 @@ pub struct Text {
 }
 
 impl Text {
+    /// A text from its Korean and English versions.
+    pub fn new(ko: impl Into<String>, en: impl Into<String>) -> Text {
+        Text {
+            ko: ko.into(),
+            en: en.into(),
+        }
+    }
+
     /// The text in `lang` (`"ko"` or anything else for English).
     pub fn get(&self, lang: &str) -> &str {
         if lang == "ko" {
@@ -177,14 +185,15 @@ impl Lesson {
         let value = schema::load_yaml(text)?;
         schema::check_lesson(&value)?;
         let lesson: Lesson = serde_json::from_value(value).map_err(|e| Problems {
-            problems: vec![Problem::new("", e.to_string())],
+            problems: vec![Problem::decoding(&e)],
         })?;
         lesson.check_semantics()?;
         Ok(lesson)
     }
 
-    /// Checks a command line against the lesson's rules: `Err` with the message to show.
-    pub fn command_allowed(&self, line: &str) -> Result<(), String> {
+    /// Checks a command line against the lesson's rules: `Err` with the message to show, in
+    /// both languages.
+    pub fn command_allowed(&self, line: &str) -> Result<(), Text> {
         let Ok(lines) = sim_core::shell::parse_script(line) else {
             return Ok(()); // the session reports the syntax error itself
         };
@@ -193,9 +202,15 @@ impl Lesson {
                 continue;
             };
             if !self.name_allowed(name) {
-                return Err(format!(
-                    "{name}: not available in this lesson (lesson \"{}\")",
-                    self.id
+                return Err(Text::new(
+                    format!(
+                        "{name}: 이 레슨에서는 쓸 수 없는 명령이에요 (레슨 \"{}\")",
+                        self.id
+                    ),
+                    format!(
+                        "{name}: not available in this lesson (lesson \"{}\")",
+                        self.id
+                    ),
                 ));
             }
         }
@@ -218,6 +233,7 @@ impl Lesson {
             p.push(Problem::new(
                 "id",
                 "must be lowercase letters, digits and '-', at most 63 characters",
+                "영문 소문자, 숫자, '-'만 쓸 수 있고 63자를 넘으면 안 돼요",
             ));
         }
         let known = sim_core::command::command_names();
@@ -231,6 +247,7 @@ impl Lesson {
                     p.push(Problem::new(
                         &format!("{field}[{i}]"),
                         format!("unknown command \"{name}\""),
+                        format!("없는 명령이에요: \"{name}\""),
                     ));
                 }
             }
@@ -243,6 +260,7 @@ impl Lesson {
                 p.push(Problem::new(
                     "solution",
                     format!("uses \"{line}\", which the lesson's commands rule does not allow"),
+                    format!("\"{line}\" 명령을 쓰는데, 레슨의 commands 규칙이 허용하지 않아요"),
                 ));
             }
         }
@@ -254,6 +272,7 @@ impl Lesson {
                         p.push(Problem::new(
                             &format!("intro[{i}].demo.predict.choices"),
                             "needs at least 2 choices",
+                            "선택지가 2개 이상 있어야 해요",
                         ));
                     }
                     if q.answer >= q.choices.len() {
@@ -264,21 +283,34 @@ impl Lesson {
                                 q.answer,
                                 q.choices.len()
                             ),
+                            format!(
+                                "{}인데 선택지는 {}개예요 (0부터 세요)",
+                                q.answer,
+                                q.choices.len()
+                            ),
                         ));
                     }
                 }
             }
         }
         if self.goals.is_empty() {
-            p.push(Problem::new("goals", "a lesson needs at least one goal"));
+            p.push(Problem::new(
+                "goals",
+                "a lesson needs at least one goal",
+                "레슨에는 목표가 하나 이상 있어야 해요",
+            ));
         }
         for (i, g) in self.goals.iter().enumerate() {
             if let Err(e) = g.check.validate() {
-                p.push(Problem::new(&format!("goals[{i}].check"), e));
+                p.push(Problem::new(&format!("goals[{i}].check"), e.en, e.ko));
             }
         }
         if self.time_scale == Some(0) {
-            p.push(Problem::new("time_scale", "must be at least 1"));
+            p.push(Problem::new(
+                "time_scale",
+                "must be at least 1",
+                "1 이상이어야 해요",
+            ));
         }
         text_problems("", self, &mut p);
         Problems::result(p)
@@ -289,10 +321,18 @@ impl Lesson {
 fn text_problems(_root: &str, l: &Lesson, p: &mut Vec<Problem>) {
     let mut check = |path: String, t: &Text| {
         if t.ko.trim().is_empty() {
-            p.push(Problem::new(&format!("{path}.ko"), "is empty"));
+            p.push(Problem::new(
+                &format!("{path}.ko"),
+                "is empty",
+                "비어 있어요",
+            ));
         }
         if t.en.trim().is_empty() {
-            p.push(Problem::new(&format!("{path}.en"), "is empty"));
+            p.push(Problem::new(
+                &format!("{path}.en"),
+                "is empty",
+                "비어 있어요",
+            ));
         }
     };
     check("title".into(), &l.title);
@@ -324,7 +364,11 @@ fn text_problems(_root: &str, l: &Lesson, p: &mut Vec<Problem>) {
 
 fn check_script(field: &str, script: &str, p: &mut Vec<Problem>) {
     if let Err(e) = sim_core::shell::parse_script(script) {
-        p.push(Problem::new(field, format!("does not parse: {e}")));
+        p.push(Problem::new(
+            field,
+            format!("does not parse: {e}"),
+            format!("명령을 해석할 수 없어요: {e}"),
+        ));
     }
 }
 
@@ -361,17 +405,36 @@ pub struct Problem {
     pub path: String,
     /// Line and column (1-based), for YAML syntax errors.
     pub location: Option<(usize, usize)>,
-    /// What is wrong.
+    /// What is wrong (English; the CLI and [`fmt::Display`] use it).
     pub message: String,
+    /// The same in Korean (the app shows it when its language is Korean). Quoted file content
+    /// and messages from other tools (the YAML parser, the shell) stay as they are.
+    pub message_ko: String,
 }
 
 impl Problem {
-    fn new(path: &str, message: impl Into<String>) -> Problem {
+    /// A problem at `path`, in English and Korean.
+    pub fn new(path: &str, en: impl Into<String>, ko: impl Into<String>) -> Problem {
         Problem {
             path: path.to_string(),
             location: None,
-            message: message.into(),
+            message: en.into(),
+            message_ko: ko.into(),
         }
+    }
+
+    /// The message in `lang` (`"ko"` or anything else for English).
+    pub fn message_in(&self, lang: &str) -> &str {
+        if lang == "ko" {
+            &self.message_ko
+        } else {
+            &self.message
+        }
+    }
+
+    /// serde's typed decoding failed after the shape check passed (it should not).
+    fn decoding(e: &serde_json::Error) -> Problem {
+        Problem::new("", e.to_string(), format!("파일을 읽을 수 없어요: {e}"))
     }
 }
 
@@ -438,7 +501,7 @@ impl Index {
         let value = schema::load_yaml(text)?;
         schema::check_index(&value)?;
         serde_json::from_value(value).map_err(|e| Problems {
-            problems: vec![Problem::new("", e.to_string())],
+            problems: vec![Problem::decoding(&e)],
         })
     }
 }
@@ -491,6 +554,7 @@ impl Course {
                     problems: vec![Problem::new(
                         "",
                         format!("more than {MAX_LESSONS} lesson files"),
+                        format!("레슨 파일이 {MAX_LESSONS}개를 넘어요"),
                     )],
                 },
             ));
@@ -514,6 +578,7 @@ impl Course {
                     index_problems.push(Problem::new(
                         &format!("chapters[{c}].lessons[{i}]"),
                         format!("lesson \"{id}\" is listed twice"),
+                        format!("\"{id}\" 레슨이 두 번 들어 있어요"),
                     ));
                     continue;
                 }
@@ -522,6 +587,7 @@ impl Course {
                     None if problems.is_empty() => index_problems.push(Problem::new(
                         &format!("chapters[{c}].lessons[{i}]"),
                         format!("no lesson file has id \"{id}\""),
+                        format!("id가 \"{id}\"인 레슨 파일이 없어요"),
                     )),
                     None => {}
                 }
@@ -533,12 +599,17 @@ impl Course {
                 index_problems.push(Problem::new(
                     "",
                     format!("two lesson files have id \"{}\" ({name} is one)", l.id),
+                    format!(
+                        "id가 \"{}\"인 레슨 파일이 둘이에요 ({name}도 그중 하나예요)",
+                        l.id
+                    ),
                 ));
             }
             if !listed.contains(&l.id) {
                 index_problems.push(Problem::new(
                     "",
                     format!("lesson \"{}\" ({name}) is in no chapter", l.id),
+                    format!("\"{}\" 레슨({name})이 어느 장(chapter)에도 없어요", l.id),
                 ));
             }
         }

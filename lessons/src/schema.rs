@@ -88,17 +88,20 @@ const INDEX: Shape = Shape::Obj(&[req("chapters", &Shape::List(&CHAPTER))]);
 
 /// Reads YAML into a JSON value; a syntax error carries its line and column.
 pub(crate) fn load_yaml(text: &str) -> Result<Value, Problems> {
-    let fail = |message: String, location| Problems {
+    let fail = |message: String, message_ko: String, location| Problems {
         problems: vec![Problem {
-            path: String::new(),
             location,
-            message,
+            ..Problem::new("", message, message_ko)
         }],
     };
     if text.len() > MAX_LESSON_BYTES {
         return Err(fail(
             format!(
                 "the file is {} bytes; the limit is {MAX_LESSON_BYTES} bytes",
+                text.len()
+            ),
+            format!(
+                "파일이 {}바이트예요. 최대 {MAX_LESSON_BYTES}바이트까지 읽어요",
                 text.len()
             ),
             None,
@@ -111,7 +114,11 @@ pub(crate) fn load_yaml(text: &str) -> Result<Value, Problems> {
         if let Some(i) = message.find(" at line ") {
             message.truncate(i);
         }
-        fail(format!("invalid YAML: {message}"), location)
+        fail(
+            format!("invalid YAML: {message}"),
+            format!("YAML 문법이 틀렸어요: {message}"),
+            location,
+        )
     })
 }
 
@@ -144,6 +151,7 @@ fn walk(v: &Value, shape: &Shape, path: &str, out: &mut Vec<Problem>) {
                 out.push(Problem::new(
                     path,
                     format!("must be a string, not {}", type_name(v)),
+                    format!("문자열이어야 해요 (지금은 {})", type_name_ko(v)),
                 ));
             }
         }
@@ -152,6 +160,7 @@ fn walk(v: &Value, shape: &Shape, path: &str, out: &mut Vec<Problem>) {
                 out.push(Problem::new(
                     path,
                     format!("must be a whole number ≥ 0, not {}", type_name(v)),
+                    format!("0 이상의 정수여야 해요 (지금은 {})", type_name_ko(v)),
                 ));
             }
         }
@@ -161,6 +170,10 @@ fn walk(v: &Value, shape: &Shape, path: &str, out: &mut Vec<Problem>) {
                     out.push(Problem::new(
                         path,
                         format!("has {} items; the limit is {MAX_ITEMS}", items.len()),
+                        format!(
+                            "항목이 {}개예요. 최대 {MAX_ITEMS}개까지 쓸 수 있어요",
+                            items.len()
+                        ),
                     ));
                 }
                 for (i, x) in items.iter().enumerate().take(MAX_ITEMS) {
@@ -170,6 +183,7 @@ fn walk(v: &Value, shape: &Shape, path: &str, out: &mut Vec<Problem>) {
             _ => out.push(Problem::new(
                 path,
                 format!("must be a list, not {}", type_name(v)),
+                format!("목록이어야 해요 (지금은 {})", type_name_ko(v)),
             )),
         },
         Shape::Obj(fields) => {
@@ -177,6 +191,7 @@ fn walk(v: &Value, shape: &Shape, path: &str, out: &mut Vec<Problem>) {
                 out.push(Problem::new(
                     path,
                     format!("must be a mapping, not {}", type_name(v)),
+                    format!("매핑(키: 값)이어야 해요 (지금은 {})", type_name_ko(v)),
                 ));
                 return;
             };
@@ -185,15 +200,19 @@ fn walk(v: &Value, shape: &Shape, path: &str, out: &mut Vec<Problem>) {
             for (key, value) in map {
                 match fields.iter().find(|f| f.name == key) {
                     Some(f) => walk(value, f.shape, &join(path, key), out),
-                    None => out.push(Problem::new(
-                        &join(path, key),
-                        unknown(key, fields.iter().map(|f| f.name)),
-                    )),
+                    None => {
+                        let (en, ko) = unknown(key, fields.iter().map(|f| f.name));
+                        out.push(Problem::new(&join(path, key), en, ko))
+                    }
                 }
             }
             for f in fields.iter().filter(|f| f.required) {
                 if !map.contains_key(f.name) {
-                    out.push(Problem::new(&join(path, f.name), "missing required field"));
+                    out.push(Problem::new(
+                        &join(path, f.name),
+                        "missing required field",
+                        "꼭 있어야 하는 필드가 없어요",
+                    ));
                 }
             }
         }
@@ -207,19 +226,30 @@ fn walk(v: &Value, shape: &Shape, path: &str, out: &mut Vec<Problem>) {
                         names.join(", "),
                         type_name(v)
                     ),
+                    format!(
+                        "{} 중 하나를 키로 가진 매핑이어야 해요 (지금은 {})",
+                        names.join(", "),
+                        type_name_ko(v)
+                    ),
                 ));
                 return;
             };
             if map.len() != 1 {
+                let has = map.keys().cloned().collect::<Vec<_>>().join(", ");
                 out.push(Problem::new(
                     path,
                     format!(
                         "must have exactly one of: {} (it has {})",
                         names.join(", "),
+                        if map.is_empty() { "none" } else { &has }
+                    ),
+                    format!(
+                        "{} 중 정확히 하나만 있어야 해요 (지금은 {})",
+                        names.join(", "),
                         if map.is_empty() {
-                            "none".to_string()
+                            "하나도 없어요"
                         } else {
-                            map.keys().cloned().collect::<Vec<_>>().join(", ")
+                            &has
                         }
                     ),
                 ));
@@ -227,17 +257,19 @@ fn walk(v: &Value, shape: &Shape, path: &str, out: &mut Vec<Problem>) {
             for (key, value) in map {
                 match variants.iter().find(|(n, _)| n == key) {
                     Some((_, shape)) => walk(value, shape, &join(path, key), out),
-                    None => out.push(Problem::new(
-                        &join(path, key),
-                        unknown(key, names.iter().copied()),
-                    )),
+                    None => {
+                        let (en, ko) = unknown(key, names.iter().copied());
+                        out.push(Problem::new(&join(path, key), en, ko))
+                    }
                 }
             }
         }
     }
 }
 
-fn unknown<'a>(key: &str, known: impl Iterator<Item = &'a str> + Clone) -> String {
+/// The message for an unknown field, in English and Korean, with the closest known field when
+/// it looks like a typo.
+fn unknown<'a>(key: &str, known: impl Iterator<Item = &'a str> + Clone) -> (String, String) {
     let close = known
         .clone()
         .filter(|k| {
@@ -247,11 +279,17 @@ fn unknown<'a>(key: &str, known: impl Iterator<Item = &'a str> + Clone) -> Strin
         })
         .min_by_key(|k| edit_distance(k, key));
     match close {
-        Some(k) => format!("unknown field \"{key}\" (did you mean \"{k}\"?)"),
-        None => format!(
-            "unknown field \"{key}\"; known fields: {}",
-            known.collect::<Vec<_>>().join(", ")
+        Some(k) => (
+            format!("unknown field \"{key}\" (did you mean \"{k}\"?)"),
+            format!("없는 필드예요: \"{key}\" (혹시 \"{k}\" 아닌가요?)"),
         ),
+        None => {
+            let list = known.collect::<Vec<_>>().join(", ");
+            (
+                format!("unknown field \"{key}\"; known fields: {list}"),
+                format!("없는 필드예요: \"{key}\". 쓸 수 있는 필드: {list}"),
+            )
+        }
     }
 }
 
@@ -264,6 +302,19 @@ fn type_name(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "a list",
         Value::Object(_) => "a mapping",
+    }
+}
+
+/// [`type_name`] in Korean.
+fn type_name_ko(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "참/거짓 값",
+        Value::Number(n) if n.is_u64() => "정수",
+        Value::Number(_) => "숫자",
+        Value::String(_) => "문자열",
+        Value::Array(_) => "목록",
+        Value::Object(_) => "매핑",
     }
 }
 

@@ -202,7 +202,7 @@ fn checks_validate_what_the_shape_cannot() {
         status: "NotReady".into(),
     };
     assert_eq!(
-        bad_status.validate(),
+        bad_status.validate().map_err(|e| e.en),
         Err("status \"NotReady\" is not a condition status (True, False or Unknown)".into())
     );
     let bad_target = Check::TrafficSuccess {

@@ -193,7 +193,10 @@ fn a_lesson_refuses_commands_it_does_not_allow() {
     assert_eq!(l.command_allowed("run 10s"), Ok(()));
     assert_eq!(
         l.command_allowed("kubectl get pods"),
-        Err("kubectl: not available in this lesson (lesson \"tiny\")".into())
+        Err(lessons::Text::new(
+            "kubectl: 이 레슨에서는 쓸 수 없는 명령이에요 (레슨 \"tiny\")",
+            "kubectl: not available in this lesson (lesson \"tiny\")"
+        ))
     );
 }
 
@@ -203,4 +206,80 @@ fn the_shipped_course_loads() {
         .unwrap_or_else(|e| panic!("{e}"));
     assert!(!course.lessons.is_empty());
     assert_eq!(lessons::builtin(), course);
+}
+
+/// Every problem of `text`, in Korean: (path, message_ko).
+fn problems_ko(text: &str) -> Vec<(String, String)> {
+    match Lesson::parse(text) {
+        Ok(_) => panic!("expected problems"),
+        Err(p) => p
+            .problems
+            .iter()
+            .map(|p| (p.path.clone(), p.message_in("ko").to_string()))
+            .collect(),
+    }
+}
+
+fn hangul(s: &str) -> bool {
+    s.chars().any(|c| ('가'..='힣').contains(&c))
+}
+
+#[test]
+fn every_problem_is_also_worded_in_korean_for_korean_teachers() {
+    // Shape problems.
+    let shape = GOOD
+        .replace("summary:", "sumary:")
+        .replace("hints:", "hints:\n  - {ko: 두번째, en: 2, fr: x}")
+        .replace("id: tiny", "id: tiny\nseed: -4");
+    let p = problems_ko(&shape);
+    assert_eq!(
+        p,
+        vec![
+            (
+                "hints[0].en".into(),
+                "문자열이어야 해요 (지금은 정수)".into()
+            ),
+            (
+                "hints[0].fr".into(),
+                "없는 필드예요: \"fr\". 쓸 수 있는 필드: ko, en".into()
+            ),
+            ("seed".into(), "0 이상의 정수여야 해요 (지금은 숫자)".into()),
+            (
+                "sumary".into(),
+                "없는 필드예요: \"sumary\" (혹시 \"summary\" 아닌가요?)".into()
+            ),
+            ("summary".into(), "꼭 있어야 하는 필드가 없어요".into()),
+        ]
+    );
+    // Meaning problems, and a goal check's own.
+    let meaning = GOOD
+        .replace("id: tiny", "id: Tiny_Lesson")
+        .replace("allowed: [rm]", "allowed: [rm, dockr]")
+        .replace(
+            "file_exists: {path: b.txt}",
+            "traffic_success: {target: web, min_percent: 50, seconds: 10}",
+        )
+        .replace("{ko: 힌트, en: Hint}", "{ko: '  ', en: Hint}");
+    let p = problems_ko(&meaning);
+    assert!(p.len() >= 4, "{p:?}");
+    for (path, message) in &p {
+        assert!(hangul(message), "{path}: {message}");
+    }
+    assert!(p.contains(&(
+        "commands.allowed[1]".into(),
+        "없는 명령이에요: \"dockr\"".into()
+    )));
+    assert!(p.contains(&(
+        "goals[0].check".into(),
+        "target은 svc/NAME이나 lb/NAME 꼴이어야 해요 (지금은 \"web\")".into()
+    )));
+    assert!(p.contains(&("hints[0].ko".into(), "비어 있어요".into())));
+    // A YAML syntax error keeps the parser's words after a Korean lead.
+    let p = problems_ko("id: x\ntitle: {ko: a, en: b\nsummary: y\n");
+    assert!(p[0].1.starts_with("YAML 문법이 틀렸어요: "), "{p:?}");
+    // English stays the default.
+    let Err(e) = Lesson::parse(&meaning) else {
+        panic!("expected problems")
+    };
+    assert!(e.problems.iter().all(|p| p.message_in("en") == p.message));
 }

@@ -116,11 +116,11 @@ impl Draft {
         let text = self.yaml(recording);
         if text.is_empty() {
             return Err(Problems {
-                problems: vec![Problem {
-                    path: String::new(),
-                    location: None,
-                    message: "the lesson could not be written as YAML".into(),
-                }],
+                problems: vec![Problem::new(
+                    "",
+                    "the lesson could not be written as YAML",
+                    "레슨을 YAML로 쓸 수 없어요",
+                )],
             });
         }
         Lesson::parse(&text)

@@ -105,8 +105,8 @@ pub struct Refusal {
     pub at: usize,
     /// The command as typed.
     pub command: String,
-    /// The lesson's message.
-    pub message: String,
+    /// The lesson's message, in both languages.
+    pub message: lessons::Text,
 }
 
 /// A short notice shown under the transport controls, in the user's language.
@@ -813,7 +813,11 @@ mod tests {
             before
         );
         assert_eq!(s.refusals().len(), 1);
-        assert!(s.refusals()[0].message.contains("kubectl"));
+        let message = &s.refusals()[0].message;
+        assert!(message.en.contains("kubectl: not available in this lesson"));
+        assert!(message
+            .ko
+            .contains("kubectl: 이 레슨에서는 쓸 수 없는 명령이에요"));
         assert!(
             s.lesson().unwrap().since.is_none(),
             "a refusal starts nothing"

@@ -488,6 +488,27 @@ async fn a_teacher_records_a_lesson_tests_it_exports_it_and_a_bad_file_is_refuse
         )
         .await;
         settled_screenshot(&client, "62-import-problems").await;
+        // The same problems in Korean, for a teacher who reads Korean first.
+        let lang = client
+            .execute("return document.querySelector('#app').lang;", vec![])
+            .await
+            .expect("the app's language");
+        if lang.as_str() != Some("ko") {
+            click(&client, "#btn-lang").await;
+            wait_for(&client, "#app[lang='ko']", COMMAND_TIMEOUT).await;
+        }
+        let problems = wait_for_text(
+            &client,
+            "#import-problem-list",
+            "꼭 있어야 하는 필드가 없어요",
+            COMMAND_TIMEOUT,
+        )
+        .await;
+        assert!(
+            problems.contains("title.en") && problems.contains("매핑(키: 값)이어야 해요"),
+            "{problems}"
+        );
+        settled_screenshot(&client, "62-import-problems-ko").await;
     })
     .await;
     drop(downloads);

@@ -465,7 +465,7 @@ pub fn problem_list(lang: Lang, id: &str, item_class: &str, problems: &[Problem]
         html! {
             <li class={item_class.to_string()} data-path={p.path.clone()}>
                 <code class="problem-path">{ place }</code>
-                <span class="problem-message">{ &p.message }</span>
+                <span class="problem-message">{ p.message_in(lang.code()) }</span>
             </li>
         }
     });

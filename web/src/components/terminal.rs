@@ -66,7 +66,7 @@ pub fn terminal(props: &TerminalProps) -> Html {
                 html! {
                     <div class="term-refused-entry">
                         { command_lines(&r.command, false) }
-                        <pre class="term-error term-refused"><span class="err-label"><span aria-hidden="true">{ "⛔ " }</span>{ t(Msg::RefusedLabel) }{ ": " }</span>{ &r.message }</pre>
+                        <pre class="term-error term-refused"><span class="err-label"><span aria-hidden="true">{ "⛔ " }</span>{ t(Msg::RefusedLabel) }{ ": " }</span>{ r.message.get(lang.code()) }</pre>
                     </div>
                 }
             })
