@@ -126,7 +126,11 @@ enum Tok {
     And,
     Or,
     Semi,
-    Redirect { append: bool, stderr: bool },
+    Redirect {
+        append: bool,
+        stderr: bool,
+    },
+    /// `2>&1`, `>&2`, `1>&2`: one stream onto the other.
     DupErr,
 }
 
@@ -169,6 +173,29 @@ fn lex(script: &str, env: &BTreeMap<String, String>) -> Result<Vec<Tok>, String>
                     });
                     i += if append { 3 } else { 2 };
                 }
+            }
+            // `>&2`, `1>&2`, `>&1`: output is kept interleaved (stdout and stderr as one log),
+            // so a duplication changes nothing, as `2>&1` does not.
+            '>' if chars.get(i + 1) == Some(&'&')
+                && chars.get(i + 2).is_some_and(|d| matches!(d, '1' | '2')) =>
+            {
+                toks.push(Tok::DupErr);
+                i += 3;
+            }
+            '1' if chars.get(i + 1) == Some(&'>')
+                && chars.get(i + 2) == Some(&'&')
+                && chars.get(i + 3).is_some_and(|d| matches!(d, '1' | '2')) =>
+            {
+                toks.push(Tok::DupErr);
+                i += 4;
+            }
+            '1' if chars.get(i + 1) == Some(&'>') => {
+                let append = chars.get(i + 2) == Some(&'>');
+                toks.push(Tok::Redirect {
+                    append,
+                    stderr: false,
+                });
+                i += if append { 3 } else { 2 };
             }
             '>' => {
                 let append = chars.get(i + 1) == Some(&'>');
@@ -1723,6 +1750,25 @@ mod tests {
         assert_eq!(r.output, "/bin/sh: foo: not found\n");
         assert_eq!(o.merged().get("app/data/f"), Some(&Node::text("hi\n")));
         assert!(!o.merged().exists("never"));
+    }
+
+    #[test]
+    fn stream_duplications_keep_the_interleaved_output_and_1_redirects_stdout() {
+        let mut o = alpine();
+        let r = run_script(
+            &mut o,
+            "echo to-stderr >&2; echo also 1>&2; ls /nope 2>&1; echo kept 1>/k; echo more 1>>/k",
+            &mut ctx(),
+        );
+        assert_eq!(r.exit_code, 0, "{}", r.output);
+        assert_eq!(
+            r.output,
+            "to-stderr\nalso\nls: can't access '/nope': No such file or directory\n"
+        );
+        assert_eq!(o.merged().get("k"), Some(&Node::text("kept\nmore\n")));
+        // A plain `&` is still a background job, which this shell does not run.
+        let r = run_script(&mut o, "sleep 1 &", &mut ctx());
+        assert_ne!(r.exit_code, 0);
     }
 
     #[test]
