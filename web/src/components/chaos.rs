@@ -51,7 +51,7 @@ pub struct ChaosProps {
 const LARGE_NODE_COUNT: usize = 50;
 
 /// The node faults a timeline can follow (the others undo one).
-const FAILURES: [&str; 3] = ["node-crash", "kubelet-stop", "partition"];
+const FAILURES: [&str; 4] = ["node-crash", "kubelet-stop", "partition", "runtime-stop"];
 
 /// How the browser shows each step of a failover.
 trait StepView {
