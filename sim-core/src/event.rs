@@ -322,6 +322,13 @@ pub enum EventKind {
         /// `partition`, `heal`, `clear`, `pod-kill`.
         fault: String,
     },
+    /// The node lifecycle controller found a zone in a new state (object: `zone/NAME`, or
+    /// `cluster/zones` for master disruption mode), which sets how fast it taints not ready
+    /// nodes NoExecute (see `cluster::noexecute`).
+    ZoneStateChanged {
+        /// `Normal`, `PartialDisruption` or `FullDisruption`.
+        state: String,
+    },
     /// Traffic changed character (object: `traffic/svc/web`, `traffic/lb/front`) or a
     /// hand-made load balancer changed (object: `lb/front`); see `cluster::traffic`.
     Traffic {
@@ -378,6 +385,7 @@ impl EventKind {
             EventKind::ApiObjectChanged { .. } => "ApiObjectChanged",
             EventKind::KubeEvent { .. } => "KubeEvent",
             EventKind::FaultInjected { .. } => "FaultInjected",
+            EventKind::ZoneStateChanged { .. } => "ZoneStateChanged",
             EventKind::Traffic { .. } => "Traffic",
         }
     }

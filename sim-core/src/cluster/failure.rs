@@ -113,7 +113,13 @@ fn classify(e: &Event, node: &str) -> Option<Step> {
             _ => None,
         },
         EventKind::ApiObjectChanged { .. } => match e.object.kind.as_str() {
-            "node" if e.object.name == node && e.message.contains("tainted") => Some(Step::Tainted),
+            "node"
+                if e.object.name == node
+                    && e.message.contains(":NoExecute")
+                    && e.message.contains("tainted") =>
+            {
+                Some(Step::Tainted)
+            }
             "endpointslice" => Some(Step::Endpoints),
             "pod" if e.message.contains(" is Ready") => Some(Step::Ready),
             _ => None,

@@ -17,6 +17,7 @@ pub mod graph;
 pub mod kubelet;
 pub mod manifest;
 pub mod nodelifecycle;
+pub mod noexecute;
 pub mod quantity;
 pub mod scheduler;
 pub mod scheduling;

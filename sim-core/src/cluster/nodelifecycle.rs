@@ -111,18 +111,14 @@ pub fn runtime_not_ready_at(c: &Cluster, node: &str) -> Option<SimTime> {
 }
 
 /// Whether a node whose kubelet posts (heartbeats) still has to be marked NotReady for its
-/// stopped runtime: Ready is not yet False, or the not-ready NoExecute taint is missing.
+/// stopped runtime (its Ready condition is not False yet; the NoExecute taint is then the zone
+/// queue's business, see [`super::noexecute`]).
 fn runtime_not_ready_pending(n: &Node) -> bool {
     ready_status(n) != ConditionStatus::False
-        || !n
-            .spec
-            .taints
-            .iter()
-            .any(|t| t.key == NOT_READY && t.effect == TaintEffect::NoExecute)
 }
 
 /// When the monitor's passes began: the cluster's creation (its first node's).
-fn monitor_origin(c: &Cluster) -> SimTime {
+pub(crate) fn monitor_origin(c: &Cluster) -> SimTime {
     c.store
         .list(ObjectKind::Node, None)
         .filter_map(|o| o.metadata().creation_timestamp)
@@ -160,7 +156,50 @@ fn ready_status(n: &Node) -> ConditionStatus {
 }
 
 fn lifecycle_taint(t: &Taint) -> bool {
-    t.key == UNREACHABLE || t.key == NOT_READY
+    is_lifecycle_key(&t.key)
+}
+
+/// Whether a taint key is one the node lifecycle controller sets for a not ready node.
+pub(crate) fn is_lifecycle_key(key: &str) -> bool {
+    key == UNREACHABLE || key == NOT_READY
+}
+
+/// The node lifecycle controller's taints for a node whose Ready condition just became
+/// Unknown (`key` = unreachable) or False (`key` = not-ready): the NoSchedule taint at once
+/// (`doNoScheduleTaintingPass`); the NoExecute one at once only when the node carries the other
+/// status's NoExecute taint (`processTaintBaseEviction` swaps it), else it waits in its zone's
+/// rate-limited queue (returned true). The taints added, as the log shows them.
+fn lifecycle_taints(n: &mut Node, key: &str, now: Timestamp) -> (Vec<String>, bool) {
+    let swap = n
+        .spec
+        .taints
+        .iter()
+        .any(|t| t.effect == TaintEffect::NoExecute && lifecycle_taint(t) && t.key != key);
+    let has = n
+        .spec
+        .taints
+        .iter()
+        .any(|t| t.effect == TaintEffect::NoExecute && t.key == key);
+    n.spec
+        .taints
+        .retain(|t| !(lifecycle_taint(t) && (t.effect == TaintEffect::NoSchedule || swap)));
+    let mut added = vec![Taint {
+        key: key.into(),
+        value: String::new(),
+        time_added: None,
+        effect: TaintEffect::NoSchedule,
+    }];
+    if swap {
+        added.push(Taint {
+            key: key.into(),
+            value: String::new(),
+            time_added: Some(now),
+            effect: TaintEffect::NoExecute,
+        });
+    }
+    let shown = added.iter().map(|t| t.to_string()).collect();
+    n.spec.taints.extend(added);
+    (shown, !swap && !has)
 }
 
 /// Queues the next monitor pass that will change something, if any.
@@ -247,6 +286,7 @@ pub(crate) fn monitor(sim: &mut Sim, cause: EventId) {
     for n in ready {
         mark_ready(sim, n, cause);
     }
+    super::noexecute::handle_disruption(sim, cause);
     plan_next(sim, cause);
 }
 
@@ -265,19 +305,12 @@ fn mark_unknown(sim: &mut Sim, mut n: Node, renewed: SimTime, cause: EventId) {
             cnd.last_heartbeat_time = Some(Timestamp(renewed));
         }
     }
-    n.spec.taints.retain(|t| !lifecycle_taint(t));
-    let added = [TaintEffect::NoSchedule, TaintEffect::NoExecute].map(|effect| Taint {
-        key: UNREACHABLE.into(),
-        value: String::new(),
-        time_added: (effect == TaintEffect::NoExecute).then_some(now),
-        effect,
-    });
-    let shown: Vec<String> = added.iter().map(|t| t.to_string()).collect();
-    n.spec.taints.extend(added);
+    let (shown, queue) = lifecycle_taints(&mut n, UNREACHABLE, now);
     let note = format!(
         "node/{name}: Ready=Unknown (Kubelet stopped posting node status: last Lease renewal at {renewed}); tainted {}",
         shown.join(" and ")
     );
+    let queued = queue.then(|| n.clone());
     let Some(id) = state::apply(
         sim,
         Change::Update {
@@ -288,6 +321,9 @@ fn mark_unknown(sim: &mut Sim, mut n: Node, renewed: SimTime, cause: EventId) {
     ) else {
         return;
     };
+    if let Some(n) = queued {
+        super::noexecute::mark_for_tainting(sim, &n, id);
+    }
     let node_key = Key::new(ObjectKind::Node, "", &name);
     let ev = record_kube_event(
         sim,
@@ -364,19 +400,12 @@ fn mark_not_ready(sim: &mut Sim, mut n: Node, posted: SimTime, cause: EventId) {
             cnd.last_heartbeat_time = Some(Timestamp(renewed));
         }
     }
-    n.spec.taints.retain(|t| !lifecycle_taint(t));
-    let added = [TaintEffect::NoSchedule, TaintEffect::NoExecute].map(|effect| Taint {
-        key: NOT_READY.into(),
-        value: String::new(),
-        time_added: (effect == TaintEffect::NoExecute).then_some(now),
-        effect,
-    });
-    let shown: Vec<String> = added.iter().map(|t| t.to_string()).collect();
-    n.spec.taints.extend(added);
+    let (shown, queue) = lifecycle_taints(&mut n, NOT_READY, now);
     let note = format!(
         "node/{name}: Ready=False (KubeletNotReady: {RUNTIME_DOWN_MESSAGE}, posted by the kubelet at {posted}); tainted {}",
         shown.join(" and ")
     );
+    let queued = queue.then(|| n.clone());
     let Some(id) = state::apply(
         sim,
         Change::Update {
@@ -387,6 +416,9 @@ fn mark_not_ready(sim: &mut Sim, mut n: Node, posted: SimTime, cause: EventId) {
     ) else {
         return;
     };
+    if let Some(n) = queued {
+        super::noexecute::mark_for_tainting(sim, &n, id);
+    }
     let node_key = Key::new(ObjectKind::Node, "", &name);
     let ev = record_kube_event(
         sim,
@@ -468,6 +500,7 @@ fn mark_ready(sim: &mut Sim, mut n: Node, cause: EventId) {
         .map(|t| t.to_string())
         .collect();
     n.spec.taints.retain(|t| !lifecycle_taint(t));
+    super::noexecute::forget(sim, &name);
     let mut note = format!("node/{name}: Ready=True (kubelet is posting ready status)");
     if !removed.is_empty() {
         note.push_str(&format!("; untainted {}", removed.join(" and ")));

@@ -94,6 +94,9 @@ pub enum Work {
     },
     /// One pass of the node lifecycle controller's monitor (see [`super::nodelifecycle`]).
     NodeMonitor,
+    /// One pass of the node lifecycle controller's rate-limited NoExecute tainting (see
+    /// [`super::noexecute`]).
+    NoExecuteTainting,
     /// The taint eviction controller looks at the pods of a node with NoExecute taints.
     TaintManager(String),
     /// The taint eviction controller's timer for one pod ran out: evict it if it still must go.
@@ -120,6 +123,7 @@ impl Work {
             self,
             Work::Kubelet { .. }
                 | Work::NodeMonitor
+                | Work::NoExecuteTainting
                 | Work::TaintEviction { .. }
                 | Work::Fault(_)
                 | Work::Housekeeping(_)
@@ -165,6 +169,10 @@ pub struct Cluster {
     pub(crate) kubelet_boots: BTreeMap<String, u32>,
     /// Nodes whose containers stopped (a crash) since their kubelet last ran.
     pub(crate) containers_stopped: BTreeSet<String>,
+    /// Each zone's NoExecute tainter (state, token bucket, waiting nodes), by zone key.
+    pub tainters: BTreeMap<String, super::noexecute::ZoneTainter>,
+    /// The instants a NoExecute tainting pass is queued for.
+    pub(crate) tainting_at: BTreeSet<crate::time::SimTime>,
     /// The instants a node monitor pass is queued for.
     pub(crate) monitor_at: BTreeSet<crate::time::SimTime>,
     /// Pods with a taint eviction timer, and when it runs out.
@@ -229,6 +237,8 @@ impl Cluster {
                 &self.workload_faults,
                 &self.pressures,
                 &self.runtime_stopped_at,
+                &self.tainters,
+                &self.tainting_at,
             ),
             &self.pod_ips,
             self.service_ips,
@@ -306,6 +316,7 @@ pub(crate) fn run(sim: &mut Sim, work: Work, cause: EventId) {
             }
         }
         Work::NodeMonitor => super::nodelifecycle::monitor(sim, cause),
+        Work::NoExecuteTainting => super::noexecute::pass(sim, cause),
         Work::TaintManager(node) => super::nodelifecycle::taint_manager(sim, &node, cause),
         Work::TaintEviction { pod, uid } => {
             super::nodelifecycle::eviction_timer(sim, &pod, &uid, cause)
