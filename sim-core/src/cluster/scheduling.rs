@@ -210,7 +210,15 @@ mod tests {
             step\nstep\nstep\nstep\n\
             chaos node-crash node-3\n\
             kubectl scale deployment web --replicas=20\n\
-            run 7m";
+            run 7m\n\
+            chaos node-recover node-3\n\
+            run 1m\n\
+            kubectl scale deployment web --replicas=8\n\
+            run 1m\n\
+            kubectl scale deployment web --replicas=14\n\
+            step\nstep\nstep\nstep\n\
+            kubectl scale deployment web --replicas=18\n\
+            step\nstep\nstep\nstep";
         let mut checked = 0;
         for line in script.lines() {
             s.submit(line);

@@ -525,13 +525,30 @@ pub(crate) fn watch(
         ObjectKind::Pod => {
             if let Some(rs) = controller_of(after.or(before), "ReplicaSet") {
                 let k = Key::new(ObjectKind::ReplicaSet, ns, &rs);
+                let owner = sim.cluster.as_ref().and_then(|c| c.store.get(&k));
                 // The Deployment controller watches pods going away too (a Recreate rollout
                 // waits for the last old pod).
-                let deployment = match (after, sim.cluster.as_ref().and_then(|c| c.store.get(&k))) {
+                let deployment = match (after, owner) {
                     (None, Some(o)) => controller_of(Some(o), "Deployment"),
                     _ => None,
                 };
-                enqueue(sim, Work::SyncReplicaSet(k), WATCH_LATENCY_MS, id);
+                // A change the ReplicaSet's sync cannot see is not queued (with
+                // minReadySeconds, availability depends on when a sync runs: always queued).
+                let min_ready =
+                    matches!(owner, Some(Object::ReplicaSet(rs)) if rs.spec.min_ready_seconds > 0);
+                let pods = (
+                    before.and_then(controllers::as_pod),
+                    after.and_then(controllers::as_pod),
+                );
+                let matters = match pods {
+                    (Some(b), Some(a)) => {
+                        min_ready || controllers::replicaset::pod_change_matters(b, a)
+                    }
+                    _ => true,
+                };
+                if matters {
+                    enqueue(sim, Work::SyncReplicaSet(k), WATCH_LATENCY_MS, id);
+                }
                 if let Some(d) = deployment {
                     let dk = Key::new(ObjectKind::Deployment, ns, &d);
                     enqueue(sim, Work::SyncDeployment(dk), WATCH_LATENCY_MS, id);

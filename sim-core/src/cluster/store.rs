@@ -171,12 +171,28 @@ impl Store {
     }
 
     /// Objects whose controller has `uid`, in key order (the same order as [`Store::list`]).
-    pub fn controlled_by<'a>(&'a self, uid: &str) -> impl Iterator<Item = &'a Object> + 'a {
-        self.by_controller
-            .get(uid)
-            .into_iter()
-            .flatten()
-            .filter_map(|k| self.objects.get(k))
+    /// A controller that owns a large share of its objects' kind (a ReplicaSet of most of the
+    /// cluster's pods) is served by one ordered walk of that stretch of the store, merged with
+    /// its index entries, instead of a tree search per object.
+    pub fn controlled_by<'a>(&'a self, uid: &str) -> Vec<&'a Object> {
+        let Some(keys) = self.by_controller.get(uid) else {
+            return Vec::new();
+        };
+        let (Some(first), Some(last)) = (keys.first(), keys.last()) else {
+            return Vec::new();
+        };
+        if keys.len() * 8 < self.counts[kind_slot(first.kind)] {
+            return keys.iter().filter_map(|k| self.objects.get(k)).collect();
+        }
+        let mut wanted = keys.iter().peekable();
+        let mut out = Vec::with_capacity(keys.len());
+        for (k, o) in self.objects.range(first..=last) {
+            if wanted.peek() == Some(&k) {
+                wanted.next();
+                out.push(o);
+            }
+        }
+        out
     }
 
     /// Pods in `namespace` without a controller ownerReference, in key order.
@@ -409,6 +425,7 @@ mod tests {
         };
         let index = |st: &Store, uid: &str| -> Vec<String> {
             st.controlled_by(uid)
+                .into_iter()
                 .map(|o| o.name().to_string())
                 .collect()
         };
@@ -417,6 +434,15 @@ mod tests {
         }
         assert_eq!(index(&st, "u1"), ["a", "c", "d"]);
         assert_eq!(index(&st, "u1"), scan(&st, "u1"));
+        // A small owner among many pods is served by lookups, a large one by the walk.
+        let mut many = st.clone();
+        for i in 0..40 {
+            many.create(owned(&format!("z{i:02}"), "u9"), SimTime(0));
+        }
+        for uid in ["u1", "u2", "u9"] {
+            assert_eq!(index(&many, uid), scan(&many, uid), "{uid}");
+        }
+        assert_eq!(index(&many, "u9").len(), 40);
         // Orphaned (the garbage collector's release), then adopted by another owner.
         let mut a = st
             .get(&Key::new(ObjectKind::Pod, "default", "a"))

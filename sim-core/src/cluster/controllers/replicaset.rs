@@ -20,6 +20,7 @@ const SOURCE: &str = "replicaset-controller";
 pub fn owned_pods<'a>(store: &'a Store, rs: &ReplicaSet) -> Vec<&'a Pod> {
     store
         .controlled_by(&rs.metadata.uid)
+        .into_iter()
         .filter_map(as_pod)
         .filter(|p| p.metadata.namespace == rs.metadata.namespace)
         .collect()
@@ -103,6 +104,33 @@ pub fn sync(store: &Store, key: &Key, now: SimTime) -> Vec<Change> {
         });
     }
     changes
+}
+
+/// Whether a change of a pod from `before` to `after` can change what a sync of its
+/// ReplicaSet does or reports: every field [`sync`] reads (whether it is active, its labels
+/// and owner references for the claim, its readiness and when it began for the status, and
+/// what [`scale_down_order`] ranks by). The real controller queues a sync on every pod update;
+/// a change that fails this test would give a sync that changes nothing, so the model does not
+/// queue it (a failover updates thousands of pods, and each sync reads all of the
+/// ReplicaSet's pods).
+pub fn pod_change_matters(before: &Pod, after: &Pod) -> bool {
+    let restarts = |p: &Pod| -> i32 {
+        p.status
+            .container_statuses
+            .iter()
+            .map(|c| c.restart_count)
+            .sum()
+    };
+    let cost = |p: &Pod| p.metadata.annotations.get(DELETION_COST).cloned();
+    is_active(before) != is_active(after)
+        || ready_since(before) != ready_since(after)
+        || before.metadata.labels != after.metadata.labels
+        || before.metadata.owner_references != after.metadata.owner_references
+        || before.metadata.creation_timestamp != after.metadata.creation_timestamp
+        || before.spec.node_name != after.spec.node_name
+        || before.status.phase != after.status.phase
+        || restarts(before) != restarts(after)
+        || cost(before) != cost(after)
 }
 
 /// ControllerRefManager's `ClaimPods` (pkg/controller/controller_ref_manager.go) over the
