@@ -111,6 +111,9 @@ pub const GRAPH_MAX_VERTICES: usize = 400;
 /// Maps with more nodes than this draw only the node boxes in or near the viewport in full
 /// ([`crate::windowing`]); the others keep their name, labels and height.
 pub const WINDOWED_MIN_NODES: usize = 60;
+/// A large map's node box before it was ever drawn, in CSS pixels: name, three request bars,
+/// a row of chips and the counts.
+const NODE_BOX_PX: u32 = 170;
 
 /// The cluster map's data, shared between renders while the cluster does not change (`Eq`, so
 /// an `Rc` of it compares by pointer first).
@@ -359,8 +362,13 @@ fn node_grid(props: &NodeGridProps) -> Html {
     let grid_ref = use_node_ref();
     let nodes = &props.data.nodes;
     let windowed = nodes.len() > WINDOWED_MIN_NODES;
-    let (drawn, heights) =
-        crate::windowing::use_drawn_range(grid_ref.clone(), nodes.len(), windowed, "data-node");
+    let (drawn, heights) = crate::windowing::use_drawn_range(
+        grid_ref.clone(),
+        nodes.len(),
+        windowed,
+        "data-node",
+        NODE_BOX_PX,
+    );
     let boxes = nodes.iter().enumerate().map(|(i, n)| {
         let windowed = windowed.then(|| {
             if drawn.contains(&i) {
