@@ -1,16 +1,18 @@
-//! Windowing for long lists of boxes (the node boxes of a map with hundreds of nodes): only the
-//! children in or near the viewport are drawn in full; the others stay in the DOM as boxes with
-//! their name, their labels and data attributes and the height they last had, so a screen
-//! reader still finds every node and a keyboard still reaches it (each box is a tab stop in a
-//! windowed list; focusing one scrolls it into view, which draws it).
+//! Windowing for long lists (the node boxes and chaos rows of a map with hundreds of nodes, a
+//! long event log): only the children in or near the viewport are drawn in full; the others
+//! stay in the DOM, smaller, with what tells them apart (name, labels, data attributes, the
+//! event log's cause links) and the height they last had, so a screen reader still finds every
+//! node and event and a keyboard still reaches them (a windowed node box or chaos row is a tab
+//! stop; focusing one scrolls it into view, which draws it).
 //!
-//! Why: a 500-node map drawn in full is ~20,000 elements that the browser restyles, lays out,
-//! pre-paints and (for `content-visibility: auto`) intersects with the viewport on every tick,
-//! although a dozen boxes are visible.
+//! Why: a 500-node map drawn in full is ~20,000 elements and a 400-row log ~5,000 that the
+//! browser restyles, lays out, pre-paints and (for `content-visibility: auto`) intersects with
+//! the viewport on every tick, although a dozen boxes and rows are visible.
 //!
-//! What is near the viewport is measured when the page scrolls or resizes or the list changes
-//! length — never on a tick, which changes what boxes say, not where they are — and at most
-//! once per animation frame, before that frame is drawn.
+//! What is near the viewport is measured when the page (or a scroller holding the list)
+//! scrolls or resizes, or the list changes length — not because a tick changed what the boxes
+//! say — at most once per animation frame, before that frame is drawn; the drawn range changes
+//! (and the list renders again) only when it no longer covers the view.
 
 use std::cell::{Cell, RefCell};
 use std::collections::BTreeMap;
