@@ -30,9 +30,18 @@ pub fn scroll_into_view(id: &str) {
     }
 }
 
-/// Scrolls an element to its bottom (the terminal and the log follow new output).
+/// Scrolls an element to its bottom (the terminal and the log follow new output) just before
+/// the next frame is drawn. Its height is read then, when the frame lays the page out anyway;
+/// read during a render it would force a style and layout pass of its own on every tick.
 pub fn scroll_to_bottom(el: &Element) {
-    el.set_scroll_top(el.scroll_height());
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let el = el.clone();
+    let scroll = wasm_bindgen::closure::Closure::once_into_js(move || {
+        el.set_scroll_top(el.scroll_height());
+    });
+    let _ = window.request_animation_frame(scroll.unchecked_ref());
 }
 
 /// True when the user asked the system for less motion.

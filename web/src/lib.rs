@@ -10,7 +10,7 @@
 //!   [`controls`], [`layers`] (the image views' layout), [`files`] (the Files view's rows).
 //! - the course: [`progress`] (completed lessons, as stored) and [`sharing`] (share links).
 //! - the edge: [`prefs`] (localStorage) and [`dom`] (focus, scrolling, downloads, clipboard,
-//!   the location's fragment).
+//!   the location's fragment), [`windowing`] (long lists draw only what is near the viewport).
 #![warn(missing_docs)]
 
 pub mod builder;
@@ -28,6 +28,7 @@ pub mod progress;
 pub mod sharing;
 pub mod state;
 pub mod timeline;
+pub mod windowing;
 
 pub use components::app::App;
 

@@ -47,8 +47,11 @@ pub struct ChaosProps {
     pub on_select_event: Callback<u64>,
 }
 
-/// Past this many nodes the rows are laid out only when scrolled into view (CSS).
-const LARGE_NODE_COUNT: usize = 50;
+/// Past this many nodes only the rows in or near the viewport are drawn in full (as the map's
+/// node boxes, [`crate::windowing`]).
+const LARGE_NODE_COUNT: usize = super::cluster::WINDOWED_MIN_NODES;
+/// A row before it was ever drawn, in CSS pixels: name and health, machine vs API, taints.
+const ROW_PX: u32 = 96;
 
 /// The node faults a timeline can follow (the others undo one).
 const FAILURES: [&str; 4] = ["node-crash", "kubelet-stop", "partition", "runtime-stop"];
@@ -165,6 +168,9 @@ struct ChaosRowProps {
     ready: Option<ConditionStatus>,
     taints: Vec<String>,
     on_submit: Callback<String>,
+    /// In a windowed list: whether the row is drawn in full, else its height in CSS pixels.
+    /// `None` outside windowed lists.
+    windowed: Option<Result<(), u32>>,
 }
 
 /// One node of the chaos panel: its health, taints and the chaos buttons that apply.
@@ -179,6 +185,27 @@ fn chaos_row(props: &ChaosRowProps) -> Html {
         Callback::from(move |_: MouseEvent| cb.emit(command.clone()))
     };
     let (class, symbol, msg) = health(fault, props.ready.clone());
+    let health_text = t(msg);
+    let label = fill(
+        t(Msg::ChNodeLabel),
+        &[("node", &name), ("health", health_text)],
+    );
+    let tabindex = props.windowed.map(|_| "0");
+    if let Some(Err(height_px)) = props.windowed {
+        return html! {
+            <li class={classes!("chaos-row", class, "placeholder")} data-node={name.clone()}
+                data-health={class.trim_start_matches("hl-")} aria-label={label} tabindex={tabindex}
+                style={format!("min-height: {height_px}px")}>
+                <div class="chaos-info">
+                    <div class="chaos-node">
+                        <span class="hl-sym" aria-hidden="true">{ symbol }</span>
+                        <code>{ &name }</code>
+                        <span class="hl-text">{ health_text }</span>
+                    </div>
+                </div>
+            </li>
+        };
+    }
     let api = props
         .ready
         .as_ref()
@@ -236,10 +263,9 @@ fn chaos_row(props: &ChaosRowProps) -> Html {
     let taints = props.taints.iter().map(|taint| {
         html! { <span class="badge taint" title={taint.clone()}>{ taint.clone() }</span> }
     });
-    let health_text = t(msg);
     html! {
         <li class={classes!("chaos-row", class)} data-node={name.clone()} data-health={class.trim_start_matches("hl-")}
-            aria-label={fill(t(Msg::ChNodeLabel), &[("node", &name), ("health", health_text)])}>
+            aria-label={label} tabindex={tabindex}>
             <div class="chaos-info">
                 <div class="chaos-node">
                     <span class="hl-sym" aria-hidden="true">{ symbol }</span>
@@ -318,8 +344,13 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
         })
     };
     let fault_cache = use_mut_ref(FaultIndex::default);
+    let list_ref = use_node_ref();
     let session = props.sandbox.session();
     let sim = session.sim();
+    let node_count = sim.cluster().map_or(0, |c| c.store.count(ObjectKind::Node));
+    let large = node_count > LARGE_NODE_COUNT;
+    let (drawn, heights) =
+        crate::windowing::use_drawn_range(list_ref.clone(), node_count, large, "data-node", ROW_PX);
     let Some(cluster) = sim.cluster() else {
         return html! {};
     };
@@ -338,7 +369,8 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
             Object::Node(n) => Some(n),
             _ => None,
         })
-        .map(|n| {
+        .enumerate()
+        .map(|(i, n)| {
             let name = n.metadata.name.clone();
             let fault = cluster.fault(&name);
             if let Some(zone) = n.metadata.labels.get(LABEL_TOPOLOGY_ZONE) {
@@ -355,9 +387,16 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
                 .find(|c| c.type_ == "Ready")
                 .map(|c| c.status.clone());
             let taints: Vec<String> = n.spec.taints.iter().map(|t| t.to_string()).collect();
+            let windowed = large.then(|| {
+                if drawn.contains(&i) {
+                    Ok(())
+                } else {
+                    Err(heights.of(&name))
+                }
+            });
             html! {
                 <ChaosRow key={name.clone()} lang={lang} name={AttrValue::from(name.clone())} fault={fault}
-                    ready={ready} taints={taints} on_submit={on_submit.clone()} />
+                    ready={ready} taints={taints} on_submit={on_submit.clone()} windowed={windowed} />
             }
         })
         .collect::<Vec<Html>>();
@@ -429,7 +468,7 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
                 <h3 id="chaos-title">{ t(Msg::ChTitle) }</h3>
                 <span class="view-note">{ t(Msg::ChNote) }</span>
             </div>
-            <ul class={classes!("chaos-nodes", (rows.len() > LARGE_NODE_COUNT).then_some("large"))} id="chaos-nodes">{ for rows }</ul>
+            <ul class={classes!("chaos-nodes", large.then_some("large"))} id="chaos-nodes" ref={list_ref}>{ for rows }</ul>
             <div class="chaos-extra">
                 if !zones.is_empty() {
                     <span class="chaos-extra-label">{ t(Msg::ChZones) }</span>

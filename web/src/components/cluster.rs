@@ -108,9 +108,16 @@ pub const CHIPS_PER_NODE_LARGE: usize = 6;
 pub const PENDING_CHIPS_LARGE: usize = 60;
 /// The object graph is drawn up to this many vertices; past it, counts replace the picture.
 pub const GRAPH_MAX_VERTICES: usize = 400;
+/// Maps with more nodes than this draw only the node boxes in or near the viewport in full
+/// ([`crate::windowing`]); the others keep their name, labels and height.
+pub const WINDOWED_MIN_NODES: usize = 60;
+/// A large map's node box before it was ever drawn, in CSS pixels: name, three request bars,
+/// a row of chips and the counts.
+const NODE_BOX_PX: u32 = 170;
 
-/// The cluster map's data, shared between renders while the cluster does not change.
-#[derive(PartialEq)]
+/// The cluster map's data, shared between renders while the cluster does not change (`Eq`, so
+/// an `Rc` of it compares by pointer first).
+#[derive(PartialEq, Eq)]
 struct MapData {
     nodes: Vec<Rc<NodeView>>,
     pending: Rc<Vec<PodView>>,
@@ -273,6 +280,9 @@ struct NodeBoxProps {
     chips: usize,
     picked_pod: Option<AttrValue>,
     on_pick_pod: Callback<AttrValue>,
+    /// In a windowed map: whether the box is drawn in full, else its height in CSS pixels.
+    /// `None` outside windowed maps (every box drawn, none a tab stop of its own).
+    windowed: Option<Result<(), u32>>,
 }
 
 /// One node of the map: a component, so a node whose pods did not change is not redrawn.
@@ -283,6 +293,22 @@ fn node_box(props: &NodeBoxProps) -> Html {
     let n = &*props.node;
     let max_pods = props.max_pods;
     let pods = n.pods.len() as i64;
+    let label = fill(
+        t(Msg::ClNodeLabel),
+        &[("node", &n.name), ("count", &pods.to_string())],
+    );
+    // A windowed map's boxes are tab stops, so a keyboard reaches undrawn ones: focus scrolls
+    // the box into view, which draws it.
+    let tabindex = props.windowed.map(|_| "0");
+    if let Some(Err(height_px)) = props.windowed {
+        return html! {
+            <div class="node-box placeholder" data-node={n.name.clone()} data-pods={pods.to_string()}
+                role="group" aria-label={label} tabindex={tabindex}
+                style={format!("min-height: {height_px}px")}>
+                <div class="node-head"><strong class="node-name">{ &n.name }</strong></div>
+            </div>
+        };
+    }
     let mut badges = Vec::new();
     if !n.ready {
         badges.push(html! { <span class="badge bad">{ "NotReady" }</span> });
@@ -299,7 +325,7 @@ fn node_box(props: &NodeBoxProps) -> Html {
     let picked = props.picked_pod.as_deref();
     html! {
         <div class="node-box" data-node={n.name.clone()} data-pods={pods.to_string()}
-            role="group" aria-label={fill(t(Msg::ClNodeLabel), &[("node", &n.name), ("count", &pods.to_string())])}>
+            role="group" aria-label={label} tabindex={tabindex}>
             <div class="node-head">
                 <strong class="node-name">{ &n.name }</strong>
                 { for badges }
@@ -314,6 +340,51 @@ fn node_box(props: &NodeBoxProps) -> Html {
                 { more_pods(lang, &n.pods[shown..]) }
             </div>
         </div>
+    }
+}
+
+/// Properties of [`NodeGrid`].
+#[derive(Properties, PartialEq)]
+struct NodeGridProps {
+    lang: Lang,
+    data: Rc<MapData>,
+    /// Chips each box draws at most.
+    chips: usize,
+    picked_pod: Option<AttrValue>,
+    on_pick_pod: Callback<AttrValue>,
+}
+
+/// The node boxes: a component, so a tick that leaves the map as it was (the same `MapData`)
+/// does not visit them. Past [`WINDOWED_MIN_NODES`] nodes only the boxes in or near the
+/// viewport are drawn in full.
+#[function_component(NodeGrid)]
+fn node_grid(props: &NodeGridProps) -> Html {
+    let grid_ref = use_node_ref();
+    let nodes = &props.data.nodes;
+    let windowed = nodes.len() > WINDOWED_MIN_NODES;
+    let (drawn, heights) = crate::windowing::use_drawn_range(
+        grid_ref.clone(),
+        nodes.len(),
+        windowed,
+        "data-node",
+        NODE_BOX_PX,
+    );
+    let boxes = nodes.iter().enumerate().map(|(i, n)| {
+        let windowed = windowed.then(|| {
+            if drawn.contains(&i) {
+                Ok(())
+            } else {
+                Err(heights.of(&n.name))
+            }
+        });
+        html! {
+            <NodeBox key={n.name.clone()} lang={props.lang} node={n.clone()} max_pods={n.pods_allocatable}
+                chips={props.chips} picked_pod={props.picked_pod.clone()} on_pick_pod={props.on_pick_pod.clone()}
+                windowed={windowed} />
+        }
+    });
+    html! {
+        <div class="node-grid" id="node-grid" ref={grid_ref}>{ for boxes }</div>
     }
 }
 
@@ -385,13 +456,6 @@ pub fn cluster_view_pane(props: &ClusterProps) -> Html {
     };
     let picked = props.picked_pod.as_deref();
 
-    let nodes = data.nodes.iter().map(|n| {
-        html! {
-            <NodeBox key={n.name.clone()} lang={lang} node={n.clone()} max_pods={n.pods_allocatable}
-                chips={node_chips} picked_pod={props.picked_pod.clone()} on_pick_pod={on_pick_pod.clone()} />
-        }
-    });
-
     let legend = LEGEND.iter().map(|(class, symbol, msg)| {
         html! {
             <li><span class={classes!("pod-chip", "legend-chip", *class)} aria-hidden="true">
@@ -422,7 +486,8 @@ pub fn cluster_view_pane(props: &ClusterProps) -> Html {
                     { more_pods(lang, &pending[pending_shown..]) }
                 </div>
             </div>
-            <div class="node-grid" id="node-grid">{ for nodes }</div>
+            <NodeGrid lang={lang} data={data.clone()} chips={node_chips} picked_pod={props.picked_pod.clone()}
+                on_pick_pod={on_pick_pod.clone()} />
         </section>
     };
 

@@ -1,6 +1,8 @@
 //! The event log: one row per event (id, time, kind, object, message) with a link to the event
 //! that caused it. Selecting an event highlights it and the events it caused.
 
+use std::rc::Rc;
+
 use sim_core::Event;
 use yew::prelude::*;
 
@@ -11,6 +13,15 @@ use crate::state::Sandbox;
 
 /// Rows shown before older ones are folded away (keeps long sessions responsive).
 pub const VISIBLE_ROWS: usize = 400;
+/// Older rows are folded away this many at a time, so between folds a new event only adds a
+/// row at the end: the rows above stay where they are, and the browser neither lays them out
+/// nor pre-paints them again (removing the first row on every event moved all 400).
+pub const FOLD_ROWS: usize = 50;
+/// Past this many rows shown, only those in or near the viewport are drawn in full
+/// ([`crate::windowing`]); the others keep their id, kind and cause link.
+pub const WINDOWED_MIN_ROWS: usize = 100;
+/// A row's height before it was ever drawn, in CSS pixels (head and one line of message).
+const ROW_PX: u32 = 57;
 
 /// Properties of [`EventLog`].
 #[derive(Properties, PartialEq)]
@@ -47,6 +58,7 @@ pub fn event_log(props: &EventLogProps) -> Html {
     *latest_select.borrow_mut() = props.on_select.clone();
     let on_select = use_callback((), move |id: u64, _| latest_select.borrow().emit(id));
     let selected = props.selection.map(|(id, _)| id);
+    let shared = use_mut_ref(SharedEvents::default);
     let session = props.sandbox.session();
     let log = session.sim().log();
     let log_len = log.len();
@@ -67,6 +79,26 @@ pub fn event_log(props: &EventLogProps) -> Html {
         );
     }
 
+    // A selected event older than the window unfolds the window down to it.
+    let mut first = if *show_all {
+        0
+    } else {
+        log_len.saturating_sub(VISIBLE_ROWS) / FOLD_ROWS * FOLD_ROWS
+    };
+    if let Some(id) = selected {
+        first = first.min((id as usize).saturating_sub(1));
+    }
+    // The list's children: the fold (or the empty note), then one per row.
+    let before_rows = usize::from(first > 0 || log.is_empty());
+    let windowed = props.open && log_len - first > WINDOWED_MIN_ROWS;
+    let (drawn, heights) = crate::windowing::use_drawn_range(
+        list_ref.clone(),
+        before_rows + log_len - first,
+        windowed,
+        "id",
+        ROW_PX,
+    );
+
     let toggle = {
         let cb = props.on_toggle.clone();
         Callback::from(move |_: MouseEvent| cb.emit(()))
@@ -83,22 +115,25 @@ pub fn event_log(props: &EventLogProps) -> Html {
         };
     }
 
-    // A selected event older than the window unfolds the window down to it.
-    let mut first = if *show_all {
-        0
-    } else {
-        log_len.saturating_sub(VISIBLE_ROWS)
-    };
-    if let Some(id) = selected {
-        first = first.min((id as usize).saturating_sub(1));
-    }
     let hidden = first;
-    let rows = log[first..].iter().map(|e| {
+    let shown = shared
+        .borrow_mut()
+        .update(props.sandbox.session_key(), log, first)
+        .to_vec();
+    let rows = shown.into_iter().enumerate().map(|(i, e)| {
         let id = e.id.0;
+        // The selected row is always drawn: selecting scrolls to it.
+        let windowed = windowed.then(|| {
+            if drawn.contains(&(before_rows + i)) || selected == Some(id) {
+                Ok(())
+            } else {
+                Err(heights.of(&row_id(id)))
+            }
+        });
         html! {
-            <EventRow key={id} lang={lang} event={e.clone()} selected={selected == Some(id)}
+            <EventRow key={id} lang={lang} selected={selected == Some(id)}
                 effect={selected.is_some() && e.cause.map(|c| c.0) == selected}
-                on_select={on_select.clone()} />
+                on_select={on_select.clone()} event={e} windowed={windowed} />
         }
     });
     let unfold = {
@@ -141,15 +176,57 @@ pub fn event_log(props: &EventLogProps) -> Html {
     }
 }
 
+/// The shown rows' events, each in an `Rc` kept from render to render while the log only grows
+/// (`Event` is `Eq`, so an unchanged row's props compare by pointer: a new event neither copies
+/// nor compares the 400 before it).
+#[derive(Default)]
+struct SharedEvents {
+    session: usize,
+    /// The log index of `events[0]`.
+    start: usize,
+    events: Vec<Rc<Event>>,
+}
+
+impl SharedEvents {
+    /// The events of `log[first..]`, reusing those of the last call when `log` extends the log
+    /// they came from.
+    fn update(&mut self, session: usize, log: &[Event], first: usize) -> &[Rc<Event>] {
+        let end = self.start + self.events.len();
+        let extends = self.session == session
+            && first >= self.start
+            && log.len() >= end
+            && self
+                .events
+                .last()
+                .is_none_or(|e| log.get(end - 1) == Some(&**e));
+        if !extends {
+            *self = SharedEvents {
+                session,
+                start: first,
+                events: Vec::new(),
+            };
+        }
+        let drop = first - self.start;
+        self.events.drain(..drop.min(self.events.len()));
+        self.start = first;
+        let end = self.start + self.events.len();
+        self.events
+            .extend(log[end.min(log.len())..].iter().map(|e| Rc::new(e.clone())));
+        &self.events
+    }
+}
+
 /// Properties of [`EventRow`].
 #[derive(Properties, PartialEq)]
 struct EventRowProps {
     lang: Lang,
-    event: Event,
+    event: Rc<Event>,
     selected: bool,
     /// The selected event caused this one.
     effect: bool,
     on_select: Callback<u64>,
+    /// In a windowed log: whether the row is drawn in full, else its height in CSS pixels.
+    windowed: Option<Result<(), u32>>,
 }
 
 /// One row of the log: a component, so the rows a step or a seek leaves alone are not redrawn.
@@ -187,10 +264,25 @@ fn event_row(props: &EventRowProps) -> Html {
         }
     });
     let time = e.time.to_string();
+    let class = classes!(
+        "event-row",
+        is_selected.then_some("selected"),
+        is_effect.then_some("effect")
+    );
+    if let Some(Err(height_px)) = props.windowed {
+        // Undrawn: what a screen reader needs to tell rows apart, and the cause link, so the
+        // links stay in the tab order (focusing one scrolls it into view, which draws it).
+        return html! {
+            <li id={row_id(id)} data-kind={kind} onclick={select_row}
+                class={classes!(class, "placeholder")} style={format!("min-height: {height_px}px")}>
+                { format!("#{id} {time} {kind} ") }
+                { for cause }
+            </li>
+        };
+    }
     let object = e.object.to_string();
     html! {
-        <li id={row_id(id)} data-kind={kind} onclick={select_row}
-            class={classes!("event-row", is_selected.then_some("selected"), is_effect.then_some("effect"))}>
+        <li id={row_id(id)} data-kind={kind} onclick={select_row} class={class}>
             <div class="ev-head">
                 <span class="ev-id">{ format!("#{id}") }</span>
                 <span class="ev-time">{ time }</span>
@@ -203,5 +295,37 @@ fn event_row(props: &EventRowProps) -> Html {
                 <span class="ev-msg">{ &e.message }</span>
             </div>
         </li>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sim_core::{Session, SimConfig};
+
+    fn log_of(commands: &[&str]) -> Vec<Event> {
+        let mut s = Session::new(SimConfig::default());
+        for c in commands {
+            s.submit(c);
+        }
+        s.sim().log().to_vec()
+    }
+
+    #[test]
+    fn shown_events_are_shared_while_the_log_grows_and_rebuilt_when_it_does_not() {
+        let short = log_of(&["step", "step"]);
+        let long = log_of(&["step", "step", "step", "step"]);
+        assert!(long.len() > short.len() && long.starts_with(&short));
+        let mut shared = SharedEvents::default();
+        let first: Vec<Rc<Event>> = shared.update(1, &short, 0).to_vec();
+        let grown = shared.update(1, &long, 1).to_vec();
+        assert_eq!(grown.len(), long.len() - 1);
+        assert!(grown.iter().zip(&long[1..]).all(|(a, b)| **a == *b));
+        // The rows both renders show are the same allocations.
+        assert!(Rc::ptr_eq(&grown[0], &first[1]));
+        // Another session (or a log that is not an extension) starts over.
+        let other = shared.update(2, &long, 1).to_vec();
+        assert!(!Rc::ptr_eq(&other[0], &grown[0]));
+        assert_eq!(shared.update(2, &short, 0).len(), short.len());
     }
 }
