@@ -181,3 +181,31 @@ fn kubectl_run_errors_are_kubectls_and_change_nothing() {
         "The Pod \"Bad_Name\" is invalid: \n* metadata.name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')\n* spec.containers[0].name: Invalid value: \"Bad_Name\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
     );
 }
+
+#[test]
+fn a_pod_that_only_echoes_completes_and_one_that_restarts_always_crashloops() {
+    let mut s = session();
+    ok(&mut s, "cluster create --nodes 1");
+    ok(
+        &mut s,
+        "kubectl run t --image=alpine:3.20 --restart=Never -- echo hello\n\
+         kubectl run d --image=alpine:3.20 -- date\n\
+         run 20s",
+    );
+    let out = ok_last(&mut s, "kubectl get pods");
+    let row = |name: &str| {
+        out.lines()
+            .find(|l| l.starts_with(&format!("{name} ")))
+            .unwrap_or_default()
+            .split_whitespace()
+            .map(str::to_string)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(row("t")[1..3], ["0/1", "Completed"], "{out}");
+    assert_eq!(row("d")[1..3], ["0/1", "CrashLoopBackOff"], "{out}");
+    let t = pod(&s, "t").expect("pod t");
+    assert_eq!(
+        t.status.phase,
+        Some(sim_core::cluster::api::PodPhase::Succeeded)
+    );
+}

@@ -820,7 +820,7 @@ const CRASH_SYNC_MS: u64 = 1000;
 pub const BACKOFF_RESET_MS: u64 = 600_000;
 
 /// When and how a container's command ends, for the commands the sandbox models: `false`,
-/// `true`, `sleep N`, `sh -c "…; exit N"` (with `sleep N`, `echo …`, `true`, `false` before
+/// `true`, `echo …`, `date`, `hostname`, `uname`, `env`, `sleep N`, `sh -c "…; exit N"` (with `sleep N`, `echo …`, `true`, `false` before
 /// it). `None`: it runs until stopped (an image's own server, or a command not modelled).
 pub fn workload_exit(c: &super::api::Container) -> Option<(u64, i32)> {
     let words: Vec<&str> = c
@@ -836,6 +836,9 @@ pub fn workload_exit(c: &super::api::Container) -> Option<(u64, i32)> {
     match words.as_slice() {
         ["false" | "/bin/false"] => Some((0, 1)),
         ["true" | "/bin/true"] => Some((0, 0)),
+        // Print and exit 0 (`kubectl run t --image=busybox --restart=Never -- echo hello`).
+        ["echo" | "/bin/echo", ..] | ["date" | "hostname" | "uname" | "env"] => Some((0, 0)),
+        ["uname", "-a" | "-r" | "-s" | "-m"] => Some((0, 0)),
         ["sleep" | "/bin/sleep", n] => Some((secs(n)?, 0)),
         [sh, "-c", script, ..] if sh.ends_with("sh") => {
             let mut t: u64 = 0;
