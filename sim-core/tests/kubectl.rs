@@ -485,6 +485,34 @@ fn cordoned_and_tainted_nodes_get_no_new_pods_and_waiting_pods_move_when_they_re
 }
 
 #[test]
+fn label_takes_several_names_and_changes_none_when_one_fails() {
+    let mut s = session();
+    ok(&mut s, CLUSTER);
+    assert_eq!(
+        ok_last(&mut s, "kubectl label node node-1 node-2 zone=a tier=web"),
+        "node/node-1 labeled\nnode/node-2 labeled\n"
+    );
+    assert_eq!(
+        ok_last(&mut s, "kubectl label nodes/node-2 node/node-1 tier-"),
+        "node/node-2 unlabeled\nnode/node-1 unlabeled\n"
+    );
+    assert_eq!(
+        ok_last(&mut s, "kubectl label node node-1 node-2 zone=a"),
+        "node/node-1 not labeled\nnode/node-2 not labeled\n"
+    );
+    assert_fails_and_changes_nothing(
+        &format!("{CLUSTER}\nkubectl label node node-2 zone=b"),
+        "kubectl label node node-1 node-2 zone=a",
+        "'zone' already has a value (b), and --overwrite is false",
+    );
+    assert_fails_and_changes_nothing(
+        CLUSTER,
+        "kubectl label node node-1 node-9 zone=a",
+        "Error from server (NotFound): nodes \"node-9\" not found",
+    );
+}
+
+#[test]
 fn reapplying_a_bound_pod_is_unchanged_and_changing_its_spec_is_forbidden() {
     let pod = |image: &str| {
         format!(

@@ -158,35 +158,95 @@ pub(super) fn taint(c: &Cluster, args: &[String]) -> Result<Plan> {
     Ok(update(Object::Node(Box::new(n)), text))
 }
 
-/// `kubectl label KIND NAME key=value... key-... [--overwrite]`.
+/// `kubectl label KIND NAME... key=value... key-... [--overwrite]` (or `KIND/NAME...`): every
+/// argument with `=` or a trailing `-` is a label change, the others name the objects, as
+/// kubectl splits them. Every object is checked before any is changed; each prints its line
+/// (`node/node-1 labeled`, or `not labeled` when nothing changes).
 pub(super) fn label(c: &Cluster, args: &[String]) -> Result<Plan> {
     let f = parse_flags("label", args, &[], &["--overwrite"])?;
     let overwrite = f.values.get("--overwrite").is_some_and(|v| v != "false");
-    let (kind, name, changes) = match f.pos.as_slice() {
-        [one, rest @ ..] if one.contains('/') => {
-            let (k, n) = one.split_once('/').unwrap_or_default();
-            (k.to_string(), n.to_string(), rest.to_vec())
+    let (resources, changes): (Vec<&String>, Vec<&String>) = f
+        .pos
+        .iter()
+        .partition(|a| !a.contains('=') && !a.ends_with('-'));
+    let targets: Vec<(String, String)> = match resources.as_slice() {
+        [] => Vec::new(),
+        [first, ..] if first.contains('/') => {
+            let mut out = Vec::new();
+            for r in &resources {
+                let Some((k, n)) = r.split_once('/') else {
+                    return Err(kerr(format!(
+                        "error: there is no need to specify a resource type as a separate argument when passing arguments in resource/name form (e.g. 'kubectl label resource/<resource_name>' instead of 'kubectl label resource resource/<resource_name>'): {r}"
+                    )));
+                };
+                out.push((k.to_string(), n.to_string()));
+            }
+            out
         }
-        [k, n, rest @ ..] => (k.clone(), n.clone(), rest.to_vec()),
-        _ => return Err(kerr("error: one or more resources must be specified as <resource> <name> or <resource>/<name>")),
+        [kind, names @ ..] => names
+            .iter()
+            .map(|n| (kind.to_string(), n.to_string()))
+            .collect(),
     };
+    if targets.is_empty() {
+        return Err(kerr("error: one or more resources must be specified as <resource> <name> or <resource>/<name>"));
+    }
     if changes.is_empty() {
         return Err(kerr("error: at least one label update is required"));
     }
-    let kind = ObjectKind::from_resource_arg(&kind).ok_or_else(|| {
-        kerr(format!(
-            "error: the server doesn't have a resource type \"{kind}\""
-        ))
-    })?;
-    let key = Key::new(kind, &f.ns(), &name);
-    let mut o = c
-        .store
-        .get(&key)
-        .ok_or_else(|| not_found(kind, &name))?
-        .clone();
+    let mut updates: Vec<(Option<Object>, String)> = Vec::new();
+    for (kind, name) in &targets {
+        let kind = ObjectKind::from_resource_arg(kind).ok_or_else(|| {
+            kerr(format!(
+                "error: the server doesn't have a resource type \"{kind}\""
+            ))
+        })?;
+        let key = Key::new(kind, &f.ns(), name);
+        let before = c.store.get(&key).ok_or_else(|| not_found(kind, name))?;
+        let mut o = before.clone();
+        let only_removals = relabel(&mut o, &changes, overwrite)?;
+        let shown = format!("{}/{}", kind.singular_with_group(), name);
+        if &o == before {
+            updates.push((None, format!("{shown} not labeled")));
+        } else {
+            let verb = if only_removals {
+                "unlabeled"
+            } else {
+                "labeled"
+            };
+            updates.push((Some(o), format!("{shown} {verb}")));
+        }
+    }
+    if updates.iter().all(|(o, _)| o.is_none()) {
+        let lines: Vec<String> = updates.into_iter().map(|(_, t)| t + "\n").collect();
+        return Ok(Plan::Output(lines.concat()));
+    }
+    Ok(Plan::Effect(Box::new(move |sim, id| {
+        let mut out = String::new();
+        for (object, text) in updates {
+            if let Some(object) = object {
+                state::apply(
+                    sim,
+                    Change::Update {
+                        object,
+                        why: Why::Note(text.clone()),
+                    },
+                    id,
+                );
+            }
+            out.push_str(&text);
+            out.push('\n');
+        }
+        out
+    })))
+}
+
+/// Applies `kubectl label`'s changes to one object's labels; returns whether they were all
+/// removals (`unlabeled`).
+fn relabel(o: &mut Object, changes: &[&String], overwrite: bool) -> Result<bool> {
     let labels = &mut o.metadata_mut().labels;
     let mut only_removals = true;
-    for ch in &changes {
+    for ch in changes {
         if let Some(k) = ch.strip_suffix('-') {
             labels.remove(k);
             continue;
@@ -209,20 +269,7 @@ pub(super) fn label(c: &Cluster, args: &[String]) -> Result<Plan> {
         }
         labels.insert(k.to_string(), v.to_string());
     }
-    let verb = if only_removals {
-        "unlabeled"
-    } else {
-        "labeled"
-    };
-    let text = format!("{}/{} {verb}", kind.singular_with_group(), name);
-    if c.store.get(&key) == Some(&o) {
-        return Ok(Plan::Output(format!(
-            "{}/{} not labeled\n",
-            kind.singular_with_group(),
-            name
-        )));
-    }
-    Ok(update(o, text))
+    Ok(only_removals)
 }
 
 /// The longest `kubectl drain` waits for the evicted pods to go (kubectl's own `--timeout`
