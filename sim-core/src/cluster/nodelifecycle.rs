@@ -295,7 +295,6 @@ const PRESSURES: [&str; 3] = ["MemoryPressure", "DiskPressure", "PIDPressure"];
 /// The kubelet stopped posting: conditions Unknown, taints, pods not ready (`MarkPodsNotReady`).
 fn mark_unknown(sim: &mut Sim, mut n: Node, renewed: SimTime, cause: EventId) {
     let now = Timestamp(sim.now());
-    let name = n.metadata.name.clone();
     for cnd in n.status.conditions.iter_mut() {
         if cnd.type_ == "Ready" || PRESSURES.contains(&cnd.type_.as_str()) {
             cnd.status = ConditionStatus::Unknown;
@@ -305,11 +304,21 @@ fn mark_unknown(sim: &mut Sim, mut n: Node, renewed: SimTime, cause: EventId) {
             cnd.last_heartbeat_time = Some(Timestamp(renewed));
         }
     }
-    let (shown, queue) = lifecycle_taints(&mut n, UNREACHABLE, now);
-    let note = format!(
-        "node/{name}: Ready=Unknown (Kubelet stopped posting node status: last Lease renewal at {renewed}); tainted {}",
-        shown.join(" and ")
+    let what = format!(
+        "Ready=Unknown (Kubelet stopped posting node status: last Lease renewal at {renewed})"
     );
+    not_ready(sim, n, UNREACHABLE, &what, cause);
+}
+
+/// What follows a node's Ready condition leaving True (`n`, already changed; `key` the
+/// lifecycle taint for its new status, `what` the change as the log says it): the lifecycle
+/// taints ([`lifecycle_taints`]; the NoExecute one queued when it must wait), the node's
+/// `NodeNotReady` event, and its pods marked not ready.
+fn not_ready(sim: &mut Sim, mut n: Node, key: &str, what: &str, cause: EventId) {
+    let now = Timestamp(sim.now());
+    let name = n.metadata.name.clone();
+    let (shown, queue) = lifecycle_taints(&mut n, key, now);
+    let note = format!("node/{name}: {what}; tainted {}", shown.join(" and "));
     let queued = queue.then(|| n.clone());
     let Some(id) = state::apply(
         sim,
@@ -379,11 +388,10 @@ fn mark_pods_not_ready(sim: &mut Sim, name: &str, now: Timestamp, ev: EventId) {
 }
 
 /// The kubelet posts Ready=False because its container runtime is down (at `posted`) and the
-/// controller sees it: the node is tainted `node.kubernetes.io/not-ready` NoSchedule and
-/// NoExecute, and its pods are marked not ready. The Lease is still renewed, so this is the
+/// controller sees it: the node is tainted `node.kubernetes.io/not-ready` NoSchedule (and
+/// NoExecute through its zone's queue), and its pods are marked not ready. The Lease is still renewed, so this is the
 /// `not-ready` path, not the `unreachable` one.
 fn mark_not_ready(sim: &mut Sim, mut n: Node, posted: SimTime, cause: EventId) {
-    let now = Timestamp(sim.now());
     let name = n.metadata.name.clone();
     let renewed = sim
         .cluster
@@ -400,36 +408,10 @@ fn mark_not_ready(sim: &mut Sim, mut n: Node, posted: SimTime, cause: EventId) {
             cnd.last_heartbeat_time = Some(Timestamp(renewed));
         }
     }
-    let (shown, queue) = lifecycle_taints(&mut n, NOT_READY, now);
-    let note = format!(
-        "node/{name}: Ready=False (KubeletNotReady: {RUNTIME_DOWN_MESSAGE}, posted by the kubelet at {posted}); tainted {}",
-        shown.join(" and ")
+    let what = format!(
+        "Ready=False (KubeletNotReady: {RUNTIME_DOWN_MESSAGE}, posted by the kubelet at {posted})"
     );
-    let queued = queue.then(|| n.clone());
-    let Some(id) = state::apply(
-        sim,
-        Change::Update {
-            object: Object::Node(Box::new(n)),
-            why: Why::Note(note),
-        },
-        cause,
-    ) else {
-        return;
-    };
-    if let Some(n) = queued {
-        super::noexecute::mark_for_tainting(sim, &n, id);
-    }
-    let node_key = Key::new(ObjectKind::Node, "", &name);
-    let ev = record_kube_event(
-        sim,
-        &node_key,
-        "NodeNotReady",
-        NODE_CONTROLLER,
-        false,
-        &format!("Node {name} status is now: NodeNotReady"),
-        id,
-    );
-    mark_pods_not_ready(sim, &name, now, ev);
+    not_ready(sim, n, NOT_READY, &what, cause);
 }
 
 /// The kubelet posts again: Ready, and the lifecycle taints go.

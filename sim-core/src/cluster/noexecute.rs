@@ -210,6 +210,12 @@ fn has_no_execute(n: &Node, key: &str) -> bool {
         .any(|t| t.key == key && t.effect == TaintEffect::NoExecute)
 }
 
+/// Whether a taint is a NoExecute taint the node lifecycle controller sets (unreachable or
+/// not-ready).
+fn lifecycle_no_execute(t: &Taint) -> bool {
+    t.effect == TaintEffect::NoExecute && super::nodelifecycle::is_lifecycle_key(&t.key)
+}
+
 /// `markNodeForTainting`: the node (Ready Unknown or False, without that status's NoExecute
 /// taint) waits in its zone's queue; `cause` is what the NoExecute taint will be caused by.
 pub(crate) fn mark_for_tainting(sim: &mut Sim, n: &Node, cause: EventId) {
@@ -318,9 +324,7 @@ pub(crate) fn pass(sim: &mut Sim, cause: EventId) {
             continue;
         }
         let mut n = n.as_ref().clone();
-        n.spec.taints.retain(|t| {
-            !(t.effect == TaintEffect::NoExecute && super::nodelifecycle::is_lifecycle_key(&t.key))
-        });
+        n.spec.taints.retain(|t| !lifecycle_no_execute(t));
         let taint = Taint {
             key: key.into(),
             value: String::new(),
@@ -462,12 +466,7 @@ pub(crate) fn handle_disruption(sim: &mut Sim, cause: EventId) {
                     Object::Node(n) => Some(n.as_ref()),
                     _ => None,
                 })
-                .filter(|n| {
-                    n.spec.taints.iter().any(|t| {
-                        t.effect == TaintEffect::NoExecute
-                            && super::nodelifecycle::is_lifecycle_key(&t.key)
-                    })
-                })
+                .filter(|n| n.spec.taints.iter().any(lifecycle_no_execute))
                 .cloned()
                 .collect()
         });
@@ -476,16 +475,10 @@ pub(crate) fn handle_disruption(sim: &mut Sim, cause: EventId) {
                 .spec
                 .taints
                 .iter()
-                .filter(|t| {
-                    t.effect == TaintEffect::NoExecute
-                        && super::nodelifecycle::is_lifecycle_key(&t.key)
-                })
+                .filter(|t| lifecycle_no_execute(t))
                 .map(|t| t.to_string())
                 .collect();
-            n.spec.taints.retain(|t| {
-                !(t.effect == TaintEffect::NoExecute
-                    && super::nodelifecycle::is_lifecycle_key(&t.key))
-            });
+            n.spec.taints.retain(|t| !lifecycle_no_execute(t));
             let note = format!(
                 "node/{}: untainted {} (master disruption mode)",
                 n.metadata.name,
