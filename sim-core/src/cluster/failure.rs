@@ -254,17 +254,28 @@ chaos node-crash node-1
 run 7m
 ";
 
-    #[test]
-    fn a_node_crash_timeline_has_every_step_in_order_with_the_default_waits() {
+    fn run(script: &str) -> Session {
         let mut session = Session::new(SimConfig::default());
-        session.submit(SCRIPT);
+        session.submit(script);
+        session
+    }
+
+    /// The timeline of the last fault in the session's log.
+    fn last_fault_marks(session: &Session) -> Vec<Mark> {
         let sim = session.sim();
         let log = sim.log();
         let at = log
             .iter()
             .rposition(|e| matches!(&e.kind, EventKind::FaultInjected { .. }))
-            .expect("the crash is in the log");
-        let marks = marks(log, at, sim.cluster().expect("a cluster"));
+            .expect("the fault is in the log");
+        marks(log, at, sim.cluster().expect("a cluster"))
+    }
+
+    #[test]
+    fn a_node_crash_timeline_has_every_step_in_order_with_the_default_waits() {
+        let session = run(SCRIPT);
+        let log = session.sim().log();
+        let marks = last_fault_marks(&session);
         let steps: Vec<Step> = marks.iter().map(|m| m.step).collect();
         assert_eq!(
             steps,
@@ -305,15 +316,8 @@ run 7m
 
     #[test]
     fn a_runtime_stop_timeline_has_no_heartbeat_mark_and_goes_not_ready_after_30s() {
-        let mut session = Session::new(SimConfig::default());
-        session.submit(&SCRIPT.replace("chaos node-crash node-1", "chaos runtime-stop node-1"));
-        let sim = session.sim();
-        let log = sim.log();
-        let at = log
-            .iter()
-            .rposition(|e| matches!(&e.kind, EventKind::FaultInjected { .. }))
-            .expect("the runtime stop is in the log");
-        let marks = marks(log, at, sim.cluster().expect("a cluster"));
+        let session = run(&SCRIPT.replace("chaos node-crash node-1", "chaos runtime-stop node-1"));
+        let marks = last_fault_marks(&session);
         let steps: Vec<Step> = marks.iter().map(|m| m.step).collect();
         assert_eq!(
             steps,

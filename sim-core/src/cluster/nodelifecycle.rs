@@ -138,7 +138,7 @@ fn tick_after(origin: SimTime, t: SimTime) -> SimTime {
 }
 
 /// The nodes, by reference (a pass over 5,000 nodes must not clone them).
-fn nodes(c: &Cluster) -> impl Iterator<Item = &Node> {
+pub(crate) fn nodes(c: &Cluster) -> impl Iterator<Item = &Node> {
     c.store
         .list(ObjectKind::Node, None)
         .filter_map(|o| match o {
@@ -147,7 +147,8 @@ fn nodes(c: &Cluster) -> impl Iterator<Item = &Node> {
         })
 }
 
-fn ready_status(n: &Node) -> ConditionStatus {
+/// A node's Ready condition status (Unknown when it has none).
+pub(crate) fn ready_status(n: &Node) -> ConditionStatus {
     n.status
         .conditions
         .iter()

@@ -18,12 +18,13 @@
 //! taint are queued (when the bucket next holds a token), on the same 100 ms grid from the
 //! cluster's creation, and a pass at a monitor instant runs right after the monitor.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::Serialize;
 
 use super::api::{ConditionStatus, Node, Object, ObjectKind, Taint, TaintEffect, Timestamp};
 use super::controllers::{Change, Why};
+use super::nodelifecycle::{nodes, ready_status};
 use super::state::{self, enqueue, Work};
 use super::store::Key;
 use crate::event::{EventId, EventKind, ObjectRef};
@@ -85,11 +86,9 @@ pub struct ZoneTainter {
     last: SimTime,
     /// Nodes waiting for their NoExecute taint, with the event that queued them (processed in
     /// name order: the real queue re-adds every waiting node on each monitor pass, in the
-    /// node lister's order).
+    /// node lister's order). A node already tainted is not queued again because it has the
+    /// taint (the real queue's set of processed names is not needed for that).
     pub waiting: BTreeMap<String, EventId>,
-    /// Nodes tainted through the queue and not yet ready again (the queue's set keeps them, so
-    /// they are not queued twice).
-    pub done: BTreeSet<String>,
 }
 
 impl ZoneTainter {
@@ -100,7 +99,6 @@ impl ZoneTainter {
             tokens: TOKEN,
             last: now,
             waiting: BTreeMap::new(),
-            done: BTreeSet::new(),
         }
     }
 
@@ -186,14 +184,6 @@ fn shown(zone: &str) -> String {
     }
 }
 
-fn ready_status(n: &Node) -> ConditionStatus {
-    n.status
-        .conditions
-        .iter()
-        .find(|c| c.type_ == "Ready")
-        .map_or(ConditionStatus::Unknown, |c| c.status.clone())
-}
-
 /// The NoExecute taint for a Ready status (None for True).
 fn taint_key_for(status: &ConditionStatus) -> Option<&'static str> {
     match status {
@@ -218,6 +208,8 @@ fn lifecycle_no_execute(t: &Taint) -> bool {
 
 /// `markNodeForTainting`: the node (Ready Unknown or False, without that status's NoExecute
 /// taint) waits in its zone's queue; `cause` is what the NoExecute taint will be caused by.
+/// The monitor pass that marks nodes plans the next tainting pass once, in
+/// [`handle_disruption`], after the zones' rates are set.
 pub(crate) fn mark_for_tainting(sim: &mut Sim, n: &Node, cause: EventId) {
     let now = sim.now();
     let Some(c) = sim.cluster.as_mut() else {
@@ -228,16 +220,13 @@ pub(crate) fn mark_for_tainting(sim: &mut Sim, n: &Node, cause: EventId) {
     for (z, t) in c.tainters.iter_mut() {
         if *z != zone {
             t.waiting.remove(name);
-            t.done.remove(name);
         }
     }
     let t = c
         .tainters
         .entry(zone)
         .or_insert_with(|| ZoneTainter::new(now));
-    t.done.remove(name);
     t.waiting.entry(name.clone()).or_insert(cause);
-    plan_pass(sim, cause);
 }
 
 /// `markNodeAsReachable`'s queue side: the node leaves its zone's queue (its NoExecute taints
@@ -246,7 +235,6 @@ pub(crate) fn forget(sim: &mut Sim, node: &str) {
     if let Some(c) = sim.cluster.as_mut() {
         for t in c.tainters.values_mut() {
             t.waiting.remove(node);
-            t.done.remove(node);
         }
     }
 }
@@ -311,7 +299,6 @@ pub(crate) fn pass(sim: &mut Sim, cause: EventId) {
             continue;
         }
         t.waiting.remove(&node);
-        t.done.insert(node.clone());
         let (rate, waiting) = (t.rate, t.waiting.len());
         let Some(Object::Node(n)) = c.store.get(&Key::new(ObjectKind::Node, "", &node)) else {
             continue;
@@ -381,43 +368,37 @@ fn rate_words(rate: u64) -> String {
 /// rate each state gets, and master disruption mode when every zone has no ready node.
 pub(crate) fn handle_disruption(sim: &mut Sim, cause: EventId) {
     let now = sim.now();
-    // `processTaintBaseEviction` on every pass: a not ready node without its NoExecute taint
-    // is (again) in its zone's queue, such as after master disruption mode emptied the queues.
-    let requeue: Vec<Node> = sim.cluster.as_ref().map_or_else(Vec::new, |c| {
-        c.store
-            .list(ObjectKind::Node, None)
-            .filter_map(|o| match o {
-                Object::Node(n) => Some(n.as_ref()),
-                _ => None,
-            })
-            .filter(|n| {
-                taint_key_for(&ready_status(n)).is_some_and(|key| !has_no_execute(n, key))
-                    && !c
-                        .tainters
-                        .get(&zone_key(n))
-                        .is_some_and(|t| t.waiting.contains_key(&n.metadata.name))
-            })
-            .cloned()
-            .collect()
-    });
-    for n in &requeue {
-        mark_for_tainting(sim, n, cause);
-    }
+    // One walk over the nodes: each zone's ready and not ready counts (nodes labelled
+    // exclude-disruption left out), and `processTaintBaseEviction` on every pass: a not ready
+    // node without its NoExecute taint is (again) in its zone's queue, such as after master
+    // disruption mode emptied the queues.
     let Some(c) = sim.cluster.as_ref() else {
         return;
     };
     let mut counts: BTreeMap<String, (usize, usize)> = BTreeMap::new();
-    for o in c.store.list(ObjectKind::Node, None) {
-        let Object::Node(n) = o else { continue };
+    let mut requeue: Vec<Node> = Vec::new();
+    for n in nodes(c) {
+        let zone = zone_key(n);
+        let status = ready_status(n);
+        let waiting = c
+            .tainters
+            .get(&zone)
+            .is_some_and(|t| t.waiting.contains_key(&n.metadata.name));
+        if !waiting && taint_key_for(&status).is_some_and(|key| !has_no_execute(n, key)) {
+            requeue.push(n.clone());
+        }
         if n.metadata.labels.get(EXCLUDE_DISRUPTION_LABEL).is_some() {
             continue;
         }
-        let e = counts.entry(zone_key(n)).or_default();
-        if ready_status(n) == ConditionStatus::True {
+        let e = counts.entry(zone).or_default();
+        if status == ConditionStatus::True {
             e.0 += 1;
         } else {
             e.1 += 1;
         }
+    }
+    for n in &requeue {
+        mark_for_tainting(sim, n, cause);
     }
     let new: BTreeMap<String, (ZoneState, usize, usize)> = counts
         .iter()
@@ -448,7 +429,6 @@ pub(crate) fn handle_disruption(sim: &mut Sim, cause: EventId) {
             t.swap(0, now);
             t.state = ZoneState::FullDisruption;
             t.waiting.clear();
-            t.done.clear();
         }
         notes.push((
             None,
@@ -460,12 +440,7 @@ pub(crate) fn handle_disruption(sim: &mut Sim, cause: EventId) {
         record(sim, notes, cause);
         // markNodeAsReachable for every node: the NoExecute lifecycle taints go.
         let tainted: Vec<Node> = sim.cluster.as_ref().map_or_else(Vec::new, |c| {
-            c.store
-                .list(ObjectKind::Node, None)
-                .filter_map(|o| match o {
-                    Object::Node(n) => Some(n.as_ref()),
-                    _ => None,
-                })
+            nodes(c)
                 .filter(|n| n.spec.taints.iter().any(lifecycle_no_execute))
                 .cloned()
                 .collect()

@@ -743,50 +743,46 @@ impl Targets {
         }
     }
 
+    /// The name `busy` keeps the target at `i` under: its kind's word and its stored name
+    /// (`node/N`, `zone/Z`, `deployment/NS/N`, `image/I`); none for a pod kill.
+    fn busy_key(&self, kind: FaultAction, i: usize) -> Option<String> {
+        let class = match kind {
+            FaultAction::PodKill => return None,
+            FaultAction::ZoneOutage => "zone",
+            FaultAction::Crashloop => "deployment",
+            FaultAction::ImagePullError => "image",
+            _ => "node",
+        };
+        Some(format!("{class}/{}", self.pick(kind, i).0))
+    }
+
     /// Whether the target at `i` is still under an earlier random fault at `t_ms`: `busy` holds
-    /// until when each target (`node/N`, `zone/Z`, `deployment/NS/N`, `image/I`) is struck. A
-    /// node is also busy while its zone is down, and a zone while any of its nodes is struck.
+    /// until when each target ([`Targets::busy_key`]) is struck. A node is also busy while its
+    /// zone is down, and a zone while any of its nodes is struck.
     fn busy(&self, kind: FaultAction, i: usize, t_ms: u64, busy: &Busy) -> bool {
-        let until = |k: String| busy.get(&k).is_some_and(|u| *u >= t_ms);
-        match kind {
-            FaultAction::PodKill => false,
-            FaultAction::ZoneOutage => {
-                let zone = &self.zones[i];
-                until(format!("zone/{zone}"))
-                    || self
-                        .node_zone
-                        .iter()
-                        .any(|(n, z)| z == zone && until(format!("node/{n}")))
+        let until = |k: &str| busy.get(k).is_some_and(|u| *u >= t_ms);
+        let Some(own) = self.busy_key(kind, i) else {
+            return false;
+        };
+        until(&own)
+            || match kind {
+                FaultAction::ZoneOutage => self
+                    .node_zone
+                    .iter()
+                    .any(|(n, z)| *z == self.zones[i] && until(&format!("node/{n}"))),
+                FaultAction::Crashloop | FaultAction::ImagePullError => false,
+                _ => self
+                    .node_zone
+                    .get(&self.nodes[i])
+                    .is_some_and(|z| until(&format!("zone/{z}"))),
             }
-            FaultAction::Crashloop => {
-                let key = &self.deployments[i];
-                until(format!("deployment/{}/{}", key.namespace, key.name))
-            }
-            FaultAction::ImagePullError => until(format!("image/{}", self.images[i])),
-            _ => {
-                let node = &self.nodes[i];
-                until(format!("node/{node}"))
-                    || self
-                        .node_zone
-                        .get(node)
-                        .is_some_and(|z| until(format!("zone/{z}")))
-            }
-        }
     }
 
     /// Marks the target at `i` busy until `until_ms` (see [`Targets::busy`]).
     fn strike(&self, kind: FaultAction, i: usize, until_ms: u64, busy: &mut Busy) {
-        let key = match kind {
-            FaultAction::PodKill => return,
-            FaultAction::ZoneOutage => format!("zone/{}", self.zones[i]),
-            FaultAction::Crashloop => {
-                let key = &self.deployments[i];
-                format!("deployment/{}/{}", key.namespace, key.name)
-            }
-            FaultAction::ImagePullError => format!("image/{}", self.images[i]),
-            _ => format!("node/{}", self.nodes[i]),
-        };
-        busy.insert(key, until_ms);
+        if let Some(key) = self.busy_key(kind, i) {
+            busy.insert(key, until_ms);
+        }
     }
 
     /// The target at `i` as the schedule stores it, and as the output names it.

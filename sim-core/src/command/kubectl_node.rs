@@ -19,16 +19,32 @@ fn node<'a>(c: &'a Cluster, name: &str) -> Result<&'a Node> {
 }
 
 fn update(object: Object, text: String) -> Plan {
+    updates(vec![(Some(object), text)])
+}
+
+/// Applies each object that changed (`None`: unchanged) and prints each one's line, in order;
+/// when none changed, only prints.
+fn updates(list: Vec<(Option<Object>, String)>) -> Plan {
+    if list.iter().all(|(o, _)| o.is_none()) {
+        return Plan::Output(list.into_iter().map(|(_, t)| t + "\n").collect());
+    }
     Plan::Effect(Box::new(move |sim, id| {
-        state::apply(
-            sim,
-            Change::Update {
-                object,
-                why: Why::Note(text.clone()),
-            },
-            id,
-        );
-        format!("{text}\n")
+        let mut out = String::new();
+        for (object, text) in list {
+            if let Some(object) = object {
+                state::apply(
+                    sim,
+                    Change::Update {
+                        object,
+                        why: Why::Note(text.clone()),
+                    },
+                    id,
+                );
+            }
+            out.push_str(&text);
+            out.push('\n');
+        }
+        out
     }))
 }
 
@@ -194,7 +210,7 @@ pub(super) fn label(c: &Cluster, args: &[String]) -> Result<Plan> {
     if changes.is_empty() {
         return Err(kerr("error: at least one label update is required"));
     }
-    let mut updates: Vec<(Option<Object>, String)> = Vec::new();
+    let mut list: Vec<(Option<Object>, String)> = Vec::new();
     for (kind, name) in &targets {
         let kind = ObjectKind::from_resource_arg(kind).ok_or_else(|| {
             kerr(format!(
@@ -207,38 +223,17 @@ pub(super) fn label(c: &Cluster, args: &[String]) -> Result<Plan> {
         let only_removals = relabel(&mut o, &changes, overwrite)?;
         let shown = format!("{}/{}", kind.singular_with_group(), name);
         if &o == before {
-            updates.push((None, format!("{shown} not labeled")));
+            list.push((None, format!("{shown} not labeled")));
         } else {
             let verb = if only_removals {
                 "unlabeled"
             } else {
                 "labeled"
             };
-            updates.push((Some(o), format!("{shown} {verb}")));
+            list.push((Some(o), format!("{shown} {verb}")));
         }
     }
-    if updates.iter().all(|(o, _)| o.is_none()) {
-        let lines: Vec<String> = updates.into_iter().map(|(_, t)| t + "\n").collect();
-        return Ok(Plan::Output(lines.concat()));
-    }
-    Ok(Plan::Effect(Box::new(move |sim, id| {
-        let mut out = String::new();
-        for (object, text) in updates {
-            if let Some(object) = object {
-                state::apply(
-                    sim,
-                    Change::Update {
-                        object,
-                        why: Why::Note(text.clone()),
-                    },
-                    id,
-                );
-            }
-            out.push_str(&text);
-            out.push('\n');
-        }
-        out
-    })))
+    Ok(updates(list))
 }
 
 /// Applies `kubectl label`'s changes to one object's labels; returns whether they were all

@@ -210,25 +210,18 @@ fn chaos_row(props: &ChaosRowProps) -> Html {
         .ready
         .as_ref()
         .map_or("—".to_string(), |s| format!("Ready={}", s.as_str()));
-    let mut machine = Vec::new();
-    if fault.down {
-        machine.push(t(Msg::ChMachineDown));
-    }
-    if fault.kubelet_stopped {
-        machine.push(t(Msg::ChMachineKubelet));
-    }
-    if fault.partitioned {
-        machine.push(t(Msg::ChMachinePartitioned));
-    }
-    if fault.runtime_stopped {
-        machine.push(t(Msg::ChMachineRuntime));
-    }
-    if fault.memory_pressure {
-        machine.push(t(Msg::ChMachineMemory));
-    }
-    if fault.disk_pressure {
-        machine.push(t(Msg::ChMachineDisk));
-    }
+    let mut machine: Vec<&str> = [
+        (fault.down, Msg::ChMachineDown),
+        (fault.kubelet_stopped, Msg::ChMachineKubelet),
+        (fault.partitioned, Msg::ChMachinePartitioned),
+        (fault.runtime_stopped, Msg::ChMachineRuntime),
+        (fault.memory_pressure, Msg::ChMachineMemory),
+        (fault.disk_pressure, Msg::ChMachineDisk),
+    ]
+    .into_iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, m)| t(m))
+    .collect();
     if machine.is_empty() {
         machine.push(t(Msg::ChMachineUp));
     }
@@ -403,33 +396,34 @@ pub fn chaos_panel(props: &ChaosProps) -> Html {
 
     // Per zone: take it down while a node of it is up, bring it back while one is down.
     let zone_buttons = zones.iter().map(|(zone, (all, up))| {
-        let outage = (*up > 0).then(|| {
-            let label = fill(t(Msg::ChZoneOutage), &[("zone", zone)]);
-            let aria = fill(
-                t(Msg::ChZoneOutageLabel),
-                &[("zone", zone), ("count", &up.to_string())],
-            );
+        let button = |verb: &str, symbol: &str, label: Msg, aria: Msg, count: usize| {
+            let aria = fill(t(aria), &[("zone", zone), ("count", &count.to_string())]);
+            let command = format!("chaos {verb} {zone}");
             html! {
                 <button type="button" class="btn btn-small chaos-btn" data-zone={zone.clone()}
-                    data-action="zone-outage" aria-label={aria} title={format!("chaos zone-outage {zone}")}
-                    onclick={submit(format!("chaos zone-outage {zone}"))}>
-                    <span aria-hidden="true">{ "✕ " }</span>{ label }
+                    data-action={verb.to_string()} aria-label={aria} title={command.clone()}
+                    onclick={submit(command)}>
+                    <span aria-hidden="true">{ symbol }</span>{ fill(t(label), &[("zone", zone)]) }
                 </button>
             }
+        };
+        let outage = (*up > 0).then(|| {
+            button(
+                "zone-outage",
+                "✕ ",
+                Msg::ChZoneOutage,
+                Msg::ChZoneOutageLabel,
+                *up,
+            )
         });
         let recover = (up < all).then(|| {
-            let label = fill(t(Msg::ChZoneRecover), &[("zone", zone)]);
-            let aria = fill(
-                t(Msg::ChZoneRecoverLabel),
-                &[("zone", zone), ("count", &(all - up).to_string())],
-            );
-            html! {
-                <button type="button" class="btn btn-small chaos-btn" data-zone={zone.clone()}
-                    data-action="zone-recover" aria-label={aria} title={format!("chaos zone-recover {zone}")}
-                    onclick={submit(format!("chaos zone-recover {zone}"))}>
-                    <span aria-hidden="true">{ "↻ " }</span>{ label }
-                </button>
-            }
+            button(
+                "zone-recover",
+                "↻ ",
+                Msg::ChZoneRecover,
+                Msg::ChZoneRecoverLabel,
+                all - up,
+            )
         });
         html! { <>{ for outage }{ for recover }</> }
     });
