@@ -28,6 +28,14 @@ impl<T> Shared<T> {
         Arc::ptr_eq(&a.0, &b.0)
     }
 
+    /// The value, without copying it when nobody else holds it.
+    pub fn into_inner(self) -> T
+    where
+        T: Clone,
+    {
+        Arc::unwrap_or_clone(self.0)
+    }
+
     /// Makes `self` point at `other`'s allocation when their values are equal, so equal parts
     /// of different objects are held once.
     pub fn share_if_equal(&mut self, other: &Self)
@@ -44,6 +52,14 @@ impl<T> Clone for Shared<T> {
     /// Another handle on the same value (nothing is copied).
     fn clone(&self) -> Self {
         Shared(Arc::clone(&self.0))
+    }
+}
+
+impl<T> std::borrow::Borrow<T> for Shared<T> {
+    /// The value: a `Shared<T>` orders, compares and hashes as its `T` does, so maps keyed by
+    /// it are looked up by `&T`.
+    fn borrow(&self) -> &T {
+        &self.0
     }
 }
 

@@ -154,16 +154,17 @@ fn pod(name: &str, node: &str, phase: PodPhase, ready_at_ms: Option<u64>, create
         created_ms,
     )));
     if let Some(t) = ready_at_ms {
-        p.status
-            .conditions
-            .push(sim_core::cluster::api::PodCondition {
+        p.status.conditions.push(
+            sim_core::cluster::api::PodConditionFields {
                 type_: "Ready".into(),
                 status: ConditionStatus::True,
                 last_probe_time: None,
                 last_transition_time: Some(sim_core::cluster::api::Timestamp(sim_core::SimTime(t))),
                 reason: String::new(),
                 message: String::new(),
-            });
+            }
+            .into(),
+        );
     }
     p
 }

@@ -45,6 +45,82 @@ fn is_zero_i64(n: &i64) -> bool {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Objects held split in memory.
+
+/// Declares `$name`, the in-memory form of the wire struct `$fields` (what YAML and JSON read and
+/// write): the fields listed are kept in each value, and the whole `$fields` beside them in a
+/// [`Shared`] that equal values (the pods of one template, the versions of one pod) hold once
+/// (`share_common`). The `$fields` copies of the listed fields stay at their defaults.
+///
+/// Sharing is not observable. A listed field reads and writes as a field; every other field
+/// reads through `Deref` and writes through `DerefMut` (which copies the shared part first
+/// when another value holds it). The value serializes, deserializes (with `$fields`' strict
+/// checks and paths), compares and prints as `$fields` does.
+macro_rules! split_struct {
+    (
+        $(#[$meta:meta])*
+        $name:ident in $fields:ident as $wire:literal {
+            $($(#[$fmeta:meta])* $f:ident: $t:ty),+ $(,)?
+        }
+    ) => {
+        $(#[$meta])*
+        #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        #[serde(from = $wire, into = $wire)]
+        pub struct $name {
+            $($(#[$fmeta])* pub $f: $t,)+
+            /// Every other field, shared copy-on-write.
+            common: Shared<$fields>,
+        }
+
+        impl From<$fields> for $name {
+            fn from(mut w: $fields) -> Self {
+                $name {
+                    $($f: std::mem::take(&mut w.$f),)+
+                    common: Shared::new(w),
+                }
+            }
+        }
+
+        impl From<$name> for $fields {
+            fn from(v: $name) -> Self {
+                let mut w = v.common.into_inner();
+                $(w.$f = v.$f;)+
+                w
+            }
+        }
+
+        impl std::ops::Deref for $name {
+            type Target = $fields;
+            fn deref(&self) -> &$fields {
+                &self.common
+            }
+        }
+
+        impl std::ops::DerefMut for $name {
+            fn deref_mut(&mut self) -> &mut $fields {
+                &mut self.common
+            }
+        }
+
+        impl fmt::Debug for $name {
+            /// As the wire form prints.
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                $fields::from(self.clone()).fmt(f)
+            }
+        }
+
+        impl $name {
+            /// Holds the shared part once with `other` when the two are equal; whether they
+            /// now hold it once.
+            pub fn share_common(&mut self, other: &Self) -> bool {
+                self.common.share_if_equal(&other.common);
+                Shared::ptr_eq(&self.common, &other.common)
+            }
+        }
+    };
+}
+
+// ---------------------------------------------------------------------------------------------
 // Enumerated strings.
 
 /// Declares a string enum with the known values and an `Other` catch-all that keeps the text.
@@ -55,13 +131,13 @@ macro_rules! string_enum {
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
             /// A value this API does not know (validation rejects it).
-            Other(String),
+            Other(Box<str>),
         }
 
         impl Default for $name {
             /// The empty string (an unset field): validation reports it.
             fn default() -> Self {
-                $name::Other(String::new())
+                $name::Other(Box::default())
             }
         }
 
@@ -87,7 +163,7 @@ macro_rules! string_enum {
             fn from(s: &str) -> Self {
                 match s {
                     $($text => $name::$variant,)+
-                    other => $name::Other(other.to_string()),
+                    other => $name::Other(other.into()),
                 }
             }
         }
@@ -430,10 +506,15 @@ pub struct OwnerReference {
     pub block_owner_deletion: Option<bool>,
 }
 
-/// Metadata every object has (`metav1.ObjectMeta`).
+/// Metadata as written: the wire form of [`ObjectMeta`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct ObjectMeta {
+#[serde(
+    rename = "ObjectMeta",
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    default
+)]
+pub struct ObjectMetaFields {
     /// Unique within the namespace (or cluster, for cluster-scoped kinds).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub name: String,
@@ -473,6 +554,23 @@ pub struct ObjectMeta {
     /// Finalizers that must be removed before the object goes.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub finalizers: Vec<String>,
+}
+
+split_struct! {
+    /// Metadata every object has (`metav1.ObjectMeta`). What the pods of one ReplicaSet have in
+    /// common (labels, owner references, …) is held once (see `split_struct!`).
+    ObjectMeta in ObjectMetaFields as "ObjectMetaFields" {
+        /// Unique within the namespace (or cluster, for cluster-scoped kinds).
+        name: String,
+        /// Set by the store: deterministic in this model.
+        uid: String,
+        /// Set by the store on every write (a decimal counter here).
+        resource_version: String,
+        /// Incremented by the store on every spec change.
+        generation: i64,
+        /// Set by the store; kubectl's dry-run output writes `creationTimestamp: null`.
+        creation_timestamp: Option<Timestamp>,
+    }
 }
 
 impl ObjectMeta {
@@ -1001,10 +1099,17 @@ pub struct PodSecurityContext {
     pub fs_group: Option<i64>,
 }
 
-/// The desired state of a pod.
+/// The desired state of a pod as written: the wire form of [`PodSpec`], which holds it split.
+/// In a `PodSpec` this value's `node_name` is always empty (the pod's own `node_name` is kept
+/// beside it).
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct PodSpec {
+#[serde(
+    rename = "PodSpec",
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    default
+)]
+pub struct PodSpecFields {
     /// Init containers, run to completion in order before `containers`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub init_containers: Vec<Container>,
@@ -1061,10 +1166,35 @@ pub struct PodSpec {
     pub preemption_policy: Option<String>,
 }
 
-/// A condition of a pod (`PodScheduled`, `Initialized`, `ContainersReady`, `Ready`).
+split_struct! {
+    /// The desired state of a pod. The pods of one template share all of it but the binding
+    /// (see `split_struct!`).
+    PodSpec in PodSpecFields as "PodSpecFields" {
+        /// The node the pod is bound to (set by the scheduler's Bind, or by the user to skip it).
+        node_name: String,
+    }
+}
+
+split_struct! {
+    /// A condition of a pod (`PodScheduled`, `Initialized`, `ContainersReady`, `Ready`). Its
+    /// type, reason, message and probe time are held once where equal (see `split_struct!`).
+    PodCondition in PodConditionFields as "PodConditionFields" {
+        /// True, False, Unknown.
+        status: ConditionStatus,
+        /// Last changed.
+        last_transition_time: Option<Timestamp>,
+    }
+}
+
+/// A pod condition as written: the wire form of [`PodCondition`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct PodCondition {
+#[serde(
+    rename = "PodCondition",
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    default
+)]
+pub struct PodConditionFields {
     /// The condition type.
     #[serde(rename = "type")]
     pub type_: String,
@@ -1141,7 +1271,7 @@ pub struct ContainerStateTerminated {
 pub struct ContainerState {
     /// Waiting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub waiting: Option<ContainerStateWaiting>,
+    pub waiting: Option<Box<ContainerStateWaiting>>,
     /// Running.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub running: Option<ContainerStateRunning>,
@@ -1150,10 +1280,15 @@ pub struct ContainerState {
     pub terminated: Option<Box<ContainerStateTerminated>>,
 }
 
-/// The status of one container of a pod.
+/// A container status as written: the wire form of [`ContainerStatus`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct ContainerStatus {
+#[serde(
+    rename = "ContainerStatus",
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    default
+)]
+pub struct ContainerStatusFields {
     /// The container's name.
     pub name: String,
     /// Current state.
@@ -1186,6 +1321,23 @@ pub struct ContainerStatus {
     pub started: Option<bool>,
 }
 
+split_struct! {
+    /// The status of one container of a pod. What the same container of sibling pods has in
+    /// common (name, image, image id, last state) is held once (see `split_struct!`).
+    ContainerStatus in ContainerStatusFields as "ContainerStatusFields" {
+        /// Current state.
+        state: ContainerState,
+        /// Passed its readiness probe.
+        ready: bool,
+        /// Times restarted.
+        restart_count: i32,
+        /// Runtime id (`containerd://…`).
+        container_id: String,
+        /// Passed its startup probe.
+        started: Option<bool>,
+    }
+}
+
 /// An IP of a pod or node.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields, default)]
@@ -1194,10 +1346,15 @@ pub struct PodIp {
     pub ip: String,
 }
 
-/// The observed state of a pod.
+/// A pod's status as written: the wire form of [`PodStatus`].
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct PodStatus {
+#[serde(
+    rename = "PodStatus",
+    rename_all = "camelCase",
+    deny_unknown_fields,
+    default
+)]
+pub struct PodStatusFields {
     /// Pending, Running, Succeeded, Failed, Unknown.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phase: Option<PodPhase>,
@@ -1237,6 +1394,30 @@ pub struct PodStatus {
     /// Guaranteed, Burstable, BestEffort.
     #[serde(rename = "qosClass", default, skip_serializing_if = "String::is_empty")]
     pub qos_class: String,
+}
+
+split_struct! {
+    /// The observed state of a pod. The rarely set and the shared parts (message, reason,
+    /// nominated node, init container statuses, QoS class) are held once where equal (see
+    /// `split_struct!`).
+    PodStatus in PodStatusFields as "PodStatusFields" {
+        /// Pending, Running, Succeeded, Failed, Unknown.
+        phase: Option<PodPhase>,
+        /// Conditions.
+        conditions: Vec<PodCondition>,
+        /// The node's IP.
+        host_ip: String,
+        /// The node's IPs.
+        host_ips: Vec<PodIp>,
+        /// The pod's IP.
+        pod_ip: String,
+        /// The pod's IPs.
+        pod_ips: Vec<PodIp>,
+        /// When the kubelet acknowledged the pod.
+        start_time: Option<Timestamp>,
+        /// Container statuses.
+        container_statuses: Vec<ContainerStatus>,
+    }
 }
 
 /// A pod.
@@ -2275,6 +2456,52 @@ mod tests {
         assert_eq!(
             ObjectKind::Deployment.singular_with_group(),
             "deployment.apps"
+        );
+    }
+
+    #[test]
+    fn a_split_pod_reads_writes_and_prints_as_its_wire_form_and_a_change_copies_the_shared_part() {
+        let json = r#"{"apiVersion":"v1","kind":"Pod","metadata":{"name":"a","namespace":"default","labels":{"app":"web"}},"spec":{"containers":[{"name":"c","image":"nginx","resources":{}}],"restartPolicy":"Always","nodeName":"node-1"},"status":{"phase":"Running","conditions":[{"type":"Ready","status":"True","reason":"R"}],"qosClass":"BestEffort"}}"#;
+        let a: Pod = serde_json::from_str(json).unwrap();
+        assert_eq!(serde_json::to_string(&a).unwrap(), json);
+        assert_eq!(a.spec.node_name, "node-1");
+        assert_eq!(a.spec.restart_policy, Some(RestartPolicy::Always));
+        assert_eq!(a.status.conditions[0].reason, "R");
+        // The shared part's own copy of a per-value field stays empty.
+        assert_eq!(PodSpecFields::from(a.spec.clone()).node_name, "node-1");
+        let mut b = a.clone();
+        b.metadata.name = "b".into();
+        b.spec.node_name = "node-2".into();
+        b.metadata.labels.insert("tier".into(), "front".into());
+        assert_eq!(
+            a.metadata.labels.len(),
+            1,
+            "the other holder keeps its labels"
+        );
+        assert_eq!(b.metadata.labels.len(), 2);
+        assert_eq!(a.spec.node_name, "node-1");
+        let mut c = b.clone();
+        c.metadata.labels.remove("tier");
+        assert!(
+            c.metadata.share_common(&a.metadata),
+            "equal parts are held once"
+        );
+        assert!(!b.metadata.share_common(&a.metadata));
+        assert_eq!(
+            format!("{:?}", a.spec),
+            format!("{:?}", PodSpecFields::from(a.spec.clone()))
+        );
+    }
+
+    #[test]
+    fn a_split_struct_keeps_the_wire_forms_strict_checks_and_error_paths() {
+        let bad = r#"{"spec":{"containers":[],"nodeNmae":"x"}}"#;
+        let mut d = serde_json::Deserializer::from_str(bad);
+        let err = serde_path_to_error::deserialize::<_, Pod>(&mut d).unwrap_err();
+        assert_eq!(err.path().to_string(), "spec.nodeNmae");
+        assert!(
+            err.to_string().contains("unknown field `nodeNmae`"),
+            "{err}"
         );
     }
 }

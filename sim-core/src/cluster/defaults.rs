@@ -133,11 +133,11 @@ fn default_node(n: &mut Node) {
 
 fn default_pod(p: &mut Pod) {
     // SetDefaults_Pod: requests default to limits, for pods only (not templates).
-    for c in p
-        .spec
+    let spec = &mut *p.spec;
+    for c in spec
         .containers
         .iter_mut()
-        .chain(p.spec.init_containers.iter_mut())
+        .chain(spec.init_containers.iter_mut())
     {
         for (name, q) in &c.resources.limits {
             c.resources.requests.get_or_insert_with(name.clone(), || *q);
@@ -173,6 +173,7 @@ fn default_pod_spec(spec: &mut PodSpec) {
     if spec.enable_service_links.is_none() {
         spec.enable_service_links = Some(true);
     }
+    let spec = &mut **spec;
     for c in spec
         .containers
         .iter_mut()

@@ -23,8 +23,8 @@ use serde::Serialize;
 
 use super::api::{
     ConditionStatus, ContainerState, ContainerStateRunning, ContainerStateTerminated,
-    ContainerStateWaiting, ContainerStatus, ImagePullPolicy, Object, Pod, PodCondition, PodPhase,
-    RestartPolicy, Timestamp,
+    ContainerStateWaiting, ContainerStatus, ContainerStatusFields, ImagePullPolicy, Object, Pod,
+    PodPhase, RestartPolicy, Timestamp,
 };
 use super::faults::{Pressure, CRASHLOOP_RUN_MS, HOUSEKEEPING_MS, PRESSURE_TRANSITION_MS};
 use super::state::{enqueue, record_kube_event, remove_pod, watch, Work, WATCH_LATENCY_MS};
@@ -460,10 +460,10 @@ pub(crate) fn kill_containers(sim: &mut Sim, key: &Key, cause: EventId) {
 
 fn waiting(reason: &str, message: &str) -> ContainerState {
     ContainerState {
-        waiting: Some(ContainerStateWaiting {
+        waiting: Some(Box::new(ContainerStateWaiting {
             reason: reason.into(),
             message: message.into(),
-        }),
+        })),
         ..Default::default()
     }
 }
@@ -476,14 +476,15 @@ fn set_condition(pod: &mut Pod, type_: &str, status: ConditionStatus, now: Times
         }
         return;
     }
-    pod.status.conditions.push(PodCondition {
-        type_: type_.into(),
-        status,
-        last_probe_time: None,
-        last_transition_time: Some(now),
-        reason: String::new(),
-        message: String::new(),
-    });
+    pod.status.conditions.push(
+        super::api::PodConditionFields {
+            type_: type_.into(),
+            status,
+            last_transition_time: Some(now),
+            ..Default::default()
+        }
+        .into(),
+    );
 }
 
 /// Go's `time.Duration` printing for whole milliseconds (`412ms`, `1.2s`, `1m3.5s`).
@@ -543,12 +544,14 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
                 .spec
                 .containers
                 .iter()
-                .map(|c| ContainerStatus {
-                    name: c.name.clone(),
-                    state: waiting("ContainerCreating", ""),
-                    image: c.image.clone(),
-                    started: Some(false),
-                    ..Default::default()
+                .map(|c| {
+                    ContainerStatus::from(ContainerStatusFields {
+                        name: c.name.clone(),
+                        state: waiting("ContainerCreating", ""),
+                        image: c.image.clone(),
+                        started: Some(false),
+                        ..Default::default()
+                    })
                 })
                 .collect();
             let id = sim.record(

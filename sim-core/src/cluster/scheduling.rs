@@ -9,6 +9,7 @@ use super::state::{record_kube_event, watch, Cluster};
 use super::store::Key;
 use crate::event::EventId;
 use crate::image::engine::parse_reference;
+use crate::shared::Shared;
 use crate::sim::Sim;
 
 /// The scheduler's name in events.
@@ -112,15 +113,22 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
     c.scheduler = state;
     let selected = decision.selected.clone();
     let failure = decision.message.clone();
-    c.decisions.insert(key.clone(), decision);
+    // Keyed by the store's own copy of the key (held once).
+    let shared = c
+        .store
+        .shared_key(key)
+        .unwrap_or_else(|| Shared::new(key.clone()));
+    c.decisions.insert(shared, decision);
     keep_details(c, key);
-    let condition = |status, reason: &str, message: &str| PodCondition {
-        type_: "PodScheduled".into(),
-        status,
-        last_probe_time: None,
-        last_transition_time: Some(Timestamp(now)),
-        reason: reason.into(),
-        message: message.into(),
+    let condition = |status, reason: &str, message: &str| {
+        PodCondition::from(super::api::PodConditionFields {
+            type_: "PodScheduled".into(),
+            status,
+            last_probe_time: None,
+            last_transition_time: Some(Timestamp(now)),
+            reason: reason.into(),
+            message: message.into(),
+        })
     };
     pod.status.conditions.retain(|c| c.type_ != "PodScheduled");
     match selected {

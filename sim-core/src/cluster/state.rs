@@ -144,7 +144,7 @@ pub struct Cluster {
     /// [`FULL_DECISIONS`] most recent keep their per-node verdicts and scores; older ones keep
     /// the summary (counts, the chosen node, the message), so the model's memory per pod stays
     /// flat however many nodes each cycle looked at.
-    pub decisions: BTreeMap<Key, Decision>,
+    pub decisions: BTreeMap<crate::shared::Shared<Key>, Decision>,
     /// Pods whose decisions still hold per-node details, oldest first.
     pub(crate) detailed_decisions: std::collections::VecDeque<Key>,
     /// What chaos has done to each node (absent: healthy), by node name.

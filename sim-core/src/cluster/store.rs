@@ -11,6 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::api::{Object, ObjectKind, Timestamp};
+use crate::shared::Shared;
 use crate::time::SimTime;
 
 /// The namespaces every cluster starts with.
@@ -75,7 +76,8 @@ impl Key {
 /// The objects of one cluster.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Store {
-    objects: BTreeMap<Key, Object>,
+    /// Each key is held once: the indexes below point at the same allocation.
+    objects: BTreeMap<Shared<Key>, Object>,
     /// The last resourceVersion handed out (one counter for all objects, as etcd's revision).
     resource_version: u64,
     /// uids handed out so far: the next uid is a hash of this count.
@@ -88,11 +90,11 @@ pub struct Store {
     /// the ReplicaSet controller's informer indexes pods: listing a ReplicaSet's pods then
     /// costs its own pods, not every pod of the namespace. Derived, so not fingerprinted.
     #[serde(skip)]
-    by_controller: BTreeMap<String, std::collections::BTreeSet<Key>>,
+    by_controller: BTreeMap<String, std::collections::BTreeSet<Shared<Key>>>,
     /// Pods without a controller (orphans), which a ReplicaSet whose selector matches adopts
     /// (ControllerRefManager `ClaimPods`). Derived, so not fingerprinted.
     #[serde(skip)]
-    orphan_pods: std::collections::BTreeSet<Key>,
+    orphan_pods: std::collections::BTreeSet<Shared<Key>>,
     /// Objects of each kind (by position in [`ObjectKind::ALL`]), so [`Store::count`] is O(1)
     /// (the web asks on every render). Derived, so not fingerprinted.
     #[serde(skip)]
@@ -112,18 +114,34 @@ fn controller_uid(o: &Object) -> Option<&str> {
     o.metadata().controller_ref().map(|r| r.uid.as_str())
 }
 
-/// Makes the copy-on-write parts of pod `object` (containers, tolerations, owner references)
-/// point at `like`'s where their values are equal, so pods stamped from one template, and the
-/// versions of one pod, hold them once. Values are unchanged; only memory is saved.
+/// Makes the copy-on-write parts of pod `object` point at `like`'s where their values are
+/// equal, so pods stamped from one template, and the versions of one pod, hold them once: the
+/// shared parts of its metadata, spec, status, conditions and container statuses (see `split_struct!` in
+/// [`super::api`]) and, when a spec's other fields differ, its containers and tolerations.
+/// Values are unchanged; only memory is saved.
 fn share_parts(object: &mut Object, like: &Object) {
     let (Object::Pod(p), Object::Pod(q)) = (object, like) else {
         return;
     };
-    p.spec.containers.share_if_equal(&q.spec.containers);
-    p.spec.tolerations.share_if_equal(&q.spec.tolerations);
-    p.metadata
-        .owner_references
-        .share_if_equal(&q.metadata.owner_references);
+    p.metadata.share_common(&q.metadata);
+    if !p.spec.share_common(&q.spec) {
+        p.spec.containers.share_if_equal(&q.spec.containers);
+        p.spec.tolerations.share_if_equal(&q.spec.tolerations);
+    }
+    p.status.share_common(&q.status);
+    for c in p.status.conditions.iter_mut() {
+        if let Some(d) = q.status.conditions.iter().find(|d| d.type_ == c.type_) {
+            c.share_common(d);
+        }
+    }
+    for (c, d) in p
+        .status
+        .container_statuses
+        .iter_mut()
+        .zip(&q.status.container_statuses)
+    {
+        c.share_common(d);
+    }
 }
 
 /// What a pod contributes to the scheduler's snapshot (`scheduling::snapshot`): nothing when
@@ -155,6 +173,20 @@ fn scheduling_relevant(old: &Object, new: &Object) -> bool {
 }
 
 impl Store {
+    /// Another object with `object`'s controller (a sibling pod of one ReplicaSet), if any.
+    fn sibling(&self, key: &Key, object: &Object) -> Option<&Object> {
+        controller_uid(object)
+            .and_then(|uid| self.by_controller.get(uid))
+            .and_then(|keys| keys.iter().find(|k| ***k != *key))
+            .and_then(|k| self.objects.get(k))
+    }
+
+    /// The store's own copy of `key`, shared (for maps keyed like the store that should not
+    /// hold the key twice).
+    pub fn shared_key(&self, key: &Key) -> Option<Shared<Key>> {
+        self.objects.get_key_value(key).map(|(k, _)| k.clone())
+    }
+
     /// The object at `key`.
     pub fn get(&self, key: &Key) -> Option<&Object> {
         self.objects.get(key)
@@ -164,7 +196,7 @@ impl Store {
     pub fn list(&self, kind: ObjectKind, namespace: Option<&str>) -> impl Iterator<Item = &Object> {
         let ns = namespace.map(str::to_string);
         self.objects
-            .range(Key::new(kind, "", "")..)
+            .range::<Key, _>(Key::new(kind, "", "")..)
             .take_while(move |(k, _)| k.kind == kind)
             .filter(move |(k, _)| ns.as_deref().is_none_or(|n| k.namespace == n))
             .map(|(_, o)| o)
@@ -182,11 +214,14 @@ impl Store {
             return Vec::new();
         };
         if keys.len() * 8 < self.counts[kind_slot(first.kind)] {
-            return keys.iter().filter_map(|k| self.objects.get(k)).collect();
+            return keys
+                .iter()
+                .filter_map(|k| self.objects.get::<Key>(k))
+                .collect();
         }
         let mut wanted = keys.iter().peekable();
         let mut out = Vec::with_capacity(keys.len());
-        for (k, o) in self.objects.range(first..=last) {
+        for (k, o) in self.objects.range::<Key, _>(&**first..=&**last) {
             if wanted.peek() == Some(&k) {
                 wanted.next();
                 out.push(o);
@@ -198,12 +233,12 @@ impl Store {
     /// Pods in `namespace` without a controller ownerReference, in key order.
     pub fn orphan_pods<'a>(&'a self, namespace: &'a str) -> impl Iterator<Item = &'a Object> + 'a {
         self.orphan_pods
-            .range(Key::new(ObjectKind::Pod, namespace, "")..)
+            .range::<Key, _>(Key::new(ObjectKind::Pod, namespace, "")..)
             .take_while(move |k| k.kind == ObjectKind::Pod && k.namespace == namespace)
-            .filter_map(|k| self.objects.get(k))
+            .filter_map(|k| self.objects.get::<Key>(k))
     }
 
-    fn index(&mut self, key: &Key, object: &Object) {
+    fn index(&mut self, key: &Shared<Key>, object: &Object) {
         self.counts[kind_slot(key.kind)] += 1;
         if let Some(uid) = controller_uid(object) {
             self.by_controller
@@ -238,7 +273,7 @@ impl Store {
 
     /// Every object, in key order.
     pub fn all(&self) -> impl Iterator<Item = (&Key, &Object)> {
-        self.objects.iter()
+        self.objects.iter().map(|(k, o)| (&**k, o))
     }
 
     /// The last resourceVersion handed out.
@@ -292,21 +327,18 @@ impl Store {
         if object.kind() == ObjectKind::Node || scheduling_view(&object).is_some() {
             self.scheduling_version += 1;
         }
-        let key = Key::of(&object);
-        if let Some(old) = self.objects.get(&key).cloned() {
+        let key = Shared::new(Key::of(&object));
+        if let Some(old) = self.objects.get::<Key>(&key).cloned() {
             self.unindex(&key, &old);
         }
         // A pod of a ReplicaSet holds what its siblings hold in common once, with them.
-        let sibling = controller_uid(&object)
-            .and_then(|uid| self.by_controller.get(uid))
-            .and_then(|keys| keys.iter().find(|k| **k != key))
-            .and_then(|k| self.objects.get(k));
-        if let Some(sibling) = sibling {
+        if let Some(sibling) = self.sibling(&key, &object) {
             share_parts(&mut object, sibling);
         }
         self.index(&key, &object);
+        self.objects.remove::<Key>(&key);
         self.objects.insert(key.clone(), object);
-        key
+        key.into_inner()
     }
 
     /// Replaces an existing object, keeping its identity (uid, creationTimestamp): bumps the
@@ -331,13 +363,21 @@ impl Store {
         m.generation = old_meta.generation + i64::from(spec_changed);
         if let Some(old) = self.objects.get(&key) {
             share_parts(&mut object, old);
+            // What changed may be what a sibling already holds (a status the kubelet set on
+            // each pod of a ReplicaSet in turn).
+            if let Some(sibling) = self.sibling(&key, &object) {
+                share_parts(&mut object, sibling);
+            }
+            let (shared_key, old) = self.objects.get_key_value(&key).expect("looked up above");
             if controller_uid(old) != controller_uid(&object) {
-                let old = old.clone();
+                let (shared_key, old) = (shared_key.clone(), old.clone());
                 self.unindex(&key, &old);
-                self.index(&key, &object);
+                self.index(&shared_key, &object);
             }
         }
-        self.objects.insert(key, object);
+        if let Some(slot) = self.objects.get_mut(&key) {
+            *slot = object;
+        }
         true
     }
 

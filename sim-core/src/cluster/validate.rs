@@ -997,7 +997,7 @@ fn validate_node_requirement(
         }
         NodeSelectorOperator::Other(o) => e.push(FieldError::invalid(
             format!("{p}.operator"),
-            BadValue::Str(o.clone()),
+            BadValue::Str(o.to_string()),
             "not a valid selector operator",
         )),
     }
@@ -1375,7 +1375,7 @@ fn validate_label_selector(ls: &LabelSelector, path: &str, e: &mut Vec<FieldErro
             }
             LabelSelectorOperator::Other(ref o) => e.push(FieldError::invalid(
                 format!("{p}.operator"),
-                BadValue::Str(o.clone()),
+                BadValue::Str(o.to_string()),
                 "not a valid selector operator",
             )),
         }

@@ -1048,7 +1048,7 @@ fn explain_schedule(sim: &Sim, inv: &Invocation) -> Result<Plan> {
             "pod {name} has not been through a scheduling cycle yet (step to let the scheduler run)\n"
         )));
     };
-    Ok(Plan::Output(super::kubectl_get::explain(d)))
+    Ok(Plan::Output(super::kubectl_get::explain(&key, d)))
 }
 
 #[cfg(test)]

@@ -1686,10 +1686,16 @@ fn or_default(s: &str, d: &str) -> String {
 }
 
 /// The `explain-schedule` table: per node, each filter's verdict and each score.
-pub fn explain(d: &Decision) -> String {
+pub fn explain(pod: &Key, d: &Decision) -> String {
     let mut out = format!(
-        "Pod {}: {} nodes, {} evaluated from index {} (looking for {} feasible), {} feasible\n",
-        d.pod, d.all_nodes, d.evaluated, d.start_index, d.nodes_to_find, d.feasible
+        "Pod {}/{}: {} nodes, {} evaluated from index {} (looking for {} feasible), {} feasible\n",
+        pod.namespace,
+        pod.name,
+        d.all_nodes,
+        d.evaluated,
+        d.start_index,
+        d.nodes_to_find,
+        d.feasible
     );
     let mut rows = vec![vec![
         "NODE".to_string(),

@@ -102,7 +102,7 @@ fn taint_spec(spec: &str) -> Result<(Taint, bool)> {
             }
             e
         }
-        None => TaintEffect::Other(String::new()),
+        None => TaintEffect::Other(Box::default()),
     };
     Ok((
         Taint {

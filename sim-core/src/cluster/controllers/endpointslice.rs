@@ -415,7 +415,7 @@ fn is_placeholder(existing: &EndpointSlice, placeholder: &EndpointSlice) -> bool
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::api::{PodCondition, ServiceSpec};
+    use crate::cluster::api::ServiceSpec;
 
     fn service(store: &mut Store) -> Key {
         let mut s = Service::named("default", "web");
@@ -437,15 +437,18 @@ mod tests {
         p.spec.node_name = "node-1".into();
         p.status.pod_ip = ip.into();
         p.status.phase = Some(PodPhase::Running);
-        p.status.conditions.push(PodCondition {
-            type_: "Ready".into(),
-            status: if ready {
-                ConditionStatus::True
-            } else {
-                ConditionStatus::False
-            },
-            ..PodCondition::default()
-        });
+        p.status.conditions.push(
+            crate::cluster::api::PodConditionFields {
+                type_: "Ready".into(),
+                status: if ready {
+                    ConditionStatus::True
+                } else {
+                    ConditionStatus::False
+                },
+                ..Default::default()
+            }
+            .into(),
+        );
         store.create(p.into(), SimTime(0));
     }
 

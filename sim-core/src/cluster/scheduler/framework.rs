@@ -323,8 +323,6 @@ pub struct Selected {
 /// The result of one scheduling cycle, with its explanation.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Decision {
-    /// `namespace/name` of the pod.
-    pub pod: String,
     /// Nodes in the snapshot.
     pub all_nodes: u32,
     /// `numFeasibleNodesToFind`: the search stops after this many feasible nodes.

@@ -516,13 +516,6 @@ pub fn schedule<R: Rng + ?Sized>(
     let nodes = snapshot.nodes();
     let n = nodes.len();
     let full = config.record == Record::Full;
-    // `namespace/name`, built directly (`format!` costs more than the cycle's arithmetic).
-    let mut pod_ref = String::with_capacity(pod.namespace.len() + 1 + pod.name.len());
-    if !pod.namespace.is_empty() {
-        pod_ref.push_str(&pod.namespace);
-        pod_ref.push('/');
-    }
-    pod_ref.push_str(&pod.name);
     let start = if n == 0 {
         0
     } else {
@@ -530,7 +523,6 @@ pub fn schedule<R: Rng + ?Sized>(
     };
     let to_find = num_feasible_nodes_to_find(config.percentage_of_nodes_to_score, n as u32);
     let mut decision = Decision {
-        pod: pod_ref,
         all_nodes: n as u32,
         nodes_to_find: to_find,
         start_index: start,
