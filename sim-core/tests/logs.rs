@@ -381,3 +381,21 @@ fn the_same_seed_and_commands_give_the_same_logs() {
     );
     assert_eq!(first, run());
 }
+
+#[test]
+fn ssh_reads_the_log_of_a_container_started_by_hand_on_a_node() {
+    let mut s = cluster();
+    ok(
+        &mut s,
+        "ssh node-1 docker run -d --name web nginx:1.27-alpine\nrun 5s",
+    );
+    let out = ok_last(&mut s, "ssh node-1 docker logs --tail 1 web");
+    assert!(
+        out.ends_with("[notice] 1#1: start worker processes\n"),
+        "{out}"
+    );
+    assert_eq!(
+        fails(&mut s, "docker logs web"),
+        "Error response from daemon: No such container: web"
+    );
+}
