@@ -8,7 +8,9 @@
 //! [`crate::cluster::workload`] for a pod's command, [`crate::image::container`] for `docker
 //! run`), and from the startup banner of the few servers the registry ships ([`Server`]).
 //! stdout and stderr are kept as one stream, interleaved, which is how both commands print them
-//! to a terminal.
+//! to a terminal. Requests the traffic model sends to a pod are not logged (nginx would write
+//! an access-log line for each): ASSUMPTION, a log per request would grow with every simulated
+//! second of traffic, and the traffic panel already counts them.
 //!
 //! A line may be written ahead of its instant (a script's `sleep 5; echo b` is known when the
 //! container starts): readers pass the instant they read at and see only what was written by
