@@ -18,6 +18,7 @@ pub mod event;
 pub mod host;
 pub mod image;
 pub mod limits;
+pub mod logs;
 pub mod session;
 pub mod shared;
 pub mod shell;

@@ -294,7 +294,7 @@ pub fn view_for_command(command: &str) -> Option<(StageTab, Option<HostSection>)
             host(HostSection::Isolation)
         }
         ["docker", "run" | "create" | "exec" | "diff" | "commit" | "ps" | "rm" | "start" | "stop" | "kill"
-        | "container", ..] => Some((StageTab::Containers, None)),
+        | "logs" | "container", ..] => Some((StageTab::Containers, None)),
         ["bench", ..] => host(HostSection::Bench),
         ["host", "density", ..] => host(HostSection::Density),
         ["vm" | "host", ..] => host(HostSection::Stacks),
@@ -514,6 +514,11 @@ mod tests {
             view_for_command("docker exec hog sh -c 'echo hi > /x'"),
             Some((StageTab::Containers, None))
         );
+        assert_eq!(
+            view_for_command("docker logs --tail 5 web"),
+            Some((StageTab::Containers, None))
+        );
+        assert_eq!(tab_for_command("kubectl logs web"), Some(StageTab::Cluster));
         assert_eq!(
             view_for_command("docker top hog"),
             Some((StageTab::Host, Some(HostSection::Isolation)))

@@ -612,6 +612,18 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
             let Some(c) = pod.spec.containers.get(container).cloned() else {
                 return;
             };
+            // What the process prints from now on, into the node's log for this run; its
+            // exit comes from the same reading of its command.
+            let (log, exit) = {
+                let cl = sim.cluster.as_ref();
+                let node = &pod.spec.node_name;
+                let engine = cl.and_then(|c| c.engines.get(node));
+                let kernel = cl.map_or_else(String::new, |c| node_kernel(c, node));
+                super::pod_logs::output(&pod, container, engine, &kernel, now.0)
+            };
+            if let Some(cl) = sim.cluster.as_mut() {
+                super::pod_logs::started(&mut cl.logs, &pod, container, now.0, log);
+            }
             let id = record_kube_event(
                 sim,
                 key,
@@ -665,7 +677,7 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
                 };
                 later(sim, key, uid, crash, CRASHLOOP_RUN_MS, id);
             }
-            if let Some((after_ms, code)) = workload_exit(&c) {
+            if let Some((after_ms, code)) = exit {
                 let exited = Step::Exited {
                     container,
                     run: restarts,
@@ -822,9 +834,10 @@ const CRASH_SYNC_MS: u64 = 1000;
 /// back-off after 10 minutes of running).
 pub const BACKOFF_RESET_MS: u64 = 600_000;
 
-/// When and how a container's command ends, for the commands the sandbox models: `false`,
-/// `true`, `echo …`, `date`, `hostname`, `uname`, `env`, `sleep N`, `sh -c "…; exit N"` (with `sleep N`, `echo …`, `true`, `false` before
-/// it). `None`: it runs until stopped (an image's own server, or a command not modelled).
+/// When and how a container's command ends, for the commands the sandbox models
+/// ([`super::workload`]: `false`, `true`, `echo …`, `date`, `hostname`, `uname`, `env`,
+/// `sleep N`, `sh -c "…; exit N"` scripts of those). `None`: it runs until stopped (an image's
+/// own server, or a command not modelled).
 pub fn workload_exit(c: &super::api::Container) -> Option<(u64, i32)> {
     let words: Vec<&str> = c
         .command
@@ -832,38 +845,21 @@ pub fn workload_exit(c: &super::api::Container) -> Option<(u64, i32)> {
         .chain(&c.args)
         .map(String::as_str)
         .collect();
-    let secs = |n: &str| -> Option<u64> {
-        let n = n.strip_suffix('s').unwrap_or(n);
-        n.parse::<u64>().ok().map(|s| s.saturating_mul(1000))
-    };
-    match words.as_slice() {
-        ["false" | "/bin/false"] => Some((0, 1)),
-        ["true" | "/bin/true"] => Some((0, 0)),
-        // Print and exit 0 (`kubectl run t --image=busybox --restart=Never -- echo hello`).
-        ["echo" | "/bin/echo", ..] | ["date" | "hostname" | "uname" | "env"] => Some((0, 0)),
-        ["uname", "-a" | "-r" | "-s" | "-m"] => Some((0, 0)),
-        ["sleep" | "/bin/sleep", n] => Some((secs(n)?, 0)),
-        [sh, "-c", script, ..] if sh.ends_with("sh") => {
-            let mut t: u64 = 0;
-            let mut last = 0;
-            for stmt in script.split([';', '\n']).flat_map(|s| s.split("&&")) {
-                let w: Vec<&str> = stmt.split_whitespace().collect();
-                match w.as_slice() {
-                    [] => {}
-                    ["exit"] => return Some((t, last)),
-                    ["exit", n] => return Some((t, n.parse::<i32>().ok()?.rem_euclid(256))),
-                    ["sleep", n] => {
-                        t = t.saturating_add(secs(n)?);
-                        last = 0;
-                    }
-                    ["echo", ..] | ["true"] => last = 0,
-                    ["false"] => last = 1,
-                    _ => return None,
-                }
-            }
-            Some((t, last))
-        }
-        _ => None,
+    super::workload::run(&words, &super::workload::Context::TIMING).exit
+}
+
+/// The kernel release `node` reports (`uname -r` in its containers).
+fn node_kernel(c: &super::state::Cluster, node: &str) -> String {
+    match c
+        .store
+        .get(&Key::new(super::api::ObjectKind::Node, "", node))
+    {
+        Some(Object::Node(n)) => n
+            .status
+            .node_info
+            .as_ref()
+            .map_or_else(String::new, |i| i.kernel_version.clone()),
+        _ => String::new(),
     }
 }
 

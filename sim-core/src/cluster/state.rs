@@ -201,6 +201,10 @@ pub struct Cluster {
     /// pod's creation), not by whichever change happened to trigger the retry, so `why` leads
     /// from a pod that waited back through its creator.
     pub(crate) waiting_since: BTreeMap<Key, EventId>,
+    /// What each pod's containers wrote (the kubelets' log files), by the pod's uid;
+    /// written as containers start, read by `kubectl logs`, dropped with the pod. Not part of
+    /// the fingerprint: a function of the log of events (what started, when).
+    pub logs: super::pod_logs::Logs,
 }
 
 impl Cluster {
@@ -481,6 +485,9 @@ pub(crate) fn remove_pod(sim: &mut Sim, key: &Key, cause: EventId) {
     let Some(before) = c.store.remove(key) else {
         return;
     };
+    if let Object::Pod(p) = &before {
+        super::pod_logs::forget(&mut c.logs, &p.metadata.uid);
+    }
     let id = sim.record(
         EventKind::ApiObjectChanged {
             verb: "deleted".into(),

@@ -21,7 +21,7 @@ pub(super) const FAMILY: Family = Family {
     name: "docker",
     commands: &[CommandSpec {
         name: "docker",
-        usage: "docker build|images|history|inspect|tag|rmi|pull|push|save|image prune|run|create|exec|diff|commit|ps|port|top|stats|start|stop|rm ...",
+        usage: "docker build|images|history|inspect|tag|rmi|pull|push|save|image prune|run|create|exec|logs|diff|commit|ps|port|top|stats|start|stop|rm ...",
         summary: "build, run, inspect, push and save images and containers",
         help: "docker build -t NAME:TAG [-f FILE] [--no-cache] DIR\n\
                docker images [--digests] [--no-trunc] [REPO[:TAG]]   list local images\n\
@@ -44,6 +44,7 @@ pub(super) const FAMILY: Family = Family {
                docker port C [PORT[/PROTO]]  its published ports\n\
                docker create [--name N] IMAGE [CMD...]           create a container\n\
                docker exec C CMD...          run a command in a running container\n\
+               docker logs [--tail N] [-t] C   what its command printed (a server: its startup banner)\n\
                docker diff C                 what the container changed (A/C/D)\n\
                docker commit C NAME:TAG      its writable layer becomes an image layer\n\
                docker ps [-a]                list (running, or all) containers\n\
@@ -97,6 +98,9 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         ["rm", rest @ ..] | ["container", "rm" | "remove", rest @ ..] => dc::plan_rm(sim, rest),
         ["exec", rest @ ..] | ["container", "exec", rest @ ..] => dc::plan_exec(sim, rest),
         ["diff", rest @ ..] | ["container", "diff", rest @ ..] => dc::plan_diff(sim, rest),
+        ["logs", rest @ ..] | ["container", "logs", rest @ ..] => {
+            super::docker_logs::plan_logs(sim, rest)
+        }
         ["commit", rest @ ..] | ["container", "commit", rest @ ..] => dc::plan_commit(sim, rest),
         ["port", rest @ ..] | ["container", "port", rest @ ..] => dc::plan_port(sim, rest),
         ["ps", rest @ ..] | ["container", "ls" | "list" | "ps", rest @ ..] => {

@@ -27,11 +27,13 @@ pub(super) const FAMILY: Family = Family {
     commands: &[
         CommandSpec {
             name: "kubectl",
-            usage: "kubectl get|describe|apply|diff|create|run|expose|delete|scale|set image|rollout|cordon|drain|taint|label ...",
+            usage: "kubectl get|describe|logs|apply|diff|create|run|expose|delete|scale|set image|rollout|cordon|drain|taint|label ...",
             summary: "talk to the cluster as kubectl does (after cluster create)",
             help: "kubectl get pods|nodes|deployments|replicasets|services|endpointslices|namespaces|events|all [NAME] [-o wide|yaml|json|name] [-l SEL] [-n NS|-A] [--show-labels] [-L KEY,...]\n\
                    kubectl get ... -w|--watch|--watch-only   print each change as the cluster steps; stops when no work is queued or after 10 minutes of simulated time (kubectl watches until Ctrl-C)\n\
                    kubectl describe pod|node|deployment|replicaset|service|endpointslice NAME   (with Events)\n\
+                   kubectl logs POD|deploy/NAME|rs/NAME|svc/NAME [-c CONTAINER] [-p|--previous] [--tail N] [--timestamps] [-n NS]   what a container printed (-p: its run before the last restart)\n\
+                   kubectl logs -l SELECTOR [--tail N]   the last 10 lines (or N) of each matching pod\n\
                    kubectl apply -f FILE|DIR          create or configure the objects of manifests\n\
                    kubectl diff -f FILE|DIR           show what apply would change (diff -u), changing nothing\n\
                    kubectl create deployment NAME --image=IMAGE [--replicas=N] [--port=N] [--dry-run=client -o yaml|json]\n\
@@ -83,7 +85,7 @@ pub const NO_SERVER: &str =
 
 const SUBCOMMANDS: &[&str] = &[
     "get", "describe", "apply", "diff", "create", "delete", "scale", "set", "rollout", "version",
-    "cordon", "uncordon", "taint", "label", "drain", "expose", "run",
+    "cordon", "uncordon", "taint", "label", "drain", "expose", "run", "logs",
 ];
 
 /// A kubectl error in kubectl's words. The terminal and the CLI label every error `error: `
@@ -256,6 +258,7 @@ fn plan(sim: &Sim, inv: &Invocation) -> Result<Plan> {
         "create" => create(c, rest),
         "expose" => super::kubectl_expose::expose(c, rest),
         "run" => super::kubectl_run::run(c, rest),
+        "logs" => super::kubectl_logs::logs(sim, rest),
         "delete" => delete(sim, c, rest),
         "scale" => scale(c, rest),
         "cordon" => super::kubectl_node::cordon(c, rest, true),

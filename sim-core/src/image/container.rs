@@ -121,6 +121,9 @@ pub struct Container {
     /// `HasBeenManuallyStopped`: stopped by `docker stop` since it last started (an
     /// `unless-stopped` container then stays down when the daemon starts).
     pub manually_stopped: bool,
+    /// What its command printed, across its starts (Docker's `json-file` log, which `docker
+    /// logs` reads; bounded as [`crate::logs::ContainerLog`] is).
+    pub log: crate::logs::ContainerLog,
 }
 
 /// `HostConfig.RestartPolicy.Name` (moby `api/types/container/hostconfig.go`).
@@ -353,9 +356,18 @@ impl Container {
         self.state.finished_ms = None;
         self.state.exit_code = 0;
         let argv = self.argv();
+        let at = crate::time::SimTime(u64::try_from(now_ms).unwrap_or(0));
         match Container::behaviour(&argv) {
             Behaviour::Service => {
                 self.state.status = Status::Running;
+                // A server's startup banner goes to its log (`docker run` without `-d` would
+                // show it too; the sandbox's attached run prints nothing for a service).
+                let server = exec_target(&argv)
+                    .first()
+                    .and_then(|p| crate::logs::Server::of(p, &self.config.env));
+                if let Some(server) = server {
+                    self.log.write_banner(at, server);
+                }
                 String::new()
             }
             Behaviour::IdleShell => {
@@ -371,6 +383,7 @@ impl Container {
                     },
                 };
                 self.exit(outcome.exit_code, now_ms);
+                self.log.write_output(at, &outcome.output);
                 outcome.output
             }
         }
@@ -738,6 +751,7 @@ pub fn new_container(
         ports: spec.ports,
         restart_policy: spec.restart_policy,
         manually_stopped: false,
+        log: crate::logs::ContainerLog::default(),
     }
 }
 
