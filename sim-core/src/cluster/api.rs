@@ -52,6 +52,9 @@ fn is_zero_i64(n: &i64) -> bool {
 /// [`Shared`] that equal values (the pods of one template, the versions of one pod) hold once
 /// (`share_common`). The `$fields` copies of the listed fields stay at their defaults.
 ///
+/// `with COMPACT, EXPAND` names two functions on the wire struct: one run on a value read (to
+/// drop what the in-memory form leaves implied), one on a value written (to put it back).
+///
 /// Sharing is not observable. A listed field reads and writes as a field; every other field
 /// reads through `Deref` and writes through `DerefMut` (which copies the shared part first
 /// when another value holds it). The value serializes, deserializes (with `$fields`' strict
@@ -62,6 +65,21 @@ macro_rules! split_struct {
         $name:ident in $fields:ident as $wire:literal {
             $($(#[$fmeta:meta])* $f:ident: $t:ty),+ $(,)?
         }
+    ) => {
+        split_struct! {
+            $(#[$meta])*
+            $name in $fields as $wire {
+                $($(#[$fmeta])* $f: $t,)+
+            }
+            with |_w: &mut $fields| {}, |_w: &mut $fields| {}
+        }
+    };
+    (
+        $(#[$meta:meta])*
+        $name:ident in $fields:ident as $wire:literal {
+            $($(#[$fmeta:meta])* $f:ident: $t:ty),+ $(,)?
+        }
+        with $compact:expr, $expand:expr
     ) => {
         $(#[$meta])*
         #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -74,6 +92,7 @@ macro_rules! split_struct {
 
         impl From<$fields> for $name {
             fn from(mut w: $fields) -> Self {
+                ($compact)(&mut w);
                 $name {
                     $($f: std::mem::take(&mut w.$f),)+
                     common: Shared::new(w),
@@ -85,6 +104,7 @@ macro_rules! split_struct {
             fn from(v: $name) -> Self {
                 let mut w = v.common.into_inner();
                 $(w.$f = v.$f;)+
+                ($expand)(&mut w);
                 w
             }
         }
@@ -130,8 +150,9 @@ macro_rules! string_enum {
         #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
         pub enum $name {
             $($(#[$vmeta])* $variant,)+
-            /// A value this API does not know (validation rejects it).
-            Other(Box<str>),
+            /// A value this API does not know (validation rejects it). Boxed, so the enum is
+            /// one pointer wide (a pod holds several).
+            Other(Box<String>),
         }
 
         impl Default for $name {
@@ -163,7 +184,7 @@ macro_rules! string_enum {
             fn from(s: &str) -> Self {
                 match s {
                     $($text => $name::$variant,)+
-                    other => $name::Other(other.into()),
+                    other => $name::Other(Box::new(other.to_string())),
                 }
             }
         }
@@ -1407,17 +1428,39 @@ split_struct! {
         conditions: Vec<PodCondition>,
         /// The node's IP.
         host_ip: String,
-        /// The node's IPs.
-        host_ips: Vec<PodIp>,
         /// The pod's IP.
         pod_ip: String,
-        /// The pod's IPs.
-        pod_ips: Vec<PodIp>,
         /// When the kubelet acknowledged the pod.
         start_time: Option<Timestamp>,
         /// Container statuses.
         container_statuses: Vec<ContainerStatus>,
     }
+    with compact_ips, expand_ips
+}
+
+/// `podIPs` and `hostIPs` whose only entry is `podIP` / `hostIP` (validation requires the first
+/// entry to be that address, and the kubelet sets no other): left out in memory, where the
+/// kubelet sets only `pod_ip` and `host_ip` (the shared part's lists stay empty), and written
+/// back by [`expand_ips`]. Every pod saves two one-entry vectors.
+fn compact_ips(w: &mut PodStatusFields) {
+    fn only(ips: &mut Vec<PodIp>, ip: &str) {
+        if matches!(ips.as_slice(), [one] if one.ip == ip) {
+            ips.clear();
+        }
+    }
+    only(&mut w.pod_ips, &w.pod_ip);
+    only(&mut w.host_ips, &w.host_ip);
+}
+
+/// Puts back what [`compact_ips`] leaves out.
+fn expand_ips(w: &mut PodStatusFields) {
+    fn back(ips: &mut Vec<PodIp>, ip: &str) {
+        if ips.is_empty() && !ip.is_empty() {
+            ips.push(PodIp { ip: ip.to_string() });
+        }
+    }
+    back(&mut w.pod_ips, &w.pod_ip);
+    back(&mut w.host_ips, &w.host_ip);
 }
 
 /// A pod.
@@ -2502,6 +2545,27 @@ mod tests {
         assert!(
             err.to_string().contains("unknown field `nodeNmae`"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn pod_ips_that_only_repeat_pod_ip_are_implied_in_memory_and_written_back() {
+        let one = r#"{"podIP":"10.0.0.1","podIPs":[{"ip":"10.0.0.1"}],"hostIP":"1.1.1.1","hostIPs":[{"ip":"1.1.1.1"}]}"#;
+        let s: PodStatus = serde_json::from_str(one).unwrap();
+        assert!(s.pod_ips.is_empty() && s.host_ips.is_empty());
+        assert_eq!(
+            serde_json::to_string(&s).unwrap(),
+            r#"{"hostIP":"1.1.1.1","hostIPs":[{"ip":"1.1.1.1"}],"podIP":"10.0.0.1","podIPs":[{"ip":"10.0.0.1"}]}"#
+        );
+        let two = r#"{"podIP":"10.0.0.1","podIPs":[{"ip":"10.0.0.1"},{"ip":"fd00::1"}]}"#;
+        let s: PodStatus = serde_json::from_str(two).unwrap();
+        assert_eq!(s.pod_ips.len(), 2, "a second address is kept");
+        assert_eq!(serde_json::to_string(&s).unwrap(), two);
+        let mut set = PodStatus::default();
+        set.pod_ip = "10.0.0.2".into();
+        assert_eq!(
+            serde_json::to_string(&set).unwrap(),
+            r#"{"podIP":"10.0.0.2","podIPs":[{"ip":"10.0.0.2"}]}"#
         );
     }
 }

@@ -531,10 +531,9 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
             let node = pod.spec.node_name.clone();
             let (host_ip, pod_ip) = addresses(sim, &node);
             pod.status.phase = Some(PodPhase::Pending);
-            pod.status.host_ip = host_ip.clone();
-            pod.status.host_ips = vec![super::api::PodIp { ip: host_ip }];
-            pod.status.pod_ip = pod_ip.clone();
-            pod.status.pod_ips = vec![super::api::PodIp { ip: pod_ip }];
+            // `hostIPs`/`podIPs` follow from these (`api::compact_ips`).
+            pod.status.host_ip = host_ip;
+            pod.status.pod_ip = pod_ip;
             pod.status.start_time = Some(now);
             pod.status.qos_class = "BestEffort".into();
             set_condition(&mut pod, "Initialized", ConditionStatus::True, now);
