@@ -2561,8 +2561,10 @@ mod tests {
         let s: PodStatus = serde_json::from_str(two).unwrap();
         assert_eq!(s.pod_ips.len(), 2, "a second address is kept");
         assert_eq!(serde_json::to_string(&s).unwrap(), two);
-        let mut set = PodStatus::default();
-        set.pod_ip = "10.0.0.2".into();
+        let set = PodStatus {
+            pod_ip: "10.0.0.2".into(),
+            ..Default::default()
+        };
         assert_eq!(
             serde_json::to_string(&set).unwrap(),
             r#"{"podIP":"10.0.0.2","podIPs":[{"ip":"10.0.0.2"}]}"#
