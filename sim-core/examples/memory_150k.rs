@@ -76,14 +76,17 @@ fn main() {
     let decisions = freed_by(std::mem::take(&mut c.decisions));
     let store = freed_by(std::mem::take(&mut c.store));
     let engines = freed_by(std::mem::take(&mut c.engines));
+    let logs = freed_by(std::mem::take(&mut c.logs));
     let rest = freed_by(c);
-    let whole = store + decisions + engines + rest;
+    let whole = store + decisions + engines + logs + rest;
     println!(
         "live heap per pod: API store {} B, scheduling decisions {} B, node engines {} B, \
-         the rest {} B; whole cluster model {} B ({:.1} MiB); event log {} B ({:.1} MiB)",
+         container logs {} B, the rest {} B; whole cluster model {} B ({:.1} MiB); event log \
+         {} B ({:.1} MiB)",
         store / pods,
         decisions / pods,
         engines / pods,
+        logs / pods,
         rest / pods,
         whole / pods,
         mib(whole),

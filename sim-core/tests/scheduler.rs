@@ -660,6 +660,7 @@ fn unschedulable_message_counts_sorted_reasons_and_preemption_verdicts() {
     never.preemption_never = true;
     assert!(run(&s, &never)
         .message
+        .as_deref()
         .unwrap()
         .ends_with("2 Insufficient cpu. preemption: not eligible due to preemptionPolicy=Never."));
 }
@@ -676,7 +677,7 @@ fn reasons_sort_as_go_strings_so_ten_comes_before_two() {
     nodes.push(node("x1", 100, 8 * GIB));
     nodes.push(node("x2", 100, 8 * GIB));
     let d = run(&snapshot(nodes), &pod("p", 1000, MIB));
-    assert!(d.message.unwrap().starts_with(
+    assert!(d.message.as_deref().unwrap().starts_with(
         "0/12 nodes are available: 10 node(s) were unschedulable, 2 Insufficient cpu."
     ));
 }
@@ -786,6 +787,7 @@ fn binding_updates_the_snapshot_incrementally() {
     assert!(d.nodes.is_empty());
     assert!(d
         .message
+        .as_deref()
         .unwrap()
         .starts_with("0/2 nodes are available: 2 Insufficient cpu."));
     s.remove_pod(0, &p.as_bound()).unwrap();

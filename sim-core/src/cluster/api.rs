@@ -1463,10 +1463,22 @@ fn expand_ips(w: &mut PodStatusFields) {
     back(&mut w.host_ips, &w.host_ip);
 }
 
-/// A pod.
+split_struct! {
+    /// A pod. Its `apiVersion` and `kind` are held once (see `split_struct!`).
+    Pod in PodFields as "PodFields" {
+        /// Metadata.
+        metadata: ObjectMeta,
+        /// Desired state.
+        spec: PodSpec,
+        /// Observed state.
+        status: PodStatus,
+    }
+}
+
+/// A pod as written: the wire form of [`Pod`].
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-pub struct Pod {
+#[serde(rename = "Pod", rename_all = "camelCase", deny_unknown_fields, default)]
+pub struct PodFields {
     /// `v1`.
     pub api_version: String,
     /// `Pod`.
@@ -2297,7 +2309,8 @@ macro_rules! top_level {
 
         impl From<$ty> for Object {
             fn from(o: $ty) -> Object {
-                Object::$kind(Box::new(o))
+                #[allow(clippy::useless_conversion)]
+                Object::$kind(Box::new(o.into()))
             }
         }
     };
@@ -2305,7 +2318,23 @@ macro_rules! top_level {
 
 top_level!(Namespace, Namespace, { spec, status });
 top_level!(Node, Node, { spec, status });
-top_level!(Pod, Pod, { spec, status });
+top_level!(PodFields, Pod, { spec, status });
+
+impl Pod {
+    /// The kind.
+    pub const KIND: ObjectKind = ObjectKind::Pod;
+
+    /// A pod with this name and namespace and everything else empty.
+    pub fn named(namespace: &str, name: &str) -> Self {
+        PodFields::named(namespace, name).into()
+    }
+}
+
+impl From<Pod> for Object {
+    fn from(o: Pod) -> Object {
+        Object::Pod(Box::new(o))
+    }
+}
 top_level!(ReplicaSet, ReplicaSet, { spec, status });
 top_level!(Deployment, Deployment, { spec, status });
 top_level!(Service, Service, { spec, status });
@@ -2414,7 +2443,15 @@ impl Object {
         let (av, kd) = match self {
             Object::Namespace(o) => (&mut o.api_version, &mut o.kind),
             Object::Node(o) => (&mut o.api_version, &mut o.kind),
-            Object::Pod(o) => (&mut o.api_version, &mut o.kind),
+            Object::Pod(o) => {
+                // Written only when different: a write copies the part pods share.
+                if o.api_version != v || o.kind != k {
+                    let f = &mut ***o;
+                    f.api_version = v.to_string();
+                    f.kind = k.to_string();
+                }
+                return;
+            }
             Object::ReplicaSet(o) => (&mut o.api_version, &mut o.kind),
             Object::Deployment(o) => (&mut o.api_version, &mut o.kind),
             Object::Service(o) => (&mut o.api_version, &mut o.kind),

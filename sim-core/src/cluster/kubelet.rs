@@ -621,7 +621,11 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
                 super::pod_logs::output(&pod, container, engine, &kernel, now.0)
             };
             if let Some(cl) = sim.cluster.as_mut() {
-                super::pod_logs::started(&mut cl.logs, &pod, container, now.0, log);
+                let shared = cl
+                    .store
+                    .shared_key(key)
+                    .unwrap_or_else(|| crate::shared::Shared::new(key.clone()));
+                super::pod_logs::started(&mut cl.logs, shared, &pod, container, now.0, log);
             }
             let id = record_kube_event(
                 sim,

@@ -36,8 +36,10 @@ pub struct Run {
     pub log: ContainerLog,
 }
 
-/// Each pod's container logs (by container index in `spec.containers`), by the pod's uid.
-pub type Logs = BTreeMap<String, Vec<ContainerRuns>>;
+/// Each pod's container logs (by container index in `spec.containers`), by the pod's key (the
+/// store's own copy, held once; a pod's logs go when it leaves the store, so a later pod of
+/// the same name starts with none).
+pub type Logs = BTreeMap<crate::shared::Shared<super::store::Key>, Vec<ContainerRuns>>;
 
 /// The environment of a pod's container as its process sees it: the image's `PATH` (or the
 /// default), `HOSTNAME` = the pod's name, the image's other `ENV`, the container's `env` (a
@@ -145,8 +147,15 @@ pub fn output(
 
 /// The kubelet started container `index` of the pod at `now`: its new run becomes the current
 /// one, the current one the previous.
-pub(crate) fn started(logs: &mut Logs, pod: &Pod, index: usize, now: SimTime, log: ContainerLog) {
-    let containers = logs.entry(pod.metadata.uid.clone()).or_default();
+pub(crate) fn started(
+    logs: &mut Logs,
+    key: crate::shared::Shared<super::store::Key>,
+    pod: &Pod,
+    index: usize,
+    now: SimTime,
+    log: ContainerLog,
+) {
+    let containers = logs.entry(key).or_default();
     if containers.len() <= index {
         // Exactly one slot per container (a growing Vec would keep room for four).
         let n = pod.spec.containers.len().max(index + 1);
@@ -158,9 +167,9 @@ pub(crate) fn started(logs: &mut Logs, pod: &Pod, index: usize, now: SimTime, lo
     runs.current = Some(Run { started: now, log });
 }
 
-/// The pod (its uid) left the API: its logs go with it.
-pub(crate) fn forget(logs: &mut Logs, uid: &str) {
-    logs.remove(uid);
+/// The pod left the API: its logs go with it.
+pub(crate) fn forget(logs: &mut Logs, key: &super::store::Key) {
+    logs.remove(key);
 }
 
 /// Reads container `index` of `pod` as the kubelet serves `GET containerLogs` at `now`: the
@@ -202,9 +211,12 @@ pub fn read(
         }
     })?;
     let (start, end) = started;
-    let runs = logs
-        .get(&pod.metadata.uid)
-        .and_then(|containers| containers.get(index));
+    let key = super::store::Key::new(
+        super::api::ObjectKind::Pod,
+        &pod.metadata.namespace,
+        &pod.metadata.name,
+    );
+    let runs = logs.get(&key).and_then(|containers| containers.get(index));
     let run = runs.and_then(|r| {
         [r.current.as_ref(), r.previous.as_deref()]
             .into_iter()

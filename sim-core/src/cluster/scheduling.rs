@@ -191,8 +191,7 @@ fn keep_details(c: &mut super::state::Cluster, key: &Key) {
             break;
         };
         if let Some(d) = c.decisions.get_mut(&old) {
-            d.nodes = Vec::new();
-            d.not_considered = Vec::new();
+            d.drop_rows();
         }
     }
 }

@@ -485,8 +485,8 @@ pub(crate) fn remove_pod(sim: &mut Sim, key: &Key, cause: EventId) {
     let Some(before) = c.store.remove(key) else {
         return;
     };
-    if let Object::Pod(p) = &before {
-        super::pod_logs::forget(&mut c.logs, &p.metadata.uid);
+    if let Object::Pod(_) = &before {
+        super::pod_logs::forget(&mut c.logs, key);
     }
     let id = sim.record(
         EventKind::ApiObjectChanged {

@@ -116,13 +116,15 @@ fn controller_uid(o: &Object) -> Option<&str> {
 
 /// Makes the copy-on-write parts of pod `object` point at `like`'s where their values are
 /// equal, so pods stamped from one template, and the versions of one pod, hold them once: the
-/// shared parts of its metadata, spec, status, conditions and container statuses (see `split_struct!` in
+/// shared parts of the pod (apiVersion, kind), its metadata, spec, status, conditions and
+/// container statuses (see `split_struct!` in
 /// [`super::api`]) and, when a spec's other fields differ, its containers and tolerations.
 /// Values are unchanged; only memory is saved.
 fn share_parts(object: &mut Object, like: &Object) {
     let (Object::Pod(p), Object::Pod(q)) = (object, like) else {
         return;
     };
+    p.share_common(q);
     p.metadata.share_common(&q.metadata);
     if !p.spec.share_common(&q.spec) {
         p.spec.containers.share_if_equal(&q.spec.containers);

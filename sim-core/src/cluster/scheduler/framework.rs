@@ -334,17 +334,60 @@ pub struct Decision {
     pub evaluated: u32,
     /// Nodes that passed every filter.
     pub feasible: u32,
+    /// How many nodes sampling left out.
+    pub not_considered_count: u32,
+    /// The chosen node.
+    pub selected: Option<Selected>,
+    /// The per-node rows and the failure message, boxed: most decisions kept have neither
+    /// (they read and write through `Deref`/`DerefMut` as fields of the decision).
+    pub details: Option<Box<DecisionDetails>>,
+}
+
+/// What a decision holds beyond its counts, when it holds any of it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct DecisionDetails {
     /// Per considered node, in evaluation order ([`Record::Full`] only).
     pub nodes: Vec<NodeDecision>,
     /// Nodes never looked at because enough feasible nodes were found, in walk order
     /// ([`Record::Full`] only; `not_considered_count` always).
     pub not_considered: Vec<String>,
-    /// How many nodes sampling left out.
-    pub not_considered_count: u32,
-    /// The chosen node.
-    pub selected: Option<Selected>,
     /// The FailedScheduling event message when no node fits.
     pub message: Option<String>,
+}
+
+/// The details of a decision that has none.
+static NO_DETAILS: DecisionDetails = DecisionDetails {
+    nodes: Vec::new(),
+    not_considered: Vec::new(),
+    message: None,
+};
+
+impl std::ops::Deref for Decision {
+    type Target = DecisionDetails;
+    fn deref(&self) -> &DecisionDetails {
+        self.details.as_deref().unwrap_or(&NO_DETAILS)
+    }
+}
+
+impl std::ops::DerefMut for Decision {
+    /// The details to change, boxed first if there were none.
+    fn deref_mut(&mut self) -> &mut DecisionDetails {
+        self.details.get_or_insert_with(Box::default)
+    }
+}
+
+impl Decision {
+    /// Drops the per-node rows (an older decision keeps its counts, choice and message).
+    pub fn drop_rows(&mut self) {
+        if let Some(d) = &mut self.details {
+            if d.message.is_none() {
+                self.details = None;
+            } else {
+                d.nodes = Vec::new();
+                d.not_considered = Vec::new();
+            }
+        }
+    }
 }
 
 /// `numFeasibleNodesToFind` (schedule_one.go): how many feasible nodes to find before scoring.

@@ -528,11 +528,9 @@ pub fn schedule<R: Rng + ?Sized>(
         start_index: start,
         evaluated: 0,
         feasible: 0,
-        nodes: Vec::new(),
-        not_considered: Vec::new(),
         not_considered_count: 0,
         selected: None,
-        message: None,
+        details: None,
     };
     if n == 0 {
         // schedule_one.go: ErrNoNodesAvailable.
