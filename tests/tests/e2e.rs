@@ -1395,6 +1395,14 @@ async fn cluster_tab_shows_scheduling_step_by_step_scale_rollout_and_undo() {
         // Running, then scaled to five.
         run_command(&client, "run 30s", "run 30s").await;
         wait_for_count(&client, "#node-grid .pod-chip.st-ready", 3).await;
+        // What a running pod printed, as kubectl picks one of a Deployment's pods.
+        let out = run_command(&client, "kubectl logs deploy/web --tail 3", "kubectl logs").await;
+        assert!(out.contains("Found 3 pods, using pod/web-"), "{out}");
+        assert!(
+            out.contains("[notice] 1#1: start worker processes"),
+            "{out}"
+        );
+        settled_screenshot(&client, "33a-kubectl-logs").await;
         run_command(
             &client,
             "kubectl scale deployment web --replicas=5",
