@@ -122,6 +122,41 @@ where
     }
 }
 
+/// The last few distinct values of one kind that objects hold shared ([`Recent::CAPACITY`],
+/// most recently used first), so an equal value held by an object that is not a sibling (a
+/// pod's `Ready=True` condition, a Running status) is held once with them. Not observable.
+#[derive(Clone, Debug)]
+pub struct Recent<T>(Vec<Shared<T>>);
+
+impl<T> Default for Recent<T> {
+    fn default() -> Self {
+        Recent(Vec::new())
+    }
+}
+
+impl<T: PartialEq> Recent<T> {
+    /// How many distinct values are kept.
+    pub const CAPACITY: usize = 8;
+
+    /// Points `value` at an equal kept value, or keeps it (dropping the least recently used).
+    pub fn share(&mut self, value: &mut Shared<T>) {
+        let found = self
+            .0
+            .iter()
+            .position(|r| Shared::ptr_eq(r, value) || **r == **value);
+        let kept = match found {
+            Some(i) => {
+                let r = self.0.remove(i);
+                *value = r.clone();
+                r
+            }
+            None => value.clone(),
+        };
+        self.0.insert(0, kept);
+        self.0.truncate(Self::CAPACITY);
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -140,5 +175,25 @@ mod tests {
         assert!(Shared::ptr_eq(&a, &c));
         assert_eq!(serde_json::to_string(&c).unwrap(), "[1,2]");
         assert_eq!(format!("{c:?}"), "[1, 2]");
+    }
+
+    #[test]
+    fn recent_values_are_held_once_and_the_least_recently_used_goes_first() {
+        let mut pool: Recent<i32> = Recent::default();
+        let mut a = Shared::new(1);
+        pool.share(&mut a);
+        let mut b = Shared::new(1);
+        pool.share(&mut b);
+        assert!(Shared::ptr_eq(&a, &b));
+        for n in 2..=(Recent::<i32>::CAPACITY as i32 + 1) {
+            pool.share(&mut Shared::new(n));
+        }
+        let mut c = Shared::new(1);
+        pool.share(&mut c);
+        assert!(
+            !Shared::ptr_eq(&a, &c),
+            "1 was dropped as least recently used"
+        );
+        assert_eq!(*c, 1);
     }
 }

@@ -150,7 +150,7 @@ fn pod(name: &str, node: &str, phase: PodPhase, ready_at_ms: Option<u64>, create
     let mut p = Pod::named("default", name);
     p.spec.node_name = node.into();
     p.status.phase = Some(phase);
-    p.metadata.creation_timestamp = Some(sim_core::cluster::api::Timestamp(sim_core::SimTime(
+    p.metadata.creation_timestamp = Some(sim_core::cluster::api::Timestamp::at(sim_core::SimTime(
         created_ms,
     )));
     if let Some(t) = ready_at_ms {
@@ -159,7 +159,9 @@ fn pod(name: &str, node: &str, phase: PodPhase, ready_at_ms: Option<u64>, create
                 type_: "Ready".into(),
                 status: ConditionStatus::True,
                 last_probe_time: None,
-                last_transition_time: Some(sim_core::cluster::api::Timestamp(sim_core::SimTime(t))),
+                last_transition_time: Some(sim_core::cluster::api::Timestamp::at(
+                    sim_core::SimTime(t),
+                )),
                 reason: String::new(),
                 message: String::new(),
             }

@@ -130,6 +130,12 @@ macro_rules! split_struct {
         }
 
         impl $name {
+            /// Holds the shared part once with an equal recent one (see
+            /// [`crate::shared::Recent`]).
+            pub fn share_common_from(&mut self, pool: &mut crate::shared::Recent<$fields>) {
+                pool.share(&mut self.common);
+            }
+
             /// Holds the shared part once with `other` when the two are equal; whether they
             /// now hold it once.
             pub fn share_common(&mut self, other: &Self) -> bool {
@@ -366,14 +372,39 @@ string_enum! {
 // Small shared types.
 
 /// A point in simulated time as the API shows it (`metav1.Time`): RFC 3339 with second
-/// precision, counted from the fixed epoch simulated time zero stands for.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Timestamp(pub SimTime);
+/// precision, counted from the fixed epoch simulated time zero stands for. Held as the
+/// millisecond + 1, so an `Option<Timestamp>` (most times a pod has are optional) takes no
+/// more room than the time.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Timestamp(std::num::NonZeroU64);
+
+impl Default for Timestamp {
+    /// Simulated time zero.
+    fn default() -> Self {
+        Timestamp::at(SimTime(0))
+    }
+}
+
+impl fmt::Debug for Timestamp {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_tuple("Timestamp").field(&self.time()).finish()
+    }
+}
 
 impl Timestamp {
+    /// The timestamp of simulated instant `t` (the last millisecond stands for any later one).
+    pub fn at(t: SimTime) -> Self {
+        Timestamp(std::num::NonZeroU64::MIN.saturating_add(t.as_ms().min(u64::MAX - 1)))
+    }
+
+    /// The simulated instant.
+    pub fn time(self) -> SimTime {
+        SimTime(self.0.get() - 1)
+    }
+
     /// The RFC 3339 text (`2025-01-01T00:02:00Z`).
     pub fn to_rfc3339(self) -> String {
-        crate::image::config::rfc3339(i64::try_from(self.0.as_ms()).unwrap_or(i64::MAX))
+        crate::image::config::rfc3339(i64::try_from(self.time().as_ms()).unwrap_or(i64::MAX))
     }
 }
 
@@ -399,7 +430,7 @@ impl<'de> Deserialize<'de> for Timestamp {
         };
         // Times before the simulation started (a manifest copied from a real cluster) are
         // clamped to time zero: the model has no earlier instant.
-        Ok(Timestamp(SimTime(u64::try_from(ms).unwrap_or(0))))
+        Ok(Timestamp::at(SimTime(u64::try_from(ms).unwrap_or(0))))
     }
 }
 
@@ -1198,10 +1229,9 @@ split_struct! {
 
 split_struct! {
     /// A condition of a pod (`PodScheduled`, `Initialized`, `ContainersReady`, `Ready`). Its
-    /// type, reason, message and probe time are held once where equal (see `split_struct!`).
+    /// type, status, reason, message and probe time are held once where equal (every pod's
+    /// `Ready=True` shares one; see `split_struct!`); only its transition time is its own.
     PodCondition in PodConditionFields as "PodConditionFields" {
-        /// True, False, Unknown.
-        status: ConditionStatus,
         /// Last changed.
         last_transition_time: Option<Timestamp>,
     }
@@ -1418,12 +1448,10 @@ pub struct PodStatusFields {
 }
 
 split_struct! {
-    /// The observed state of a pod. The rarely set and the shared parts (message, reason,
-    /// nominated node, init container statuses, QoS class) are held once where equal (see
-    /// `split_struct!`).
+    /// The observed state of a pod. The rarely set and the shared parts (phase, message,
+    /// reason, nominated node, init container statuses, QoS class) are held once where equal
+    /// (see `split_struct!`).
     PodStatus in PodStatusFields as "PodStatusFields" {
-        /// Pending, Running, Succeeded, Failed, Unknown.
-        phase: Option<PodPhase>,
         /// Conditions.
         conditions: Vec<PodCondition>,
         /// The node's IP.

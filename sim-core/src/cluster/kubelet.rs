@@ -347,7 +347,7 @@ pub(crate) fn resync(sim: &mut Sim, node: &str, cause: EventId) {
             // The node controller marked it not ready while the kubelet was away; its
             // containers kept running and passing their probes: report Ready again.
             let mut p = pod.clone();
-            let now = Timestamp(sim.now());
+            let now = Timestamp::at(sim.now());
             set_condition(&mut p, "ContainersReady", ConditionStatus::True, now);
             set_condition(&mut p, "Ready", ConditionStatus::True, now);
             let id = sim.record(
@@ -525,7 +525,7 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
         // An evicted pod's containers are gone: steps queued before the eviction do nothing.
         return;
     }
-    let now = Timestamp(sim.now());
+    let now = Timestamp::at(sim.now());
     match step {
         Step::Sync => {
             let node = pod.spec.node_name.clone();
@@ -618,14 +618,14 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
                 let node = &pod.spec.node_name;
                 let engine = cl.and_then(|c| c.engines.get(node));
                 let kernel = cl.map_or_else(String::new, |c| node_kernel(c, node));
-                super::pod_logs::output(&pod, container, engine, &kernel, now.0)
+                super::pod_logs::output(&pod, container, engine, &kernel, now.time())
             };
             if let Some(cl) = sim.cluster.as_mut() {
                 let shared = cl
                     .store
                     .shared_key(key)
                     .unwrap_or_else(|| crate::shared::Shared::new(key.clone()));
-                super::pod_logs::started(&mut cl.logs, shared, &pod, container, now.0, log);
+                super::pod_logs::started(&mut cl.logs, shared, &pod, container, now.time(), log);
             }
             let id = record_kube_event(
                 sim,
@@ -879,7 +879,7 @@ fn exited(
     code: i32,
     cause: EventId,
 ) {
-    let now = Timestamp(sim.now());
+    let now = Timestamp::at(sim.now());
     let policy = pod
         .spec
         .restart_policy
@@ -895,7 +895,7 @@ fn exited(
     let Some(started_at) = started else {
         return;
     };
-    let ran_ms = now.0.as_ms().saturating_sub(started_at.0.as_ms());
+    let ran_ms = now.time().as_ms().saturating_sub(started_at.time().as_ms());
     s.state = ContainerState {
         terminated: Some(Box::new(ContainerStateTerminated {
             exit_code: code,
@@ -1297,7 +1297,7 @@ fn housekeeping_at_or_after(c: &super::state::Cluster, node: &str, t: SimTime) -
         Some(o) => o
             .metadata()
             .creation_timestamp
-            .map_or(SimTime::ZERO, |t| t.0),
+            .map_or(SimTime::ZERO, |t| t.time()),
         None => SimTime::ZERO,
     };
     if t <= origin {
@@ -1463,7 +1463,7 @@ fn report_pressure(
     st: &super::faults::NodePressure,
     cause: EventId,
 ) -> EventId {
-    let now = Timestamp(sim.now());
+    let now = Timestamp::at(sim.now());
     let key = Key::new(super::api::ObjectKind::Node, "", node);
     let Some(Object::Node(n)) = sim.cluster.as_ref().and_then(|c| c.store.get(&key)) else {
         return cause;
@@ -1542,7 +1542,7 @@ fn report_pressure(
 /// 0: SIGKILL, exit code 137). The pod stays in the API, so its ReplicaSet, which counts only
 /// active pods, creates a replacement.
 fn evict_one(sim: &mut Sim, node: &str, pressure: Pressure, fault: EventId) {
-    let now = Timestamp(sim.now());
+    let now = Timestamp::at(sim.now());
     let Some(c) = sim.cluster.as_ref() else {
         return;
     };

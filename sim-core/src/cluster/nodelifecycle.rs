@@ -73,7 +73,7 @@ fn node_created(c: &Cluster, node: &str) -> SimTime {
         Some(o) => o
             .metadata()
             .creation_timestamp
-            .map_or(SimTime::ZERO, |t| t.0),
+            .map_or(SimTime::ZERO, |t| t.time()),
         None => SimTime::ZERO,
     }
 }
@@ -122,7 +122,7 @@ pub(crate) fn monitor_origin(c: &Cluster) -> SimTime {
     c.store
         .list(ObjectKind::Node, None)
         .filter_map(|o| o.metadata().creation_timestamp)
-        .map(|t| t.0)
+        .map(|t| t.time())
         .min()
         .unwrap_or(SimTime::ZERO)
 }
@@ -295,14 +295,14 @@ const PRESSURES: [&str; 3] = ["MemoryPressure", "DiskPressure", "PIDPressure"];
 
 /// The kubelet stopped posting: conditions Unknown, taints, pods not ready (`MarkPodsNotReady`).
 fn mark_unknown(sim: &mut Sim, mut n: Node, renewed: SimTime, cause: EventId) {
-    let now = Timestamp(sim.now());
+    let now = Timestamp::at(sim.now());
     for cnd in n.status.conditions.iter_mut() {
         if cnd.type_ == "Ready" || PRESSURES.contains(&cnd.type_.as_str()) {
             cnd.status = ConditionStatus::Unknown;
             cnd.reason = "NodeStatusUnknown".into();
             cnd.message = "Kubelet stopped posting node status.".into();
             cnd.last_transition_time = Some(now);
-            cnd.last_heartbeat_time = Some(Timestamp(renewed));
+            cnd.last_heartbeat_time = Some(Timestamp::at(renewed));
         }
     }
     let what = format!(
@@ -316,7 +316,7 @@ fn mark_unknown(sim: &mut Sim, mut n: Node, renewed: SimTime, cause: EventId) {
 /// taints ([`lifecycle_taints`]; the NoExecute one queued when it must wait), the node's
 /// `NodeNotReady` event, and its pods marked not ready.
 fn not_ready(sim: &mut Sim, mut n: Node, key: &str, what: &str, cause: EventId) {
-    let now = Timestamp(sim.now());
+    let now = Timestamp::at(sim.now());
     let name = n.metadata.name.clone();
     let (shown, queue) = lifecycle_taints(&mut n, key, now);
     let note = format!("node/{name}: {what}; tainted {}", shown.join(" and "));
@@ -402,11 +402,11 @@ fn mark_not_ready(sim: &mut Sim, mut n: Node, posted: SimTime, cause: EventId) {
         if cnd.type_ == "Ready" {
             if cnd.status != ConditionStatus::False {
                 cnd.status = ConditionStatus::False;
-                cnd.last_transition_time = Some(Timestamp(posted));
+                cnd.last_transition_time = Some(Timestamp::at(posted));
             }
             cnd.reason = "KubeletNotReady".into();
             cnd.message = RUNTIME_DOWN_MESSAGE.into();
-            cnd.last_heartbeat_time = Some(Timestamp(renewed));
+            cnd.last_heartbeat_time = Some(Timestamp::at(renewed));
         }
     }
     let what = format!(
@@ -417,7 +417,7 @@ fn mark_not_ready(sim: &mut Sim, mut n: Node, posted: SimTime, cause: EventId) {
 
 /// The kubelet posts again: Ready, and the lifecycle taints go.
 fn mark_ready(sim: &mut Sim, mut n: Node, cause: EventId) {
-    let now = Timestamp(sim.now());
+    let now = Timestamp::at(sim.now());
     let name = n.metadata.name.clone();
     let renewed = sim
         .cluster
@@ -473,7 +473,7 @@ fn mark_ready(sim: &mut Sim, mut n: Node, cause: EventId) {
         }
         cnd.reason = reason.into();
         cnd.message = message.into();
-        cnd.last_heartbeat_time = Some(Timestamp(renewed));
+        cnd.last_heartbeat_time = Some(Timestamp::at(renewed));
     }
     let removed: Vec<String> = n
         .spec
@@ -664,7 +664,7 @@ fn due(c: &Cluster, pod: &Pod, now: SimTime) -> Option<Due> {
         .iter()
         .filter(|t| t.effect == TaintEffect::NoExecute)
     {
-        let added = t.time_added.map_or(now, |a| a.0);
+        let added = t.time_added.map_or(now, |a| a.time());
         let matching: Vec<_> = pod
             .spec
             .tolerations
@@ -781,7 +781,7 @@ fn evict(sim: &mut Sim, key: &Key, uid: &str, cause: EventId) {
         return;
     };
     let node = p.spec.node_name.clone();
-    let added = d.taint.time_added.map_or(now, |t| t.0);
+    let added = d.taint.time_added.map_or(now, |t| t.time());
     let because = match d.seconds {
         Some(s) => format!(
             "the pod's toleration of {s} s ran out at {}",

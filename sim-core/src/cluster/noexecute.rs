@@ -315,7 +315,7 @@ pub(crate) fn pass(sim: &mut Sim, cause: EventId) {
         let taint = Taint {
             key: key.into(),
             value: String::new(),
-            time_added: Some(Timestamp(now)),
+            time_added: Some(Timestamp::at(now)),
             effect: TaintEffect::NoExecute,
         };
         let note = format!(

@@ -248,7 +248,7 @@ fn pick(s: &ContainerStatus, previous: bool) -> Result<(SimTime, Option<SimTime>
         .as_deref()
         .filter(|t| !t.container_id.is_empty());
     let ended = |t: &super::api::ContainerStateTerminated| match t.started_at {
-        Some(st) => Ok((st.0, t.finished_at.map(|f| f.0))),
+        Some(st) => Ok((st.time(), t.finished_at.map(|f| f.time()))),
         None => Err(Why::Terminated),
     };
     if previous {
@@ -258,7 +258,7 @@ fn pick(s: &ContainerStatus, previous: bool) -> Result<(SimTime, Option<SimTime>
         };
     }
     if let Some(r) = &s.state.running {
-        return r.started_at.map(|t| (t.0, None)).ok_or(Why::Unknown);
+        return r.started_at.map(|t| (t.time(), None)).ok_or(Why::Unknown);
     }
     if let Some(t) = &s.state.terminated {
         if t.container_id.is_empty() {

@@ -125,7 +125,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
             type_: "PodScheduled".into(),
             status,
             last_probe_time: None,
-            last_transition_time: Some(Timestamp(now)),
+            last_transition_time: Some(Timestamp::at(now)),
             reason: reason.into(),
             message: message.into(),
         })

@@ -461,7 +461,7 @@ pub(crate) fn delete(sim: &mut Sim, key: &Key, why: Why, cause: EventId) -> Opti
         }
         if !pod.spec.node_name.is_empty() {
             let mut p = pod.clone();
-            p.metadata.deletion_timestamp = Some(super::api::Timestamp(now));
+            p.metadata.deletion_timestamp = Some(super::api::Timestamp::at(now));
             p.metadata.deletion_grace_period_seconds =
                 Some(p.spec.termination_grace_period_seconds.unwrap_or(30));
             c.store.update(Object::Pod(p));

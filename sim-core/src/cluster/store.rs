@@ -11,7 +11,7 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::api::{Object, ObjectKind, Timestamp};
-use crate::shared::Shared;
+use crate::shared::{Recent, Shared};
 use crate::time::SimTime;
 
 /// The namespaces every cluster starts with.
@@ -99,6 +99,37 @@ pub struct Store {
     /// (the web asks on every render). Derived, so not fingerprinted.
     #[serde(skip)]
     counts: [usize; ObjectKind::ALL.len()],
+    /// The shared parts of the pods stored last, to hold equal ones once across pods that are
+    /// not siblings. Not observable, so not fingerprinted.
+    #[serde(skip)]
+    recent: RecentParts,
+}
+
+/// The recently stored shared parts of pods, by kind of part (see [`Recent`]).
+#[derive(Clone, Debug, Default)]
+struct RecentParts {
+    meta: Recent<super::api::ObjectMetaFields>,
+    status: Recent<super::api::PodStatusFields>,
+    conditions: Recent<super::api::PodConditionFields>,
+    containers: Recent<super::api::ContainerStatusFields>,
+}
+
+impl RecentParts {
+    /// Points pod `object`'s per-state parts (metadata, status, conditions, container
+    /// statuses) at equal recent ones, or keeps them for the next pod.
+    fn share(&mut self, object: &mut Object) {
+        let Object::Pod(p) = object else {
+            return;
+        };
+        p.metadata.share_common_from(&mut self.meta);
+        p.status.share_common_from(&mut self.status);
+        for c in p.status.conditions.iter_mut() {
+            c.share_common_from(&mut self.conditions);
+        }
+        for c in p.status.container_statuses.iter_mut() {
+            c.share_common_from(&mut self.containers);
+        }
+    }
 }
 
 /// `kind`'s position in [`ObjectKind::ALL`].
@@ -324,7 +355,7 @@ impl Store {
         m.uid = uid;
         m.resource_version = rv;
         m.generation = 1;
-        m.creation_timestamp = Some(Timestamp(now));
+        m.creation_timestamp = Some(Timestamp::at(now));
         m.deletion_timestamp = None;
         if object.kind() == ObjectKind::Node || scheduling_view(&object).is_some() {
             self.scheduling_version += 1;
@@ -337,6 +368,7 @@ impl Store {
         if let Some(sibling) = self.sibling(&key, &object) {
             share_parts(&mut object, sibling);
         }
+        self.recent.share(&mut object);
         self.index(&key, &object);
         self.objects.remove::<Key>(&key);
         self.objects.insert(key.clone(), object);
@@ -377,6 +409,7 @@ impl Store {
                 self.index(&shared_key, &object);
             }
         }
+        self.recent.share(&mut object);
         if let Some(slot) = self.objects.get_mut(&key) {
             *slot = object;
         }

@@ -296,7 +296,7 @@ pub(super) fn diff(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> {
             None => {
                 let m = merged.metadata_mut();
                 m.generation = 1;
-                m.creation_timestamp = Some(Timestamp(now));
+                m.creation_timestamp = Some(Timestamp::at(now));
             }
             Some(live) => {
                 let bump = i64::from(spec_of(live) != spec_of(&merged));

@@ -74,7 +74,11 @@ pub fn table(rows: &[Vec<String>]) -> String {
 }
 
 fn age(now: SimTime, o: &Object) -> String {
-    let created = o.metadata().creation_timestamp.map(|t| t.0).unwrap_or(now);
+    let created = o
+        .metadata()
+        .creation_timestamp
+        .map(|t| t.time())
+        .unwrap_or(now);
     human_duration(now.as_ms().saturating_sub(created.as_ms()))
 }
 
@@ -202,7 +206,7 @@ fn row(now: SimTime, o: &Object, wide: bool, name: String) -> Vec<String> {
             let restarts = match last {
                 Some(t) if restarts > 0 => format!(
                     "{restarts} ({} ago)",
-                    human_duration(now.as_ms().saturating_sub(t.0.as_ms()))
+                    human_duration(now.as_ms().saturating_sub(t.time().as_ms()))
                 ),
                 _ => restarts.to_string(),
             };
@@ -1016,7 +1020,7 @@ fn annotations_text(m: &crate::cluster::api::StringMap, indent: usize) -> String
 
 /// A time as `kubectl describe` prints it (`Mon, 02 Jan 2006 15:04:05 -0700`).
 fn describe_time(t: crate::time::SimTime) -> String {
-    let text = crate::cluster::api::Timestamp(t).to_rfc3339();
+    let text = crate::cluster::api::Timestamp::at(t).to_rfc3339();
     // `2025-01-01T00:02:00Z`
     let num = |a: usize, b: usize| {
         text.get(a..b)
@@ -1048,7 +1052,7 @@ fn node_conditions(n: &crate::cluster::api::Node, renewed: crate::time::SimTime)
     let created = n
         .metadata
         .creation_timestamp
-        .map_or(crate::time::SimTime::ZERO, |t| t.0);
+        .map_or(crate::time::SimTime::ZERO, |t| t.time());
     let mut rows = vec![[
         "Type".to_string(),
         "Status".into(),
@@ -1065,10 +1069,10 @@ fn node_conditions(n: &crate::cluster::api::Node, renewed: crate::time::SimTime)
             // A reporting kubelet's conditions carry its latest heartbeat; the ones the node
             // controller set to Unknown keep the last one it saw.
             describe_time(match c.status {
-                ConditionStatus::Unknown => c.last_heartbeat_time.map_or(created, |t| t.0),
+                ConditionStatus::Unknown => c.last_heartbeat_time.map_or(created, |t| t.time()),
                 _ => renewed,
             }),
-            describe_time(c.last_transition_time.map_or(created, |t| t.0)),
+            describe_time(c.last_transition_time.map_or(created, |t| t.time())),
             c.reason.clone(),
             c.message.clone(),
         ]);

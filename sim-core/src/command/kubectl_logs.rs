@@ -258,7 +258,7 @@ fn by_logging(p: &Pod) -> (bool, u8, bool, u64, i32, u64, String) {
         .find(|c| c.type_ == "Ready" && c.status == ConditionStatus::True);
     let ready_since = ready
         .and_then(|c| c.last_transition_time)
-        .map_or(u64::MAX, |t| t.0.as_ms());
+        .map_or(u64::MAX, |t| t.time().as_ms());
     let restarts = p
         .status
         .container_statuses
@@ -269,7 +269,7 @@ fn by_logging(p: &Pod) -> (bool, u8, bool, u64, i32, u64, String) {
     let created = p
         .metadata
         .creation_timestamp
-        .map_or(u64::MAX, |t| t.0.as_ms());
+        .map_or(u64::MAX, |t| t.time().as_ms());
     (
         p.spec.node_name.is_empty(),
         phase,

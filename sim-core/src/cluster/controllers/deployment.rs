@@ -367,7 +367,7 @@ fn set_condition(
     message: &str,
     now: SimTime,
 ) {
-    let t = Some(Timestamp(now));
+    let t = Some(Timestamp::at(now));
     match conditions.iter_mut().find(|c| c.type_ == type_) {
         Some(c) => {
             if c.status != status {

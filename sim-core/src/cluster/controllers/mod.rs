@@ -85,7 +85,7 @@ pub fn ready_since(pod: &Pod) -> Option<crate::time::SimTime> {
         .conditions
         .iter()
         .find(|c| c.type_ == "Ready" && c.status == ConditionStatus::True)
-        .map(|c| c.last_transition_time.map(|t| t.0).unwrap_or_default())
+        .map(|c| c.last_transition_time.map(|t| t.time()).unwrap_or_default())
 }
 
 /// The pod as an owned value, if the object is one.

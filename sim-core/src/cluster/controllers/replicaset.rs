@@ -286,7 +286,7 @@ pub fn scale_down_order<'a>(active: &[&'a Pod]) -> Vec<&'a Pod> {
         let created = p
             .metadata
             .creation_timestamp
-            .map(|t| t.0)
+            .map(|t| t.time())
             .unwrap_or_default();
         (
             assigned,
