@@ -120,7 +120,7 @@ fn schedule_all(mut snapshot: Snapshot, pods: &[PodToSchedule], percentage: u32)
         hash = (hash ^ chosen).wrapping_mul(0x0100_0000_01b3);
         if let Some(sel) = d.selected {
             snapshot
-                .add_pod(sel.index, &pod.as_bound())
+                .add_pod(sel.index as usize, &pod.as_bound())
                 .expect("node exists");
         }
     }

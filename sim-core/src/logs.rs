@@ -213,18 +213,29 @@ impl ContainerLog {
 
     /// The lines written at or before `until`, oldest first.
     pub fn lines(&self, until: SimTime) -> Vec<LogLine> {
+        self.lines_from(SimTime::ZERO, until)
+    }
+
+    /// The lines of a log written relative to `base` (each entry's instant an offset from
+    /// it, so the runs of many pods that printed the same thing can share one log), at or
+    /// before `until`, oldest first, with their instants in simulated time.
+    pub fn lines_from(&self, base: SimTime, until: SimTime) -> Vec<LogLine> {
         let mut out = Vec::new();
-        for e in self.entries.iter().take_while(|e| e.at() <= until) {
+        let Some(until) = until.as_ms().checked_sub(base.as_ms()) else {
+            return out;
+        };
+        for e in self.entries.iter().take_while(|e| e.at().as_ms() <= until) {
+            let at = base.plus_ms(e.at().as_ms());
             match e {
-                Entry::Line { at, text } => out.push(LogLine {
-                    at: *at,
+                Entry::Line { text, .. } => out.push(LogLine {
+                    at,
                     text: text.to_string(),
                 }),
-                Entry::Banner { at, server } => out.extend(
+                Entry::Banner { server, .. } => out.extend(
                     server
-                        .lines(*at)
+                        .lines(at)
                         .into_iter()
-                        .map(|text| LogLine { at: *at, text }),
+                        .map(|text| LogLine { at, text }),
                 ),
             }
         }

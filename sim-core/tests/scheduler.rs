@@ -780,7 +780,8 @@ fn binding_updates_the_snapshot_incrementally() {
     let p = pod("p", 600, MIB);
     for _ in 0..2 {
         let d = schedule(&s, &p, &config, &mut state, &mut rng);
-        s.add_pod(d.selected.unwrap().index, &p.as_bound()).unwrap();
+        s.add_pod(d.selected.unwrap().index as usize, &p.as_bound())
+            .unwrap();
     }
     // Each node now has 600m of 1000m requested.
     let d = schedule(&s, &p, &config, &mut state, &mut rng);
@@ -1078,7 +1079,7 @@ fn placement_hash(
         let chosen = d.selected.as_ref().map_or(u64::MAX, |s| s.index as u64);
         hash = (hash ^ chosen).wrapping_mul(0x0100_0000_01b3);
         if let Some(sel) = d.selected {
-            snapshot.add_pod(sel.index, &p.as_bound()).unwrap();
+            snapshot.add_pod(sel.index as usize, &p.as_bound()).unwrap();
         }
     }
     hash
@@ -1186,15 +1187,15 @@ fn spreading_with_kept_counts_decides_as_recounting_every_cycle() {
             let mut b = p.as_bound();
             // Every 9th pod is bound terminating (not counted by spreading).
             b.terminating = i % 9 == 0;
-            kept.add_pod(sel.index, &b).unwrap();
-            recounted.add_pod(sel.index, &b).unwrap();
+            kept.add_pod(sel.index as usize, &b).unwrap();
+            recounted.add_pod(sel.index as usize, &b).unwrap();
             bound.push((sel.index, b));
         }
         // Every 10th cycle a pod goes away; every 500th a node changes zone.
         if i % 10 == 9 {
             let (index, b) = bound.swap_remove(i * 31 % bound.len());
-            kept.remove_pod(index, &b).unwrap();
-            recounted.remove_pod(index, &b).unwrap();
+            kept.remove_pod(index as usize, &b).unwrap();
+            recounted.remove_pod(index as usize, &b).unwrap();
         }
         if i % 500 == 499 {
             let mut spec = kept.nodes()[i % 240].spec.clone();

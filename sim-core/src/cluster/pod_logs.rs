@@ -32,14 +32,20 @@ pub struct ContainerRuns {
 pub struct Run {
     /// When it started (its `startedAt`).
     pub started: SimTime,
-    /// Its log.
-    pub log: ContainerLog,
+    /// Its log, written relative to `started` (shared by the runs that wrote the same: every
+    /// replica of a server prints the same banner).
+    pub log: crate::shared::Shared<ContainerLog>,
 }
 
 /// Each pod's container logs (by container index in `spec.containers`), by the pod's key (the
 /// store's own copy, held once; a pod's logs go when it leaves the store, so a later pod of
 /// the same name starts with none).
-pub type Logs = BTreeMap<crate::shared::Shared<super::store::Key>, Vec<ContainerRuns>>;
+#[derive(Clone, Debug, Default)]
+pub struct Logs {
+    pods: BTreeMap<crate::shared::Shared<super::store::Key>, Vec<ContainerRuns>>,
+    /// The last few distinct logs written, so equal ones are held once.
+    recent: crate::shared::Recent<ContainerLog>,
+}
 
 /// The environment of a pod's container as its process sees it: the image's `PATH` (or the
 /// default), `HOSTNAME` = the pod's name, the image's other `ENV`, the container's `env` (a
@@ -83,7 +89,8 @@ pub fn environment(pod: &Pod, index: usize, image_env: &[String]) -> Vec<(String
 
 /// What container `index` of `pod` writes when it starts at `now` on a node with `engine`
 /// (which holds its image) and `kernel`: its command's output, or, when it runs the image's
-/// own server, that server's banner. Returns the log and the command's exit.
+/// own server, that server's banner, with instants relative to `now`. Returns the log and the
+/// command's exit.
 pub fn output(
     pod: &Pod,
     index: usize,
@@ -117,7 +124,7 @@ pub fn output(
     };
     let w = workload::run(&words, &ctx);
     for (offset, line) in &w.output {
-        log.write_line(now.plus_ms(*offset), line);
+        log.write_line(SimTime::ZERO.plus_ms(*offset), line);
     }
     if w.exit.is_none() {
         // What the process is: the image's ENTRYPOINT + CMD unless the pod overrides them.
@@ -137,7 +144,7 @@ pub fn output(
             .first()
             .and_then(|p| Server::of(p, image_env))
         {
-            log.write_banner(now, server);
+            log.write_banner(SimTime::ZERO, server);
         }
     }
     // Written once: a pod's run holds only what it needs (thousands of pods hold one each).
@@ -155,7 +162,9 @@ pub(crate) fn started(
     now: SimTime,
     log: ContainerLog,
 ) {
-    let containers = logs.entry(key).or_default();
+    let mut log = crate::shared::Shared::new(log);
+    logs.recent.share(&mut log);
+    let containers = logs.pods.entry(key).or_default();
     if containers.len() <= index {
         // Exactly one slot per container (a growing Vec would keep room for four).
         let n = pod.spec.containers.len().max(index + 1);
@@ -169,7 +178,7 @@ pub(crate) fn started(
 
 /// The pod left the API: its logs go with it.
 pub(crate) fn forget(logs: &mut Logs, key: &super::store::Key) {
-    logs.remove(key);
+    logs.pods.remove(key);
 }
 
 /// Reads container `index` of `pod` as the kubelet serves `GET containerLogs` at `now`: the
@@ -216,7 +225,10 @@ pub fn read(
         &pod.metadata.namespace,
         &pod.metadata.name,
     );
-    let runs = logs.get(&key).and_then(|containers| containers.get(index));
+    let runs = logs
+        .pods
+        .get(&key)
+        .and_then(|containers| containers.get(index));
     let run = runs.and_then(|r| {
         [r.current.as_ref(), r.previous.as_deref()]
             .into_iter()
@@ -224,7 +236,9 @@ pub fn read(
             .find(|run| run.started == start)
     });
     // A run the kubelet has no file for (none in the sandbox) reads as empty.
-    Ok(run.map_or_else(Vec::new, |r| r.log.lines(end.map_or(now, |e| e.min(now)))))
+    Ok(run.map_or_else(Vec::new, |r| {
+        r.log.lines_from(r.started, end.map_or(now, |e| e.min(now)))
+    }))
 }
 
 enum Why {

@@ -140,7 +140,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
                 .conditions
                 .push(condition(ConditionStatus::True, "", ""));
             let mut snap = snap;
-            let _ = snap.add_pod(sel.index, &convert::bound_pod(&pod));
+            let _ = snap.add_pod(sel.index as usize, &convert::bound_pod(&pod));
             c.store.update(Object::Pod(Box::new(pod)));
             c.snapshot_cache = Some((c.store.scheduling_version(), c.engines_version, snap));
             let id = record_kube_event(

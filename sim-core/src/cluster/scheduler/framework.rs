@@ -311,7 +311,7 @@ impl NodeDecision {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Selected {
     /// Index in the snapshot's node list.
-    pub index: usize,
+    pub index: u32,
     /// Name.
     pub node: String,
     /// Its weighted total (`None` when it was the only feasible node and nothing was scored).
@@ -329,7 +329,7 @@ pub struct Decision {
     pub nodes_to_find: u32,
     /// Where the search started (`nextStartNodeIndex` before the cycle), a position in
     /// [`Snapshot::walk_order`](super::Snapshot::walk_order).
-    pub start_index: usize,
+    pub start_index: u32,
     /// Nodes the filters ran on.
     pub evaluated: u32,
     /// Nodes that passed every filter.

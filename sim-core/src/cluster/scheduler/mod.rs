@@ -525,7 +525,7 @@ pub fn schedule<R: Rng + ?Sized>(
     let mut decision = Decision {
         all_nodes: n as u32,
         nodes_to_find: to_find,
-        start_index: start,
+        start_index: start as u32,
         evaluated: 0,
         feasible: 0,
         not_considered_count: 0,
@@ -643,7 +643,7 @@ pub fn schedule<R: Rng + ?Sized>(
             // "When only one node after predicate, just use it": no scoring, no RNG draw.
             Some(&index) => {
                 decision.selected = Some(Selected {
-                    index,
+                    index: index as u32,
                     node: nodes[index].spec.name.clone(),
                     total: None,
                     tied: 1,
@@ -657,7 +657,7 @@ pub fn schedule<R: Rng + ?Sized>(
         if let Some((pos, tied)) = select_host(totals, rng) {
             let index = feasible[pos];
             decision.selected = Some(Selected {
-                index,
+                index: index as u32,
                 node: nodes[index].spec.name.clone(),
                 total: Some(totals[pos]),
                 tied,
@@ -708,7 +708,7 @@ pub fn schedule<R: Rng + ?Sized>(
     if let Some((pos, tied)) = select_host(totals, rng) {
         let index = feasible[pos];
         decision.selected = Some(Selected {
-            index,
+            index: index as u32,
             node: nodes[index].spec.name.clone(),
             total: Some(totals[pos]),
             tied,
