@@ -618,8 +618,6 @@ split_struct! {
         uid: String,
         /// Set by the store on every write (a decimal counter here).
         resource_version: String,
-        /// Incremented by the store on every spec change.
-        generation: i64,
         /// Set by the store; kubectl's dry-run output writes `creationTimestamp: null`.
         creation_timestamp: Option<Timestamp>,
     }
@@ -1374,18 +1372,13 @@ pub struct ContainerStatusFields {
 
 split_struct! {
     /// The status of one container of a pod. What the same container of sibling pods has in
-    /// common (name, image, image id, last state) is held once (see `split_struct!`).
+    /// common (name, image, image id, readiness, restarts, last state) is held once (see
+    /// `split_struct!`).
     ContainerStatus in ContainerStatusFields as "ContainerStatusFields" {
         /// Current state.
         state: ContainerState,
-        /// Passed its readiness probe.
-        ready: bool,
-        /// Times restarted.
-        restart_count: i32,
         /// Runtime id (`containerd://…`).
         container_id: String,
-        /// Passed its startup probe.
-        started: Option<bool>,
     }
 }
 

@@ -42,7 +42,8 @@ pub struct Run {
 /// the same name starts with none).
 #[derive(Clone, Debug, Default)]
 pub struct Logs {
-    pods: BTreeMap<crate::shared::Shared<super::store::Key>, Vec<ContainerRuns>>,
+    /// One slot per container (a boxed slice: no room kept for more).
+    pods: BTreeMap<crate::shared::Shared<super::store::Key>, Box<[ContainerRuns]>>,
     /// The last few distinct logs written, so equal ones are held once.
     recent: crate::shared::Recent<ContainerLog>,
 }
@@ -166,10 +167,10 @@ pub(crate) fn started(
     logs.recent.share(&mut log);
     let containers = logs.pods.entry(key).or_default();
     if containers.len() <= index {
-        // Exactly one slot per container (a growing Vec would keep room for four).
         let n = pod.spec.containers.len().max(index + 1);
-        containers.reserve_exact(n - containers.len());
-        containers.resize_with(n, ContainerRuns::default);
+        let mut slots = std::mem::take(containers).into_vec();
+        slots.resize_with(n, ContainerRuns::default);
+        *containers = slots.into_boxed_slice();
     }
     let runs = &mut containers[index];
     runs.previous = runs.current.take().map(Box::new);

@@ -118,7 +118,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
         .store
         .shared_key(key)
         .unwrap_or_else(|| Shared::new(key.clone()));
-    c.decisions.insert(shared, decision);
+    c.decisions.insert(shared, Box::new(decision));
     keep_details(c, key);
     let condition = |status, reason: &str, message: &str| {
         PodCondition::from(super::api::PodConditionFields {

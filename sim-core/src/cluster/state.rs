@@ -143,8 +143,9 @@ pub struct Cluster {
     /// The last scheduling decision of each pod (for `explain-schedule`). Only the
     /// [`FULL_DECISIONS`] most recent keep their per-node verdicts and scores; older ones keep
     /// the summary (counts, the chosen node, the message), so the model's memory per pod stays
-    /// flat however many nodes each cycle looked at.
-    pub decisions: BTreeMap<crate::shared::Shared<Key>, Decision>,
+    /// flat however many nodes each cycle looked at. Boxed: the map's nodes then keep room for
+    /// pointers, not for whole decisions.
+    pub decisions: BTreeMap<crate::shared::Shared<Key>, Box<Decision>>,
     /// Pods whose decisions still hold per-node details, oldest first.
     pub(crate) detailed_decisions: std::collections::VecDeque<Key>,
     /// What chaos has done to each node (absent: healthy), by node name.

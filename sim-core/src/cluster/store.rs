@@ -354,9 +354,12 @@ impl Store {
         let m = object.metadata_mut();
         m.uid = uid;
         m.resource_version = rv;
-        m.generation = 1;
         m.creation_timestamp = Some(Timestamp::at(now));
-        m.deletion_timestamp = None;
+        // Written only when different: a write copies the part pods share.
+        if m.generation != 1 || m.deletion_timestamp.is_some() {
+            m.generation = 1;
+            m.deletion_timestamp = None;
+        }
         if object.kind() == ObjectKind::Node || scheduling_view(&object).is_some() {
             self.scheduling_version += 1;
         }
@@ -390,11 +393,14 @@ impl Store {
         let old_meta = old.metadata().clone();
         object.set_type_meta();
         let rv = self.bump();
+        let generation = old_meta.generation + i64::from(spec_changed);
         let m = object.metadata_mut();
         m.uid = old_meta.uid;
         m.creation_timestamp = old_meta.creation_timestamp;
         m.resource_version = rv;
-        m.generation = old_meta.generation + i64::from(spec_changed);
+        if m.generation != generation {
+            m.generation = generation;
+        }
         if let Some(old) = self.objects.get(&key) {
             share_parts(&mut object, old);
             // What changed may be what a sibling already holds (a status the kubelet set on
