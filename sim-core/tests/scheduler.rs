@@ -138,7 +138,7 @@ fn cordoned_node_is_rejected_unless_pod_tolerates_the_unschedulable_taint() {
             vec!["node(s) were unschedulable".to_owned()]
         )
     );
-    assert_eq!(d.selected.unwrap().node, "n2");
+    assert_eq!(&*d.selected.unwrap().node, "n2");
 
     let mut tolerant = pod("p", 100, MIB);
     tolerant.tolerations = vec![Toleration {
@@ -165,7 +165,7 @@ fn node_name_rejects_every_other_node() {
             vec!["node(s) didn't match the requested node name".to_owned()]
         )
     );
-    assert_eq!(d.selected.unwrap().node, "n2");
+    assert_eq!(&*d.selected.unwrap().node, "n2");
 }
 
 // ---- TaintToleration ------------------------------------------------------------------------
@@ -266,7 +266,7 @@ fn node_selector_mismatch_is_unresolvable_and_preferred_terms_score_by_weight() 
     let mut sel = pod("q", 100, MIB);
     sel.required_affinity.node_selector = labels(&[("disk", "hdd")]);
     let d = run(&s, &sel);
-    assert_eq!(d.selected.as_ref().unwrap().node, "n3");
+    assert_eq!(&*d.selected.as_ref().unwrap().node, "n3");
     // No preferred terms: PreScore skips the plugin.
     assert!(node_record(&d, "n3").scores.is_empty() || d.feasible == 1);
 }
@@ -443,7 +443,7 @@ fn do_not_schedule_spread_rejects_skewed_zone_and_nodes_without_the_key() {
             ]
         )
     );
-    assert_eq!(d.selected.unwrap().node, "b1");
+    assert_eq!(&*d.selected.unwrap().node, "b1");
 }
 
 #[test]
@@ -717,7 +717,7 @@ fn seeded_tie_break_is_deterministic_and_differs_across_seeds() {
         sel.node
     };
     assert_eq!(pick(42), pick(42));
-    let picks: std::collections::BTreeSet<String> = (0..16).map(pick).collect();
+    let picks: std::collections::BTreeSet<Box<str>> = (0..16).map(pick).collect();
     assert!(picks.len() > 1, "{picks:?}");
 }
 
@@ -739,7 +739,7 @@ fn weights_multiply_normalised_scores_into_the_total() {
         assert_eq!((tt.weight, tt.weighted), (3, 300));
     }
     // Image on n1 only wins with the default weight; with ImageLocality weighted 0 it ties.
-    assert_eq!(d.selected.unwrap().node, "n1");
+    assert_eq!(&*d.selected.unwrap().node, "n1");
     let config = SchedulerConfig {
         weights: Weights {
             image_locality: 0,
@@ -764,7 +764,7 @@ fn only_feasible_node_is_chosen_without_scoring() {
     let s = snapshot(vec![cordoned, node("n2", 4000, 8 * GIB)]);
     let d = run(&s, &pod("p", 100, MIB));
     let sel = d.selected.clone().unwrap();
-    assert_eq!((sel.node.as_str(), sel.total), ("n2", None));
+    assert_eq!((&*sel.node, sel.total), ("n2", None));
     assert!(node_record(&d, "n2").scores.is_empty());
 }
 
@@ -797,7 +797,7 @@ fn binding_updates_the_snapshot_incrementally() {
             .selected
             .unwrap()
             .node,
-        "n1"
+        "n1".into()
     );
 }
 

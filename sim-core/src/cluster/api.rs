@@ -34,6 +34,9 @@ pub type StringMap = SmallMap<String, String>;
 fn is_empty_shared_vec<T>(v: &Shared<Vec<T>>) -> bool {
     v.is_empty()
 }
+fn is_empty_shared_string(s: &Shared<String>) -> bool {
+    s.is_empty()
+}
 fn is_false(b: &bool) -> bool {
     !*b
 }
@@ -1415,8 +1418,12 @@ pub struct PodStatusFields {
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub nominated_node_name: String,
     /// The node's IP.
-    #[serde(rename = "hostIP", default, skip_serializing_if = "String::is_empty")]
-    pub host_ip: String,
+    #[serde(
+        rename = "hostIP",
+        default,
+        skip_serializing_if = "is_empty_shared_string"
+    )]
+    pub host_ip: Shared<String>,
     /// The node's IPs.
     #[serde(rename = "hostIPs", default, skip_serializing_if = "Vec::is_empty")]
     pub host_ips: Vec<PodIp>,
@@ -1447,8 +1454,8 @@ split_struct! {
     PodStatus in PodStatusFields as "PodStatusFields" {
         /// Conditions.
         conditions: Vec<PodCondition>,
-        /// The node's IP.
-        host_ip: String,
+        /// The node's IP (the pods of one node hold it once).
+        host_ip: Shared<String>,
         /// The pod's IP.
         pod_ip: String,
         /// When the kubelet acknowledged the pod.
@@ -1470,7 +1477,7 @@ fn compact_ips(w: &mut PodStatusFields) {
         }
     }
     only(&mut w.pod_ips, &w.pod_ip);
-    only(&mut w.host_ips, &w.host_ip);
+    only(&mut w.host_ips, w.host_ip.as_str());
 }
 
 /// Puts back what [`compact_ips`] leaves out.
@@ -1481,7 +1488,7 @@ fn expand_ips(w: &mut PodStatusFields) {
         }
     }
     back(&mut w.pod_ips, &w.pod_ip);
-    back(&mut w.host_ips, &w.host_ip);
+    back(&mut w.host_ips, w.host_ip.as_str());
 }
 
 split_struct! {

@@ -532,7 +532,7 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
             let (host_ip, pod_ip) = addresses(sim, &node);
             pod.status.phase = Some(PodPhase::Pending);
             // `hostIPs`/`podIPs` follow from these (`api::compact_ips`).
-            pod.status.host_ip = host_ip;
+            pod.status.host_ip = shared_host_ip(sim, &node, host_ip);
             pod.status.pod_ip = pod_ip;
             pod.status.start_time = Some(now);
             pod.status.qos_class = "BestEffort".into();
@@ -1013,6 +1013,22 @@ fn addresses(sim: &mut Sim, node: &str) -> (String, String) {
     let last = c.pod_ips.entry(node.to_string()).or_insert(1);
     *last = if *last >= 254 { 2 } else { *last + 1 };
     (host, format!("10.244.{}.{}", n % 256, last))
+}
+
+/// `ip` as the node's pods hold it: one allocation per node and address
+/// (`Cluster::host_ips`, a derived cache: only memory differs).
+fn shared_host_ip(sim: &mut Sim, node: &str, ip: String) -> crate::shared::Shared<String> {
+    let Some(c) = sim.cluster.as_mut() else {
+        return ip.into();
+    };
+    match c.host_ips.get(node) {
+        Some(kept) if **kept == ip => kept.clone(),
+        _ => {
+            let kept = crate::shared::Shared::new(ip);
+            c.host_ips.insert(node.to_string(), kept.clone());
+            kept
+        }
+    }
 }
 
 /// Pulls (or finds) container `i`'s image.

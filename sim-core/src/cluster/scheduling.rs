@@ -135,7 +135,7 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
         Some(sel) => {
             c.unschedulable.remove(key);
             let cause = c.waiting_since.remove(key).unwrap_or(cause);
-            pod.spec.node_name = sel.node.clone();
+            pod.spec.node_name = sel.node.to_string();
             pod.status
                 .conditions
                 .push(condition(ConditionStatus::True, "", ""));

@@ -185,6 +185,9 @@ pub struct Cluster {
     pending: BTreeSet<Work>,
     /// Pod IPs handed out on each node (the last host number).
     pub(crate) pod_ips: BTreeMap<String, u32>,
+    /// Each node's address as its pods' `status.hostIP` holds it, once per node (derived from
+    /// the Node objects: a memory cache, not part of the fingerprint).
+    pub(crate) host_ips: BTreeMap<String, crate::shared::Shared<String>>,
     /// ClusterIPs handed out (the last one's offset in 10.96.0.0/12).
     pub(crate) service_ips: u32,
     /// Counts changes of the nodes' engines (images pulled), for the snapshot cache.

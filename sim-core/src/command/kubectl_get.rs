@@ -1154,7 +1154,7 @@ pub(super) fn describe(sim: &Sim, c: &Cluster, args: &[String]) -> Result<Plan> 
             let node = if p.spec.node_name.is_empty() {
                 "<none>".to_string()
             } else {
-                format!("{}/{}", p.spec.node_name, p.status.host_ip)
+                format!("{}/{}", p.spec.node_name, p.status.host_ip.as_str())
             };
             line(&mut out, "Node", &node);
             line(&mut out, "Labels", &map_text(&m.labels, 18));

@@ -368,7 +368,7 @@ fn serve(sim: &Sim, c: &Cluster, pod: &Pod, index: usize, ask: &Ask) -> Result<S
 /// kubelet first reported the pod).
 fn node_ip(c: &Cluster, pod: &Pod) -> String {
     if !pod.status.host_ip.is_empty() {
-        return pod.status.host_ip.clone();
+        return pod.status.host_ip.to_string();
     }
     match c
         .store

@@ -730,7 +730,7 @@ fn sched_panel(props: &ClusterProps, cluster: &Cluster) -> Html {
 
 fn decision_table(lang: Lang, pod: &str, d: &Decision) -> Html {
     let t = |m| tr(lang, m);
-    let winner = d.selected.as_ref().map(|s| s.node.as_str());
+    let winner = d.selected.as_ref().map(|s| &*s.node);
     let summary = fill(
         t(Msg::ClSchedSummary),
         &[

@@ -312,8 +312,8 @@ impl NodeDecision {
 pub struct Selected {
     /// Index in the snapshot's node list.
     pub index: u32,
-    /// Name.
-    pub node: String,
+    /// Name (boxed: a decision is kept per pod).
+    pub node: Box<str>,
     /// Its weighted total (`None` when it was the only feasible node and nothing was scored).
     pub total: Option<i64>,
     /// How many nodes shared the best total (the seeded tie-break chose among them).

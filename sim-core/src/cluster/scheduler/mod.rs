@@ -644,7 +644,7 @@ pub fn schedule<R: Rng + ?Sized>(
             Some(&index) => {
                 decision.selected = Some(Selected {
                     index: index as u32,
-                    node: nodes[index].spec.name.clone(),
+                    node: nodes[index].spec.name.as_str().into(),
                     total: None,
                     tied: 1,
                 })
@@ -658,7 +658,7 @@ pub fn schedule<R: Rng + ?Sized>(
             let index = feasible[pos];
             decision.selected = Some(Selected {
                 index: index as u32,
-                node: nodes[index].spec.name.clone(),
+                node: nodes[index].spec.name.as_str().into(),
                 total: Some(totals[pos]),
                 tied,
             });
@@ -709,7 +709,7 @@ pub fn schedule<R: Rng + ?Sized>(
         let index = feasible[pos];
         decision.selected = Some(Selected {
             index: index as u32,
-            node: nodes[index].spec.name.clone(),
+            node: nodes[index].spec.name.as_str().into(),
             total: Some(totals[pos]),
             tied,
         });
