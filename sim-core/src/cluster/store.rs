@@ -205,6 +205,18 @@ fn scheduling_relevant(old: &Object, new: &Object) -> bool {
     }
 }
 
+/// The generation a new object of `kind` starts at: 1, bumped on every spec change, except
+/// Pods, which kube-apiserver before 1.33 leaves without one (0, not shown;
+/// `PodObservedGenerationTracking` started setting it in 1.33, kubernetes#130181), and whose
+/// binding goes through the `binding` subresource anyway.
+fn first_generation(kind: ObjectKind) -> i64 {
+    if kind == ObjectKind::Pod {
+        0
+    } else {
+        1
+    }
+}
+
 impl Store {
     /// Another object with `object`'s controller (a sibling pod of one ReplicaSet), if any.
     fn sibling(&self, key: &Key, object: &Object) -> Option<&Object> {
@@ -355,9 +367,11 @@ impl Store {
         m.uid = uid;
         m.resource_version = rv;
         m.creation_timestamp = Some(Timestamp::at(now));
+        let generation = first_generation(object.kind());
+        let m = object.metadata_mut();
         // Written only when different: a write copies the part pods share.
-        if m.generation != 1 || m.deletion_timestamp.is_some() {
-            m.generation = 1;
+        if m.generation != generation || m.deletion_timestamp.is_some() {
+            m.generation = generation;
             m.deletion_timestamp = None;
         }
         if object.kind() == ObjectKind::Node || scheduling_view(&object).is_some() {
@@ -393,7 +407,8 @@ impl Store {
         let old_meta = old.metadata().clone();
         object.set_type_meta();
         let rv = self.bump();
-        let generation = old_meta.generation + i64::from(spec_changed);
+        let bumps = first_generation(object.kind()) > 0;
+        let generation = old_meta.generation + i64::from(spec_changed && bumps);
         let m = object.metadata_mut();
         m.uid = old_meta.uid;
         m.creation_timestamp = old_meta.creation_timestamp;
@@ -480,7 +495,7 @@ fn spec_json(object: &Object) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::cluster::api::Deployment;
+    use crate::cluster::api::{Deployment, Pod};
 
     #[test]
     fn the_controller_index_follows_creates_orphaning_and_removals() {
@@ -582,5 +597,19 @@ mod tests {
         assert_eq!(m.generation, 2);
         assert_eq!(m.resource_version, "3");
         assert_eq!(m.uid, ua);
+    }
+
+    #[test]
+    fn a_pod_has_no_generation_even_when_its_spec_changes_as_before_kubernetes_1_33() {
+        let mut s = Store::default();
+        let k = s.create(Pod::named("default", "p").into(), SimTime(0));
+        let mut bound = s.get(&k).unwrap().clone();
+        if let Object::Pod(p) = &mut bound {
+            p.spec.node_name = "node-1".into();
+        }
+        assert!(s.update(bound));
+        assert_eq!(s.get(&k).unwrap().metadata().generation, 0);
+        let json = serde_json::to_string(s.get(&k).unwrap()).unwrap();
+        assert!(!json.contains("generation"), "{json}");
     }
 }
