@@ -3,11 +3,14 @@
 //! - `dist`: builds the browser bundle into `dist/` (wasm, JS glue, `index.html`, `assets/`).
 //! - `serve [--port P]`: `dist`, then serves `dist/` on `127.0.0.1:P` until killed.
 //! - `test`: every check CI runs, in order, stopping at the first failure.
+//! - `bench-wasm [--runs N] [--profile P]`: times the scheduler's 150,000-pod workload in wasm
+//!   under Node and checks its placements equal the native bench's (not part of `test`).
 //!
-//! Arguments are parsed by hand on purpose: three commands and one flag do not need a parser
+//! Arguments are parsed by hand on purpose: four commands and three flags do not need a parser
 //! crate, and every dependency here is compile time for each CI run.
 #![warn(missing_docs)]
 
+mod bench_wasm;
 mod dist;
 mod prereq;
 mod process;
@@ -24,6 +27,10 @@ commands:
   dist                 build the browser bundle into dist/ and report its gzipped size
   serve [--port PORT]  build dist/, then serve it on http://127.0.0.1:PORT/ (default 8080)
   test                 fmt, clippy, native tests, in-browser wasm tests, dist, browser e2e
+  bench-wasm [--runs N] [--profile release|wasm-release]
+                       time scheduling 150,000 pods onto 5,000 nodes in wasm under Node
+                       (one warm-up, then N runs, default 5); fails if the placements
+                       differ from the native bench's
   help                 show this message";
 
 /// Port `cargo xtask serve` listens on unless `--port` says otherwise.
@@ -58,6 +65,10 @@ fn run(args: Vec<String>) -> Result<()> {
         "test" => {
             no_more_args(command, rest)?;
             test::test(&root)
+        }
+        "bench-wasm" => {
+            let options = bench_wasm::parse_args(rest, USAGE)?;
+            bench_wasm::bench_wasm(&root, &options)
         }
         "help" | "-h" | "--help" => {
             println!("{USAGE}");
@@ -137,5 +148,6 @@ mod tests {
     fn unknown_commands_are_errors() {
         assert!(run(args(&["deploy"])).is_err());
         assert!(run(args(&["test", "extra"])).is_err());
+        assert!(run(args(&["bench-wasm", "--runs", "many"])).is_err());
     }
 }

@@ -15,6 +15,8 @@
 //! (the two float64 steps k8s takes — BalancedAllocation's deviation and ImageLocality's spread —
 //! use only IEEE basic operations, identical on every platform).
 
+#[cfg(feature = "bench-workload")]
+pub mod bench_workload;
 mod cache;
 pub mod convert;
 pub mod framework;
