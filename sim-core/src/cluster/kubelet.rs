@@ -621,10 +621,7 @@ pub(crate) fn run(sim: &mut Sim, key: &Key, uid: &str, step: Step, cause: EventI
                 super::pod_logs::output(&pod, container, engine, &kernel, now.time())
             };
             if let Some(cl) = sim.cluster.as_mut() {
-                let shared = cl
-                    .store
-                    .shared_key(key)
-                    .unwrap_or_else(|| crate::shared::Shared::new(key.clone()));
+                let shared = cl.store.shared_key(key);
                 super::pod_logs::started(&mut cl.logs, shared, &pod, container, now.time(), log);
             }
             let id = record_kube_event(
@@ -842,12 +839,7 @@ pub const BACKOFF_RESET_MS: u64 = 600_000;
 /// `sleep N`, `sh -c "…; exit N"` scripts of those). `None`: it runs until stopped (an image's
 /// own server, or a command not modelled).
 pub fn workload_exit(c: &super::api::Container) -> Option<(u64, i32)> {
-    let words: Vec<&str> = c
-        .command
-        .iter()
-        .chain(&c.args)
-        .map(String::as_str)
-        .collect();
+    let words = super::workload::command_words(c);
     super::workload::run(&words, &super::workload::Context::TIMING).exit
 }
 

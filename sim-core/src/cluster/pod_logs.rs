@@ -111,12 +111,7 @@ pub fn output(
         .map(|i| i.config.config.clone());
     let image_env = config.as_ref().map_or(&[][..], |c| &c.env[..]);
     let env = environment(pod, index, image_env);
-    let words: Vec<&str> = c
-        .command
-        .iter()
-        .chain(&c.args)
-        .map(String::as_str)
-        .collect();
+    let words = workload::command_words(c);
     let ctx = Context {
         hostname: &pod.metadata.name,
         env: &env,
@@ -139,7 +134,7 @@ pub fn output(
                 };
                 entry.into_iter().chain(cmd).collect()
             }
-            _ => c.command.iter().chain(&c.args).cloned().collect(),
+            _ => words.iter().map(|w| w.to_string()).collect(),
         };
         if let Some(server) = exec_target(&argv)
             .first()

@@ -9,7 +9,6 @@ use super::state::{record_kube_event, watch, Cluster};
 use super::store::Key;
 use crate::event::EventId;
 use crate::image::engine::parse_reference;
-use crate::shared::Shared;
 use crate::sim::Sim;
 
 /// The scheduler's name in events.
@@ -114,11 +113,8 @@ pub(crate) fn schedule_pod(sim: &mut Sim, key: &Key, cause: EventId) {
     let selected = decision.selected.clone();
     let failure = decision.message.clone();
     // Keyed by the store's own copy of the key (held once).
-    let shared = c
-        .store
-        .shared_key(key)
-        .unwrap_or_else(|| Shared::new(key.clone()));
-    c.decisions.insert(shared, Box::new(decision));
+    c.decisions
+        .insert(c.store.shared_key(key), Box::new(decision));
     keep_details(c, key);
     let condition = |status, reason: &str, message: &str| {
         PodCondition::from(super::api::PodConditionFields {

@@ -227,9 +227,11 @@ impl Store {
     }
 
     /// The store's own copy of `key`, shared (for maps keyed like the store that should not
-    /// hold the key twice).
-    pub fn shared_key(&self, key: &Key) -> Option<Shared<Key>> {
-        self.objects.get_key_value(key).map(|(k, _)| k.clone())
+    /// hold the key twice); a copy of its own when the store has no such object.
+    pub fn shared_key(&self, key: &Key) -> Shared<Key> {
+        self.objects
+            .get_key_value(key)
+            .map_or_else(|| Shared::new(key.clone()), |(k, _)| k.clone())
     }
 
     /// The object at `key`.
@@ -363,12 +365,11 @@ impl Store {
         object.set_type_meta();
         let uid = self.next_uid();
         let rv = self.bump();
+        let generation = first_generation(object.kind());
         let m = object.metadata_mut();
         m.uid = uid;
         m.resource_version = rv;
         m.creation_timestamp = Some(Timestamp::at(now));
-        let generation = first_generation(object.kind());
-        let m = object.metadata_mut();
         // Written only when different: a write copies the part pods share.
         if m.generation != generation || m.deletion_timestamp.is_some() {
             m.generation = generation;
@@ -417,12 +418,9 @@ impl Store {
             m.generation = generation;
         }
         if let Some(old) = self.objects.get(&key) {
+            // Unchanged parts stay shared with the previous version; a changed part that
+            // another pod already holds is found by `recent` below.
             share_parts(&mut object, old);
-            // What changed may be what a sibling already holds (a status the kubelet set on
-            // each pod of a ReplicaSet in turn).
-            if let Some(sibling) = self.sibling(&key, &object) {
-                share_parts(&mut object, sibling);
-            }
             let (shared_key, old) = self.objects.get_key_value(&key).expect("looked up above");
             if controller_uid(old) != controller_uid(&object) {
                 let (shared_key, old) = (shared_key.clone(), old.clone());

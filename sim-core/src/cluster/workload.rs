@@ -51,6 +51,15 @@ enum Op {
     Or,
 }
 
+/// A container's command followed by its args: the words [`run`] reads.
+pub fn command_words(c: &super::api::Container) -> Vec<&str> {
+    c.command
+        .iter()
+        .chain(&c.args)
+        .map(String::as_str)
+        .collect()
+}
+
 /// Runs `words` (the container's command followed by its args) in `ctx`.
 pub fn run(words: &[&str], ctx: &Context) -> Workload {
     let mut w = Workload::default();

@@ -191,18 +191,20 @@ fn chaos_row(props: &ChaosRowProps) -> Html {
         &[("node", &name), ("health", health_text)],
     );
     let tabindex = props.windowed.map(|_| "0");
+    // The node's name and health: all a row far outside the window shows.
+    let heading = html! {
+        <div class="chaos-node">
+            <span class="hl-sym" aria-hidden="true">{ symbol }</span>
+            <code>{ &name }</code>
+            <span class="hl-text">{ health_text }</span>
+        </div>
+    };
     if let Some(Err(height_px)) = props.windowed {
         return html! {
             <li class={classes!("chaos-row", class, "placeholder")} data-node={name.clone()}
                 data-health={class.trim_start_matches("hl-")} aria-label={label} tabindex={tabindex}
                 style={format!("min-height: {height_px}px")}>
-                <div class="chaos-info">
-                    <div class="chaos-node">
-                        <span class="hl-sym" aria-hidden="true">{ symbol }</span>
-                        <code>{ &name }</code>
-                        <span class="hl-text">{ health_text }</span>
-                    </div>
-                </div>
+                <div class="chaos-info">{ heading }</div>
             </li>
         };
     }
@@ -260,11 +262,7 @@ fn chaos_row(props: &ChaosRowProps) -> Html {
         <li class={classes!("chaos-row", class)} data-node={name.clone()} data-health={class.trim_start_matches("hl-")}
             aria-label={label} tabindex={tabindex}>
             <div class="chaos-info">
-                <div class="chaos-node">
-                    <span class="hl-sym" aria-hidden="true">{ symbol }</span>
-                    <code>{ &name }</code>
-                    <span class="hl-text">{ health_text }</span>
-                </div>
+                { heading }
                 <div class="hl-detail">{ fill(t(Msg::ChHealthDetail), &[("machine", &machine.join(", ")), ("api", &api)]) }</div>
                 <div class="chaos-taints">
                     <span class="chaos-taints-label">{ t(Msg::ChColTaints) }</span>
